@@ -1,0 +1,110 @@
+"""Shared fixtures: the five personas every test uses, and service requirements.
+
+``REQUIRE_SERVICES=1`` (set by CI) turns a test that needs PostgreSQL or Redis and cannot
+reach it into a failure instead of a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from core.users.models import Role
+from core.users.tests.factories import PASSWORD, user_make
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Skip the tests of plugins that are not enabled (PEERLEARN_PLUGINS)."""
+    parts = collection_path.parts
+    if "plugins" in parts:
+        index = parts.index("plugins")
+        if len(parts) > index + 1 and parts[index + 1] in settings.ALL_PLUGINS:
+            return parts[index + 1] not in settings.PEERLEARN_PLUGINS
+    return None
+
+
+def service_missing(message: str) -> None:
+    """Fail under REQUIRE_SERVICES, otherwise skip."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        service_missing("REDIS_URL is not set")
+    if not _reachable(url, 6379):
+        service_missing(f"Redis at {url} is not reachable")
+    return url
+
+
+@pytest.fixture
+def postgres_database(django_db_setup, django_db_blocker):
+    """The test database, which must be PostgreSQL."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        service_missing("DATABASE_URL does not point at PostgreSQL")
+    return settings.DATABASES["default"]
+
+
+# --- Personas -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def learner(db):
+    return user_make(email="asha@example.com", name="Asha Learner", role=Role.LEARNER)
+
+
+@pytest.fixture
+def other_learner(db):
+    return user_make(email="bilal@example.com", name="Bilal Learner", role=Role.LEARNER)
+
+
+@pytest.fixture
+def mentor(db):
+    return user_make(email="meera@example.com", name="Meera Mentor", role=Role.MENTOR)
+
+
+@pytest.fixture
+def other_mentor(db):
+    return user_make(email="nikhil@example.com", name="Nikhil Mentor", role=Role.MENTOR)
+
+
+@pytest.fixture
+def staff(db):
+    from core.users import services
+
+    user, _device = services.staff_user_create(email="sara@example.com", name="Sara Staff", password=PASSWORD)
+    return user
+
+
+@pytest.fixture
+def personas(learner, mentor, other_learner, other_mentor, staff) -> dict:
+    return {
+        "learner": learner,
+        "mentor": mentor,
+        "other_learner": other_learner,
+        "other_mentor": other_mentor,
+        "staff": staff,
+    }

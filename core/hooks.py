@@ -1,0 +1,204 @@
+"""The PeerLearn plugin API.
+
+This module is the whole contract between core and plugins. It holds, in this order:
+
+1. the pluggy markers for the project ``"peerlearn"`` (plugins import ``hookimpl`` from here);
+2. the domain signals core's services send, always after the transaction commits;
+3. the hook specifications: event hooks ``on_<signal>`` (their return value is ignored) and
+   contribution hooks named after what they return.
+
+Every signal and every hook has a docstring, and ``core/tests/test_hooks.py`` fails when
+one is missing, when a signal has no ``on_`` hook, or when a signal's arguments and its
+hook's differ. Adding a hook is a public API change: spec, docstring, call site and test
+go in one commit.
+
+Core never imports a plugin. ``core.pluginmanager`` finds the enabled plugins, registers
+their ``hooks`` modules, and relays each signal below to its ``on_`` hook, calling every
+plugin separately so that one broken plugin cannot fail (or undo) a payment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import django.dispatch
+import pluggy
+
+PROJECT_NAME = "peerlearn"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# --- Domain signals ---------------------------------------------------------------------
+# Sent by core's services with ``transaction.on_commit(lambda: <signal>.send_robust(...))``,
+# so nobody sees a write that may still roll back. ``sender`` is the model class.
+# ``SIGNAL_ARGS`` names the keyword arguments each one carries (besides ``sender``).
+
+user_registered = django.dispatch.Signal()
+"""A person finished registration and confirmed their email address.
+Arguments: ``user`` (``users.User``, with ``role`` set and its role profile saved)."""
+
+session_created = django.dispatch.Signal()
+"""A mentor created a mentoring session. Arguments: ``session`` (``MentoringSession``)."""
+
+booking_requested = django.dispatch.Signal()
+"""A learner's payment was authorized and their booking is waiting for the mentor.
+Arguments: ``booking``."""
+
+booking_confirmed = django.dispatch.Signal()
+"""The mentor accepted a booking and its payment was captured. Arguments: ``booking``."""
+
+booking_rejected = django.dispatch.Signal()
+"""A booking was rejected (by the mentor, because the slot was taken, or at the start
+time with no answer); its payment is released. Arguments: ``booking``, ``reason`` (str)."""
+
+payment_captured = django.dispatch.Signal()
+"""Money was captured for a booking or a gift. Arguments: ``payment``."""
+
+payment_refunded = django.dispatch.Signal()
+"""A payment was refunded, in full or in part. Arguments: ``payment``, ``amount_paise`` (int)."""
+
+session_started = django.dispatch.Signal()
+"""The first participant joined a session's live room. Arguments: ``session``."""
+
+session_completed = django.dispatch.Signal()
+"""A session ended and was marked completed. Arguments: ``session``."""
+
+feedback_given = django.dispatch.Signal()
+"""A learner rated a completed session. Arguments: ``feedback``."""
+
+SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
+    "user_registered": ("user",),
+    "session_created": ("session",),
+    "booking_requested": ("booking",),
+    "booking_confirmed": ("booking",),
+    "booking_rejected": ("booking", "reason"),
+    "payment_captured": ("payment",),
+    "payment_refunded": ("payment", "amount_paise"),
+    "session_started": ("session",),
+    "session_completed": ("session",),
+    "feedback_given": ("feedback",),
+}
+
+
+# --- Event hooks --------------------------------------------------------------------------
+
+
+@hookspec
+def on_user_registered(user):
+    """A person registered and confirmed their email. Return value ignored."""
+
+
+@hookspec
+def on_session_created(session):
+    """A mentor created a mentoring session. Return value ignored."""
+
+
+@hookspec
+def on_booking_requested(booking):
+    """A booking waits for the mentor's answer. Return value ignored."""
+
+
+@hookspec
+def on_booking_confirmed(booking):
+    """A booking was confirmed and paid. Return value ignored."""
+
+
+@hookspec
+def on_booking_rejected(booking, reason):
+    """A booking was rejected with a human-readable ``reason``. Return value ignored."""
+
+
+@hookspec
+def on_payment_captured(payment):
+    """A payment was captured. Return value ignored."""
+
+
+@hookspec
+def on_payment_refunded(payment, amount_paise):
+    """``amount_paise`` of a payment was refunded. Return value ignored."""
+
+
+@hookspec
+def on_session_started(session):
+    """A session's live room opened. Return value ignored."""
+
+
+@hookspec
+def on_session_completed(session):
+    """A session was completed. Return value ignored."""
+
+
+@hookspec
+def on_feedback_given(feedback):
+    """A learner left feedback. Return value ignored."""
+
+
+# --- Contribution hooks -------------------------------------------------------------------
+# What contribution hooks return. Plugins build these; core renders them.
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation link: ``label``, ``url``, heroicon ``icon`` name, optional ``aria_label``."""
+
+    label: str
+    url: str
+    icon: str = "squares-2x2"
+    aria_label: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A piece of page: ``template`` rendered with ``context``; lower ``order`` comes first."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small label next to a person: ``label`` and a ``title`` explaining it."""
+
+    label: str
+    title: str = ""
+
+
+@hookspec
+def nav_items(request):
+    """Extra navigation links for ``request.user``: a list of ``NavItem``. Return [] for none."""
+
+
+@hookspec
+def dashboard_panels(request):
+    """Panels for the user's dashboard: a list of ``Panel`` (rendered in ``order``)."""
+
+
+@hookspec
+def profile_badges(users):
+    """Badges to show next to people, for many users at once.
+    Return a dict ``{user_id: [Badge, ...]}``; one call per page, never one per row."""
+
+
+@hookspec
+def room_tools(request, booking):
+    """Buttons for the live room's bottom bar: a list of ``Panel`` (template + context)."""
+
+
+@hookspec
+def landing_sections(request):
+    """Extra sections for the public landing page: a list of ``Panel``."""
+
+
+@hookspec
+def urlpatterns():
+    """URL patterns of a plugin, mounted by core under ``/p/<plugin label>/`` with the
+    plugin's label as namespace. Return a list of ``path()``/``re_path()`` entries."""
+
+
+@hookspec(firstresult=True)
+def recommended_sessions(user, limit):
+    """Up to ``limit`` sessions to suggest to ``user`` (a list), or None to let the next
+    implementation answer. Core's default answers last with an empty list."""

@@ -1,0 +1,46 @@
+"""Root URLconf. It names cms and plugins only as dotted strings or through the plugin manager."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from core import pluginmanager, views
+
+# Django admin asks staff for a TOTP code from their authenticator app on top of the password.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "PeerLearn administration"
+admin.site.site_title = "PeerLearn admin"
+admin.site.index_title = "People and money"
+
+core_patterns = (
+    [
+        path("dashboard/", views.dashboard_redirect, name="dashboard"),
+        path("dashboard/learner/", views.learner_dashboard, name="dashboard-learner"),
+        path("dashboard/mentor/", views.mentor_dashboard, name="dashboard-mentor"),
+    ],
+    "core",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("core.users.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include(core_patterns)),
+    path("cms/", include("wagtail.admin.urls")),
+    path("documents/", include("wagtail.documents.urls")),
+    *pluginmanager.plugin_urlpatterns(),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path (the landing page and content pages): keep it last.
+urlpatterns.append(path("", include("wagtail.urls")))
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

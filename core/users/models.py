@@ -1,0 +1,141 @@
+"""People: one user model (email is the login) and a profile per role."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone as django_timezone
+
+from core.users.validators import validate_avatar, validate_intro_video
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a timezone we know, for example Asia/Kolkata.")
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", "Learner"
+    MENTOR = "mentor", "Mentor"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+def avatar_path(instance: User, filename: str) -> str:
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.LEARNER)
+    timezone = models.CharField(max_length=64, default="Asia/Kolkata", validators=[validate_timezone])
+    avatar = models.ImageField(
+        upload_to=avatar_path,
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_avatar],
+    )
+    is_staff = models.BooleanField(default=False, help_text="Can log into Django admin (with a TOTP second factor).")
+    is_active = models.BooleanField(default=True, help_text="Unticking blocks the person from logging in.")
+    date_joined = models.DateTimeField(default=django_timezone.now)
+    registered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person confirmed their email and finished registering."
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["-date_joined"]
+        indexes = [models.Index(fields=["role"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER
+
+    @property
+    def dashboard_url(self) -> str:
+        """Where this person lands after login: their own role's dashboard."""
+        if self.role == Role.MENTOR:
+            return reverse("core:dashboard-mentor")
+        if self.role == Role.LEARNER:
+            return reverse("core:dashboard-learner")
+        return reverse("admin:index")
+
+
+class LearnerProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile")
+    interests = models.JSONField(default=list, blank=True, help_text="Topics the learner wants to learn.")
+    career_goals = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"Learner profile of {self.user}"
+
+
+def intro_video_path(instance: MentorProfile, filename: str) -> str:
+    return f"intro-videos/{instance.user_id}/{filename}"
+
+
+class MentorProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
+    domains = models.JSONField(default=list, blank=True, help_text="Broad areas, e.g. Programming, Design.")
+    skills = models.JSONField(default=list, blank=True, help_text="Specific skills, e.g. Python, Django.")
+    bio = models.TextField(blank=True)
+    intro_video = models.FileField(
+        upload_to=intro_video_path,
+        blank=True,
+        validators=[FileExtensionValidator(["mp4", "webm", "mov"]), validate_intro_video],
+        help_text="MP4, WebM or MOV, at most 50 MB.",
+    )
+    is_approved = models.BooleanField(
+        default=False, help_text="Approved mentors' sessions are public. Set by an admin."
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["is_approved"])]
+
+    def __str__(self) -> str:
+        return f"Mentor profile of {self.user}"

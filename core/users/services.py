@@ -1,0 +1,87 @@
+"""Writes about people. Views, forms, admin and commands call these; nothing else saves users."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core import hooks
+from core.users.models import LearnerProfile, MentorProfile, Role, User
+
+
+@transaction.atomic
+def user_create_with_role(*, user: User, name: str, role: str, details: dict) -> User:
+    """Save a newly signed-up ``user`` (not yet saved) with their role and role profile."""
+    if role not in (Role.LEARNER, Role.MENTOR):
+        raise ValueError(f"People register as learners or mentors, not {role!r}.")
+    user.name = name.strip()
+    user.role = role
+    user.save()
+    if role == Role.LEARNER:
+        LearnerProfile.objects.create(
+            user=user,
+            interests=list(details.get("interests", [])),
+            career_goals=details.get("career_goals", ""),
+        )
+    else:
+        MentorProfile.objects.create(
+            user=user,
+            domains=list(details.get("domains", [])),
+            skills=list(details.get("skills", [])),
+            bio=details.get("bio", ""),
+        )
+    return user
+
+
+def user_complete_registration(*, user: User) -> bool:
+    """Mark registration complete once the address is confirmed; announce it exactly once.
+
+    A compare-and-swap update, so confirming twice (or two racing requests) sends
+    ``user_registered`` only once. Returns whether this call completed it.
+    """
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, registered_at__isnull=True).update(registered_at=timezone.now())
+        if updated:
+            transaction.on_commit(lambda: hooks.user_registered.send_robust(sender=User, user=user))
+    return bool(updated)
+
+
+@transaction.atomic
+def mentor_approve(*, mentor: User, approved: bool = True) -> MentorProfile:
+    """Approve (or withdraw approval of) a mentor; approved mentors' sessions are public."""
+    profile = MentorProfile.objects.select_for_update().get(user=mentor)
+    profile.is_approved = approved
+    profile.approved_at = timezone.now() if approved else None
+    profile.save(update_fields=["is_approved", "approved_at"])
+    return profile
+
+
+@transaction.atomic
+def staff_user_create(*, email: str, name: str, password: str, superuser: bool = True) -> tuple[User, TOTPDevice]:
+    """Create (or promote) a staff user and give them a fresh confirmed TOTP device.
+
+    Any earlier TOTP devices of that user are removed, so the printed QR code is the
+    only valid one.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(email=email)
+    user.name = name or user.name or email.split("@")[0]
+    user.role = Role.ADMIN
+    user.is_staff = True
+    user.is_superuser = superuser
+    user.is_active = True
+    user.registered_at = user.registered_at or timezone.now()
+    user.set_password(password)
+    user.save()
+    _mark_email_verified(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user, device
+
+
+def _mark_email_verified(user: User) -> None:
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

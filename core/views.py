@@ -1,0 +1,110 @@
+"""Core pages: dashboards, health, and the friendly error pages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from core import pluginmanager
+from core.users.access import restrict_to_role
+from core.users.models import Role
+from core.users.selectors import dashboard_profile_get
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def dashboard_redirect(request: HttpRequest) -> HttpResponse:
+    """``/dashboard/`` sends everyone to their own role's dashboard."""
+    return redirect(request.user.dashboard_url)
+
+
+def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
+    context = {
+        "profile": dashboard_profile_get(user=request.user),
+        "panels": sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
+    }
+    return render(request, template, context)
+
+
+@restrict_to_role(Role.LEARNER)
+def learner_dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, "core/dashboard_learner.html")
+
+
+@restrict_to_role(Role.MENTOR)
+def mentor_dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, "core/dashboard_mentor.html")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """The friendly 403: says why, and links to the person's own dashboard."""
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+# --- Health -------------------------------------------------------------------------------
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", 10)
+    value = cache.get(key)
+    cache.delete(key)
+    if value != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+async def _check_channel_layer() -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await asyncio.wait_for(layer.receive(channel), timeout=2)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned another message")
+
+
+@never_cache
+async def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with each part's state, or 503 naming the part that failed."""
+    checks = {
+        "database": sync_to_async(_check_database, thread_sensitive=True),
+        "cache": sync_to_async(_check_cache, thread_sensitive=True),
+        "channel_layer": _check_channel_layer,
+    }
+    state: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check(), timeout=3)
+            state[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+            logger.warning("healthz: %s failed: %s", name, exc)
+            state[name] = f"error: {exc.__class__.__name__}: {exc}"[:200]
+    failed = [name for name, value in state.items() if value != "ok"]
+    body = {"status": "ok" if not failed else "error", "failed": failed, **state}
+    return JsonResponse(body, status=503 if failed else 200)
