@@ -63,6 +63,15 @@ def postgres_database(django_db_setup, django_db_blocker):
     return settings.DATABASES["default"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the default CMS pages, as after `make run`."""
+    from cms.services import landing_pages_ensure
+
+    with django_db_blocker.unblock():
+        landing_pages_ensure()
+
+
 # --- Personas -----------------------------------------------------------------------------
 
 

@@ -1,0 +1,95 @@
+"""Every URL the project defines × every persona → the expected status.
+
+A new URL of ours (core, cms, plugins) without a row here makes this test fail: decide
+who may open it, and add the row. Third-party entry points we rely on have rows too.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PERSONAS = ("anonymous", "learner", "mentor", "other_learner", "other_mentor", "staff")
+OURS = ("core.", "cms.", "plugins.")
+
+
+def _all(anonymous=None, learner=None, mentor=None, staff=None) -> dict:
+    """Expected status for each persona; the "other_" personas behave like their role."""
+    return {
+        "anonymous": anonymous,
+        "learner": learner,
+        "other_learner": learner,
+        "mentor": mentor,
+        "other_mentor": mentor,
+        "staff": staff,
+    }
+
+
+# route (as Django prints it) -> (path to request, expected status per persona)
+MATRIX = {
+    "healthz": ("/healthz", _all(200, 200, 200, 200)),
+    "accounts/suggest/": ("/accounts/suggest/?email=a@gmial.com", _all(200, 200, 200, 200)),
+    "dashboard/": ("/dashboard/", _all(302, 302, 302, 302)),
+    "dashboard/learner/": ("/dashboard/learner/", _all(302, 200, 403, 403)),
+    "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
+    # Plugins (present only while the plugin is enabled)
+    "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
+}
+
+# Entry points of the libraries we mount: the landing page, admin, CMS, accounts.
+THIRD_PARTY = {
+    "landing": ("/", _all(200, 302, 302, 302)),
+    "content page": ("/about/", _all(200, 200, 200, 200)),
+    "django admin (staff still needs the TOTP step)": ("/admin/", _all(302, 302, 302, 302)),
+    "wagtail admin": ("/cms/", _all(302, 302, 302, 200)),
+    "login": ("/accounts/login/", _all(200, 302, 302, 302)),
+    "signup": ("/accounts/signup/", _all(200, 302, 302, 302)),
+    "password reset": ("/accounts/password/reset/", _all(200, 200, 200, 200)),
+}
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            module = getattr(pattern.callback, "__module__", "") or ""
+            yield route, module
+
+
+def our_routes() -> set[str]:
+    return {route for route, module in _routes(get_resolver().url_patterns) if module.startswith(OURS)}
+
+
+def test_every_url_of_ours_has_a_row():
+    missing = our_routes() - set(MATRIX)
+    assert not missing, f"URLs without a row in the access matrix: {sorted(missing)}"
+
+
+def _cases():
+    routes = our_routes()
+    for route, (url, expected) in MATRIX.items():
+        if route in routes:
+            for persona in PERSONAS:
+                yield pytest.param(url, persona, expected[persona], id=f"{route}-{persona}")
+    for name, (url, expected) in THIRD_PARTY.items():
+        for persona in PERSONAS:
+            yield pytest.param(url, persona, expected[persona], id=f"{name}-{persona}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "persona", "status"), list(_cases()))
+def test_access(client, request, url, persona, status):
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = client.get(url)
+    assert response.status_code == status, f"{persona} GET {url}"
+    if status == 302 and persona == "anonymous" and not url.startswith(("/admin/", "/cms/")):
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.django_db
+def test_the_403_page_points_to_the_persons_own_dashboard(client, learner):
+    client.force_login(learner)
+    response = client.get("/dashboard/mentor/")
+    assert response.status_code == 403
+    assert b'href="/dashboard/learner/"' in response.content
