@@ -6,6 +6,7 @@ they typed is ever changed without them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process, utils
@@ -42,11 +43,28 @@ def suggest_term(term: str, vocabulary: Iterable[str] = TOPICS) -> str | None:
     # word from matching a long one ("Cooking" is not "C") and, among close candidates,
     # prefers the word closest as a whole ("Jav" → "Java", not "JavaScript").
     whole = {word: fuzz.ratio(term.casefold(), word.casefold()) for word, _, _ in candidates}
-    pool = [(word, score) for word, score, _ in candidates if whole[word] >= MIN_WHOLE_RATIO]
+    pool = [
+        (word, score)
+        for word, score, _ in candidates
+        if whole[word] >= MIN_WHOLE_RATIO and not _is_other_phrase(term, word)
+    ]
     if not pool:
         return None
     top = max(score for _, score in pool)
     return max((word for word, score in pool if score >= top - 6), key=whole.__getitem__)
+
+
+def _is_other_phrase(term: str, word: str) -> bool:
+    """Whether ``term`` and ``word`` differ by whole words rather than by a typo.
+
+    A correctly spelled word inside a longer phrase ("Design" in "UI Design", "ML" in "HTML")
+    or a phrase holding the word ("React Native", "Music Theory") is something else, not a
+    typo; only a stub at the start ("Pyth" → "Python", "Node" → "Node.js") is a suggestion.
+    """
+    typed, known = term.casefold(), word.casefold()
+    inside = typed in known and not known.startswith(typed)
+    holds = typed != known and re.search(rf"(?<!\w){re.escape(known)}(?!\w)", typed) is not None
+    return inside or holds
 
 
 def suggest_terms(terms: Iterable[str], vocabulary: Iterable[str] = TOPICS) -> dict[str, str]:

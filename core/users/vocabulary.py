@@ -6,6 +6,8 @@ EMAIL_DOMAINS = (
     "yahoo.com",
     "yahoo.co.in",
     "yahoo.in",
+    "ymail.com",
+    "rocketmail.com",
     "outlook.com",
     "outlook.in",
     "hotmail.com",
@@ -27,6 +29,12 @@ EMAIL_DOMAINS = (
 # Skills and interests mentors teach and learners ask for. Free text is always allowed;
 # this list only powers "Did you mean …?".
 TOPICS = (
+    # Broad domains (the examples the registration form gives)
+    "Programming",
+    "Design",
+    "Data",
+    "Business",
+    "Marketing",
     # Programming
     "Python",
     "JavaScript",
