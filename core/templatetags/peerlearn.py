@@ -1,0 +1,76 @@
+"""Template tags for PeerLearn's pages: icons, plugin navigation and panels, the signup stepper."""
+
+from __future__ import annotations
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+from core import pluginmanager
+
+register = template.Library()
+
+# Which step of the registration form each field is on; step 4 is the emailed code.
+SIGNUP_STEPS = {
+    "role": 1,
+    "email": 2,
+    "password1": 2,
+    "password2": 2,
+    "name": 2,
+    "interests": 3,
+    "career_goals": 3,
+    "domains": 3,
+    "skills": 3,
+    "bio": 3,
+}
+
+
+@register.simple_tag
+def icon(name: str, extra_class: str = "") -> str:
+    """An inline reference to one heroicon of the sprite: ``{% icon "play" %}``."""
+    classes = f"icon {extra_class}".strip()
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        classes,
+        static("img/icons.svg"),
+        name,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def plugin_nav_items(context, request=None) -> list:
+    """The ``NavItem``s enabled plugins contribute for this request (``[]`` without a request)."""
+    request = request or context.get("request")
+    if request is None:
+        return []
+    return pluginmanager.collect("nav_items", request=request)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel) -> str:
+    """Render a ``core.hooks.Panel``: its template with its context on top of the page's."""
+    panel_template = context.template.engine.get_template(panel.template)
+    with context.push(**panel.context):
+        return panel_template.render(context)
+
+
+@register.simple_tag
+def signup_open_step(form) -> int:
+    """The step to show first: the one holding the first error or suggestion, else 1.
+
+    A bound form without field errors but with a non-field error (the suggestions notice)
+    opens at the first suggestion's step.
+    """
+    if form is None or not form.is_bound:
+        return 1
+    steps = [SIGNUP_STEPS.get(name, 2) for name in form.errors if name != "__all__"]
+    steps += [SIGNUP_STEPS.get(name, 2) for name in getattr(form, "suggestions", {}) or {}]
+    return min(steps) if steps else 1
+
+
+@register.filter
+def join_terms(value) -> str:
+    """A list of terms as the comma-separated text the form takes back."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return value or ""
