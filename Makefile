@@ -9,6 +9,8 @@ PORT ?= 8000
 
 # `make run` is for a person at a terminal: debug pages, emails printed here.
 RUN_ENV := DEBUG=$${DEBUG:-1}
+# CI collects JUnit reports: `JUNIT_DIR=dir make test`.
+JUNIT = $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/$@.xml)
 
 .PHONY: run test lint check unit browser worker migrate pages lock clean
 
@@ -45,10 +47,10 @@ check: install
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 unit: install
-	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db
+	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db $(JUNIT)
 
 browser: install
-	$(BIN)/pytest -m browser --create-db
+	$(BIN)/pytest -m browser --create-db $(JUNIT)
 
 test: lint check unit browser
 

@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
 
 from core.users.models import Role
 from core.users.tests.factories import PASSWORD, user_make
@@ -70,6 +72,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         landing_pages_ensure()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_per_worker():
+    """On Redis, give each xdist worker a database of its own for the cache, so that
+    clearing it between tests never touches another worker's keys or the channel layer."""
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        yield
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    database = 1 + int(worker.removeprefix("gw") or 0)
+    parsed = urlparse(location)
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": parsed._replace(path=f"/{database}").geturl()}}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached pages never leak from one test into the next."""
+    cache.clear()
 
 
 # --- Personas -----------------------------------------------------------------------------
