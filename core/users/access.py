@@ -21,7 +21,7 @@ def _check(request, roles: tuple[str, ...]):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.user.role not in roles:
-        raise WrongRole(f"This page is for {' and '.join(roles)}s.")
+        raise WrongRole(f"This page is for {' and '.join(f'{role}s' for role in roles)}.")
     return None
 
 
