@@ -30,7 +30,9 @@ def sniff_video(head: bytes) -> str | None:
 def validate_intro_video(file) -> None:
     limit = settings.MAX_INTRO_VIDEO_BYTES
     if file.size > limit:
-        raise ValidationError(f"The video is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}.")
+        raise ValidationError(
+            f"The video is larger than {filesizeformat(limit)}, the limit. Please upload a shorter one."
+        )
     if sniff_video(_head(file)) is None:
         raise ValidationError("This file is not an MP4, WebM or MOV video.")
 
@@ -38,4 +40,6 @@ def validate_intro_video(file) -> None:
 def validate_avatar(file) -> None:
     limit = settings.MAX_AVATAR_BYTES
     if file.size > limit:
-        raise ValidationError(f"The picture is {filesizeformat(file.size)}; the limit is {filesizeformat(limit)}.")
+        raise ValidationError(
+            f"The picture is larger than {filesizeformat(limit)}, the limit. Please upload a smaller one."
+        )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.users import services
+from core.users.models import User
 
 
 class Command(BaseCommand):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args, email, name, password, no_superuser, no_qr, **options):
         password = password or os.environ.get("STAFF_PASSWORD") or self._prompt_password()
         try:
-            validate_password(password)
+            # With the user, the similarity check refuses a password like the address or name.
+            validate_password(password, user=User(email=email.strip().lower(), name=name))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         user, device = services.staff_user_create(email=email, name=name, password=password, superuser=not no_superuser)
