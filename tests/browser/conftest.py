@@ -1,0 +1,155 @@
+"""Browser tests: Debian Chromium, driven by Playwright, against PeerLearn served by uvicorn.
+
+uvicorn runs in this process, in a daemon thread, so the test and the server share the test
+database (SQLite's shared-cache in-memory database, or PostgreSQL) and ``mail.outbox``.
+``transactional_db`` commits each write, so the server's threads see what the test created.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; Django would otherwise
+# refuse ORM calls (for example in factories) made from it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+WIDTHS = (360, 1440)
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server_url(transactional_db) -> str:
+    """Base URL of PeerLearn's ASGI app served by uvicorn for this test."""
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from core.asgi import application
+
+    # Outside DEBUG, WhiteNoise serves only collected files; the static files handler
+    # serves them from the finders, as Django's own live-server tests do.
+    config = uvicorn.Config(
+        app=ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=_free_port(),
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{config.port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{message} (REQUIRE_SERVICES=1)", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+class BrowserProblems(list):
+    """Console errors, CSP violations, uncaught exceptions and failed sub-resources."""
+
+
+@pytest.fixture
+def page(browser, server_url):
+    """A fresh browser tab at 1440 px; the test fails if the page logs any error."""
+    context = browser.new_context(base_url=server_url, viewport={"width": 1440, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    problems = BrowserProblems()
+
+    def on_console(message):
+        # A document answered 403/404/429 is logged as "Failed to load resource"; those are
+        # what some tests expect. Failed sub-resources are caught by on_response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    tab.on("response", on_response)
+    tab.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} {request.failure}"))
+    tab.problems = problems
+    yield tab
+    context.close()
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def snap():
+    """``snap(page, "name")``: full-page screenshots at 360 and 1440 px into test-artifacts/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(tab, name: str) -> None:
+        original = tab.viewport_size
+        for width in WIDTHS:
+            tab.set_viewport_size({"width": width, "height": 800 if width < 768 else 900})
+            tab.wait_for_timeout(150)
+            tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True, animations="disabled")
+        tab.set_viewport_size(original)
+
+    return take
+
+
+CODE_RE = re.compile(r"^\s*([A-Z0-9]{4,}(?:-[A-Z0-9]{4,})?)\s*$", re.MULTILINE)
+
+
+@pytest.fixture
+def emailed_code():
+    """``emailed_code(to)``: the one-time code in the latest email sent to ``to``."""
+    from django.core import mail
+
+    def find(to: str) -> str:
+        for message in reversed(mail.outbox):
+            if to in message.to:
+                match = CODE_RE.search(message.body)
+                assert match, f"no code in the email to {to}:\n{message.body}"
+                return match.group(1)
+        raise AssertionError(f"no email to {to}; sent: {[m.to for m in mail.outbox]}")
+
+    return find
