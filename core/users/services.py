@@ -41,9 +41,12 @@ def user_complete_registration(*, user: User) -> bool:
     A compare-and-swap update, so confirming twice (or two racing requests) sends
     ``user_registered`` only once. Returns whether this call completed it.
     """
+    now = timezone.now()
     with transaction.atomic():
-        updated = User.objects.filter(pk=user.pk, registered_at__isnull=True).update(registered_at=timezone.now())
+        updated = User.objects.filter(pk=user.pk, registered_at__isnull=True).update(registered_at=now)
         if updated:
+            # Receivers (plugins) get the person as stored, not a copy missing registered_at.
+            user.registered_at = now
             transaction.on_commit(lambda: hooks.user_registered.send_robust(sender=User, user=user))
     return bool(updated)
 
