@@ -58,7 +58,7 @@
         legend.setAttribute("tabindex", "-1");
         legend.focus();
       }
-      form.scrollIntoView({ block: "start", behavior: "smooth" });
+      if (form.getBoundingClientRect().top < 0) form.scrollIntoView({ block: "start", behavior: "smooth" });
     }
   }
 

@@ -127,6 +127,7 @@ def snap():
 
     def take(tab, name: str) -> None:
         original = tab.viewport_size
+        tab.evaluate("window.scrollTo(0, 0)")
         for width in WIDTHS:
             tab.set_viewport_size({"width": width, "height": 800 if width < 768 else 900})
             tab.wait_for_timeout(150)

@@ -175,3 +175,38 @@ def test_learner_gets_a_friendly_403_on_the_mentor_dashboard(page, snap):
     snap(page, "403")
     page.get_by_role("link", name="Go to your dashboard").click()
     expect(page).to_have_url(re.compile(r"/dashboard/learner/$"))
+
+
+def test_signup_works_as_one_page_without_javascript(browser, server_url, emailed_code):
+    context = browser.new_context(base_url=server_url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/signup/?role=learner")
+        expect(page.get_by_role("radio", name=re.compile("I want to learn"))).to_be_checked()
+        # Every step is on the one page, and the stepper's buttons are not.
+        expect(page.get_by_label("Email")).to_be_visible()
+        expect(page.get_by_label("Interests")).to_be_visible()
+        page.get_by_label("Email").fill("dev@gmial.com")
+        page.get_by_label("Password").fill(NEW_PASSWORD)
+        page.get_by_label("Name").fill("Dev Patel")
+        page.get_by_label("Interests").fill("Pyth")
+        page.get_by_role("button", name="Create account").last.click()
+
+        # The server suggests, and keeps what was typed.
+        expect(page.get_by_role("alert")).to_contain_text("check the suggestions")
+        expect(page.get_by_text(re.compile(r"Did you mean .*gmail\.com\?"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Did you mean Python"))).to_be_visible()
+        expect(page.get_by_label("Email")).to_have_value("dev@gmial.com")
+        expect(page.locator("#id_suggestions_seen")).to_have_value("1")
+
+        # Submitting again (password typed again) keeps the typed values.
+        page.get_by_label("Email").fill("dev@gmail.com")
+        page.get_by_label("Password").fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Create account").last.click()
+        expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+        page.get_by_label("Code").fill(emailed_code("dev@gmail.com"))
+        page.get_by_role("button", name="Confirm").click()
+        expect(page).to_have_url(re.compile(r"/dashboard/learner/$"))
+        expect(page.locator(".tag", has_text="Pyth")).to_be_visible()
+    finally:
+        context.close()
