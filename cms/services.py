@@ -22,7 +22,9 @@ def landing_pages_ensure() -> tuple[LandingPage, list[str]]:
     root = Page.get_first_root_node()
     if landing is None:
         _remove_wagtail_welcome_page(root)
-        landing = root.add_child(instance=LandingPage(title="PeerLearn", slug="home", body=copy.LANDING_BODY))
+        # A welcome page someone built on keeps its slug "home"; ours then takes another.
+        slug = "home" if not root.get_children().filter(slug="home").exists() else "peerlearn"
+        landing = root.add_child(instance=LandingPage(title="PeerLearn", slug=slug, body=copy.LANDING_BODY))
         landing.save_revision().publish()
         created.append(landing.title)
 
