@@ -17,10 +17,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test's thread; Django would otherwise
-# refuse ORM calls (for example in factories) made from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -36,6 +32,18 @@ WIDTHS = (360, 1440)
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
 
 
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test's thread, and Django refuses ORM
+    calls (factories, services, the database flush) from it unless this is set.
+
+    Set for each browser test only, never at import or for the session: pytest-django runs
+    tests without a database last, and ``manage.py check --deploy``, which a unit test runs
+    in a subprocess, would inherit the variable and fail (async.E001).
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,7 +51,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server_url(transactional_db) -> str:
+def site_pages(transactional_db) -> None:
+    """The Wagtail tree and default pages, which ``transactional_db`` empties after every test."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    from cms.services import landing_pages_ensure
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    landing_pages_ensure()
+
+
+@pytest.fixture
+def server_url(transactional_db, site_pages) -> str:
     """Base URL of PeerLearn's ASGI app served by uvicorn for this test."""
     import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -72,8 +97,9 @@ def server_url(transactional_db) -> str:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(allow_orm_beside_playwright, django_db_setup):
+    """Chromium for one test. Started per test, so no Playwright event loop outlives it."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
         if REQUIRE_SERVICES:
