@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from cms.blocks import BodyBlock
+from core import pluginmanager
 
 
 class LandingPage(Page):
@@ -22,6 +23,12 @@ class LandingPage(Page):
 
     class Meta:
         verbose_name = "landing page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        sections = pluginmanager.collect("landing_sections", request=request)
+        context["plugin_sections"] = sorted(sections, key=lambda panel: panel.order)
+        return context
 
     def serve(self, request, *args, **kwargs):
         if request.user.is_authenticated:

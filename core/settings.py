@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sites",
     # Core (label "core", "users", "realtime")
     "core.apps.CoreConfig",
     "core.users.apps.UsersConfig",
@@ -102,7 +101,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "core.urls"
 ASGI_APPLICATION = "core.asgi.application"
-SITE_ID = 1
 
 TEMPLATES = [
     {

@@ -13,6 +13,8 @@ from wagtail.models import Page, Site
 from cms import copy
 from cms.models import ContentPage, LandingPage
 from cms.services import landing_pages_ensure
+from core import pluginmanager
+from core.hooks import Panel, hookimpl
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,21 @@ def test_ensure_default_pages_command_prints_what_it_created(fresh_install):
     call_command("ensure_default_pages", stdout=stdout)
 
     assert stdout.getvalue().strip() == "Default pages already present."
+
+
+class LandingSectionPlugin:
+    @hookimpl
+    def landing_sections(self, request):
+        return [Panel(template="components/empty_state.html", context={"title": "Plugin section here"})]
+
+
+def test_plugins_can_add_sections_to_the_landing_page(client):
+    plugin = LandingSectionPlugin()
+    pluginmanager.pm.register(plugin, name="test-landing")
+    try:
+        response = client.get("/")
+    finally:
+        pluginmanager.pm.unregister(plugin)
+    assert response.status_code == 200
+    assert [p.context["title"] for p in response.context["plugin_sections"]] == ["Plugin section here"]
+    assert b"Plugin section here" in response.content
