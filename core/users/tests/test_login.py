@@ -203,21 +203,13 @@ def test_successful_login_resets_the_count(client, learner, password):
     assert [r.status_code for r in responses] == [200] * 4
 
 
-# --- The landing page --------------------------------------------------------------------
-
-
-@pytest.fixture
-def landing_page(db):
-    from cms.services import landing_pages_ensure
-
-    landing, _created = landing_pages_ensure()
-    return landing
+# --- The landing page (the test database starts with the default pages) --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("persona", "dashboard"), [("learner", "/dashboard/learner/"), ("mentor", "/dashboard/mentor/")]
 )
-def test_logged_in_person_opening_home_goes_to_their_dashboard(client, landing_page, persona, dashboard, request):
+def test_logged_in_person_opening_home_goes_to_their_dashboard(client, persona, dashboard, request):
     client.force_login(request.getfixturevalue(persona))
 
     response = client.get("/")
@@ -226,7 +218,7 @@ def test_logged_in_person_opening_home_goes_to_their_dashboard(client, landing_p
     assert response["Location"] == dashboard
 
 
-def test_anonymous_person_sees_the_landing_page(client, landing_page):
+def test_anonymous_person_sees_the_landing_page(client):
     assert client.get("/").status_code == 200
 
 
