@@ -203,7 +203,7 @@ def test_successful_login_resets_the_count(client, learner, password):
     assert [r.status_code for r in responses] == [200] * 4
 
 
-# --- The landing page (the test database starts with the default pages) --------------------------------------------------------------------
+# --- The landing page (the test database starts with the default pages) ---------------
 
 
 @pytest.mark.parametrize(
