@@ -42,6 +42,13 @@ Arguments: ``user`` (``users.User``, with ``role`` set and its role profile save
 session_created = django.dispatch.Signal()
 """A mentor created a mentoring session. Arguments: ``session`` (``MentoringSession``)."""
 
+session_updated = django.dispatch.Signal()
+"""A mentor changed an upcoming session (time, price, title…). Arguments: ``session``."""
+
+session_cancelled = django.dispatch.Signal()
+"""An active session was cancelled by its mentor or staff; bookings on it are to be released
+and refunded. Arguments: ``session``."""
+
 booking_requested = django.dispatch.Signal()
 """A learner's payment was authorized and their booking is waiting for the mentor.
 Arguments: ``booking``."""
@@ -71,6 +78,8 @@ feedback_given = django.dispatch.Signal()
 SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "user_registered": ("user",),
     "session_created": ("session",),
+    "session_updated": ("session",),
+    "session_cancelled": ("session",),
     "booking_requested": ("booking",),
     "booking_confirmed": ("booking",),
     "booking_rejected": ("booking", "reason"),
@@ -93,6 +102,16 @@ def on_user_registered(user):
 @hookspec
 def on_session_created(session):
     """A mentor created a mentoring session. Return value ignored."""
+
+
+@hookspec
+def on_session_updated(session):
+    """A mentor changed an upcoming session. Return value ignored."""
+
+
+@hookspec
+def on_session_cancelled(session):
+    """A session was cancelled. Return value ignored."""
 
 
 @hookspec

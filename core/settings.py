@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     # Core (label "core", "users", "realtime")
     "core.apps.CoreConfig",
     "core.users.apps.UsersConfig",
+    "core.mentoring.apps.MentoringConfig",
     "core.realtime.apps.RealtimeConfig",
     # Accounts and security
     "allauth",
@@ -285,6 +286,13 @@ RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
 MENTOR_SHARE_PERCENT = 90
 PLATFORM_FEE_PERCENT = 10
+
+# --- Mentoring sessions -------------------------------------------------------------------
+SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # ₹100
+SESSION_PRICE_MAX_PAISE = env.int("SESSION_PRICE_MAX_PAISE", default=50_000_00)  # ₹50,000
+SESSION_DURATION_DEFAULT_MINUTES = 60
+SESSION_DURATION_CHOICES_MINUTES = (30, 45, 60, 90, 120)
+LANDING_CACHE_SECONDS = 60
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,8 @@ core_patterns = (
         path("dashboard/", views.dashboard_redirect, name="dashboard"),
         path("dashboard/learner/", views.learner_dashboard, name="dashboard-learner"),
         path("dashboard/mentor/", views.mentor_dashboard, name="dashboard-mentor"),
+        path("live/", views.landing_live, name="landing-live"),
+        path("styleguide/", views.styleguide, name="styleguide"),
     ],
     "core",
 )

@@ -5,17 +5,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core import pluginmanager
+from core.mentoring.live import landing_sections_payload
+from core.mentoring.selectors import MentorCard, SessionCard
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
@@ -45,6 +50,55 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
 @restrict_to_role(Role.MENTOR)
 def mentor_dashboard(request: HttpRequest) -> HttpResponse:
     return _dashboard(request, "core/dashboard_mentor.html")
+
+
+@never_cache
+def landing_live(request: HttpRequest) -> JsonResponse:
+    """The landing page's live rows as HTML plus the header counts (what ``/ws/landing/`` pushes).
+
+    Clients fetch it when their socket (re)connects and for "Retry?" after a failed load.
+    """
+    return JsonResponse(landing_sections_payload())
+
+
+def styleguide(request: HttpRequest) -> HttpResponse:
+    """Every component of the design system on one page (staff, or anyone under DEBUG)."""
+    if not (settings.DEBUG or (request.user.is_authenticated and request.user.is_staff)):
+        raise Http404
+    return render(request, "core/styleguide.html", _styleguide_samples())
+
+
+def _styleguide_samples() -> dict:
+    """Sample cards for the style guide only: labelled as samples there, never shown elsewhere."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    titles = ["Intro to Django", "System design interview prep", "Calculus for JEE", "Figma for beginners"]
+    sessions = [
+        SessionCard(
+            id=-(index + 1),
+            title=title,
+            mentor_id=-1,
+            mentor_name="Sample Mentor",
+            starts_at=now + timedelta(hours=index * 5 - 1),
+            ends_at=now + timedelta(hours=index * 5),
+            duration_minutes=60,
+            price_paise=(index + 1) * 50000,
+            learner_pays_paise=(index + 1) * 55000,
+            topics=("Basics", "Practice"),
+            is_live=index == 0,
+        )
+        for index, title in enumerate(titles)
+    ]
+    mentors = [
+        MentorCard(
+            id=-1,
+            name="Sample Mentor",
+            skills=("Python", "Django"),
+            domains=("Programming",),
+            upcoming_count=len(sessions),
+            next_session=sessions[0],
+        )
+    ]
+    return {"sample_sessions": sessions, "sample_mentors": mentors}
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

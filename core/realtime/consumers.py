@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.mentoring import live
+
 
 def user_group(user_id: int) -> str:
     """The channel-layer group of one person: every tab they have open."""
@@ -37,3 +39,23 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def notify(self, event) -> None:
         await self.send_json(event.get("payload", {}))
+
+
+class LandingConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/landing/``: public and read-only. Pushes the live sections whenever a session changes."""
+
+    group = live.GROUP
+
+    async def connect(self) -> None:
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code) -> None:
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def landing_sections(self, event) -> None:
+        await self.send_json(event["payload"])

@@ -30,6 +30,8 @@ MATRIX = {
     "dashboard/": ("/dashboard/", _all(302, 302, 302, 302)),
     "dashboard/learner/": ("/dashboard/learner/", _all(302, 200, 403, 403)),
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
+    "live/": ("/live/", _all(200, 200, 200, 200)),
+    "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Plugins (present only while the plugin is enabled)
     "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
 }

@@ -64,3 +64,23 @@ async def test_the_full_stack_refuses_a_socket_without_a_login():
     connected, code = await communicator.connect()
     assert connected is False
     assert code == 4401
+
+
+async def test_the_landing_socket_is_public_and_pushes_sections():
+    from core.mentoring import live
+
+    communicator = WebsocketCommunicator(application, "/ws/landing/", headers=[(b"origin", b"http://127.0.0.1:8000")])
+    connected, _ = await communicator.connect()
+    assert connected
+    payload = {"type": "sections", "sessions_html": "<p>x</p>", "mentors_html": "", "counts": {"live": 1}}
+    await get_channel_layer().group_send(live.GROUP, {"type": "landing.sections", "payload": payload})
+    assert await communicator.receive_json_from() == payload
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
+
+
+async def test_the_landing_socket_refuses_a_foreign_origin():
+    communicator = WebsocketCommunicator(application, "/ws/landing/", headers=[(b"origin", b"https://evil.example")])
+    connected, _ = await communicator.connect()
+    assert connected is False

@@ -1,0 +1,76 @@
+"""The landing page's live sections: cached for a minute, refreshed and pushed on every change.
+
+The cards are derived data: the channel layer may drop a message, so a client that
+(re)connects fetches ``/live/`` (the same payload) instead of trusting what it missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from core.mentoring.selectors import MentorCard, SessionCard, mentor_list_best, session_list_public_upcoming
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "landing:live:v1"
+GROUP = "landing"
+LIMIT = 10
+
+
+@dataclass(frozen=True)
+class LiveSections:
+    sessions: list[SessionCard]
+    mentors: list[MentorCard]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "live": sum(1 for card in self.sessions if card.is_live),
+            "upcoming": len(self.sessions),
+            "mentors": len(self.mentors),
+        }
+
+
+def landing_sections_get() -> LiveSections:
+    """The live sections, from the cache when fresh (at most ``LANDING_CACHE_SECONDS`` old)."""
+    sections = cache.get(CACHE_KEY)
+    if sections is None:
+        sections = LiveSections(
+            sessions=session_list_public_upcoming(limit=LIMIT), mentors=mentor_list_best(limit=LIMIT)
+        )
+        cache.set(CACHE_KEY, sections, settings.LANDING_CACHE_SECONDS)
+    return sections
+
+
+def landing_sections_payload(sections: LiveSections | None = None) -> dict:
+    """What ``/live/`` answers and the socket pushes: both rows as HTML, and the counts."""
+    sections = sections or landing_sections_get()
+    context = {"live": sections}
+    return {
+        "type": "sections",
+        "sessions_html": render_to_string("components/live_sessions_row.html", context),
+        "mentors_html": render_to_string("components/live_mentors_row.html", context),
+        "counts": sections.counts,
+    }
+
+
+def landing_changed(*, session, change: str) -> None:
+    """A session was created, updated or cancelled: drop the cache and push fresh rows.
+
+    Called after commit. A failed push is logged, never raised: the page refetches on
+    reconnect and the cache expires within a minute anyway.
+    """
+    cache.delete(CACHE_KEY)
+    try:
+        payload = landing_sections_payload()
+        payload["changed"] = {"id": session.pk, "title": session.title, "change": change}
+        async_to_sync(get_channel_layer().group_send)(GROUP, {"type": "landing.sections", "payload": payload})
+    except Exception:
+        logger.exception("Could not push the landing sections after %s of session %s", change, session.pk)

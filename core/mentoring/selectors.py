@@ -1,0 +1,117 @@
+"""Reads about mentoring sessions, shaped for the pages that show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.money import format_inr, split
+
+
+@dataclass(frozen=True)
+class SessionCard:
+    """A session as a public card shows it (no room id: that one is secret)."""
+
+    id: int
+    title: str
+    mentor_id: int
+    mentor_name: str
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    price_paise: int
+    learner_pays_paise: int
+    topics: tuple[str, ...]
+    is_live: bool
+
+    @property
+    def price_display(self) -> str:
+        return format_inr(self.price_paise)
+
+    @property
+    def learner_pays_display(self) -> str:
+        return format_inr(self.learner_pays_paise)
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    """A mentor with their upcoming public sessions.
+
+    Ratings and booking counts join here from real reviews and bookings once those exist;
+    until then the ordering is by how many sessions a mentor has coming up, then the soonest.
+    """
+
+    id: int
+    name: str
+    skills: tuple[str, ...]
+    domains: tuple[str, ...]
+    upcoming_count: int
+    next_session: SessionCard
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.split() if part]
+        return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+def _public_upcoming(now: datetime):
+    return (
+        MentoringSession.objects.filter(
+            status=SessionStatus.ACTIVE,
+            ends_at__gt=now,
+            mentor__is_active=True,
+            mentor__mentor_profile__is_approved=True,
+        )
+        .select_related("mentor")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _card(session: MentoringSession, now: datetime) -> SessionCard:
+    return SessionCard(
+        id=session.pk,
+        title=session.title,
+        mentor_id=session.mentor_id,
+        mentor_name=session.mentor.name,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        duration_minutes=session.duration_minutes,
+        price_paise=session.price_paise,
+        learner_pays_paise=split(session.price_paise).amount_paise,
+        topics=tuple(session.topics),
+        is_live=session.starts_at <= now < session.ends_at,
+    )
+
+
+def session_list_public_upcoming(*, limit: int = 10, now: datetime | None = None) -> list[SessionCard]:
+    """Live or upcoming sessions of approved mentors, soonest first (one query)."""
+    now = now or timezone.now()
+    return [_card(session, now) for session in _public_upcoming(now)[:limit]]
+
+
+def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[MentorCard]:
+    """Approved mentors with sessions coming up, best first (one query, whatever the number of rows)."""
+    now = now or timezone.now()
+    sessions = list(_public_upcoming(now).select_related("mentor__mentor_profile")[:500])
+    by_mentor: dict[int, list[MentoringSession]] = {}
+    for session in sessions:
+        by_mentor.setdefault(session.mentor_id, []).append(session)
+    cards = []
+    for mentor_sessions in by_mentor.values():
+        mentor = mentor_sessions[0].mentor
+        profile = mentor.mentor_profile
+        cards.append(
+            MentorCard(
+                id=mentor.pk,
+                name=mentor.name,
+                skills=tuple(profile.skills),
+                domains=tuple(profile.domains),
+                upcoming_count=len(mentor_sessions),
+                next_session=_card(mentor_sessions[0], now),
+            )
+        )
+    cards.sort(key=lambda card: (-card.upcoming_count, card.next_session.starts_at, card.id))
+    return cards[:limit]

@@ -1,0 +1,70 @@
+"""All paise arithmetic and formatting. Money is an int of paise; no float ever touches it.
+
+The split (DECISIONS.md): the learner pays the price plus a platform fee
+(``PLATFORM_FEE_PERCENT``); the mentor earns ``MENTOR_SHARE_PERCENT`` of the price; the
+platform keeps the rest, so ``amount == mentor_share + app_share`` always. Rounding goes
+in the platform's favour by at most one paisa.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+def _ceil_div(numerator: int, denominator: int) -> int:
+    return -(-numerator // denominator)
+
+
+@dataclass(frozen=True)
+class Split:
+    price_paise: int
+    fee_paise: int
+    amount_paise: int  # what the learner pays
+    mentor_share_paise: int
+    app_share_paise: int
+
+
+def split(price_paise: int) -> Split:
+    """How a session price divides: ₹1,000 → learner pays ₹1,100, mentor ₹900, platform ₹200."""
+    if not isinstance(price_paise, int) or isinstance(price_paise, bool) or price_paise < 0:
+        raise ValueError(f"A price is a non-negative int of paise, not {price_paise!r}.")
+    fee = _ceil_div(price_paise * settings.PLATFORM_FEE_PERCENT, 100)
+    mentor_share = price_paise * settings.MENTOR_SHARE_PERCENT // 100
+    amount = price_paise + fee
+    return Split(price_paise, fee, amount, mentor_share, amount - mentor_share)
+
+
+def _group_indian(rupees: int) -> str:
+    """12345678 → "1,23,45,678" (Indian digit grouping)."""
+    digits = str(rupees)
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return ",".join([*groups, tail])
+
+
+def format_inr(paise: int) -> str:
+    """₹ with Indian grouping; paise shown only when there are any: ₹1,00,000 or ₹999.50."""
+    sign = "-" if paise < 0 else ""
+    rupees, rest = divmod(abs(paise), 100)
+    text = f"{sign}₹{_group_indian(rupees)}"
+    return f"{text}.{rest:02d}" if rest else text
+
+
+def rupees_to_paise(rupees: str | int) -> int:
+    """Parse what a person typed ("1000", "1,000.50") into paise, exactly."""
+    text = str(rupees).replace(",", "").replace("₹", "").strip()
+    if not text or text.count(".") > 1:
+        raise ValueError(f"{rupees!r} is not an amount in rupees.")
+    whole, _, fraction = text.partition(".")
+    if not whole.isdigit() or (fraction and (not fraction.isdigit() or len(fraction) > 2)):
+        raise ValueError(f"{rupees!r} is not an amount in rupees.")
+    return int(whole) * 100 + int(fraction.ljust(2, "0") or 0)
