@@ -1,0 +1,234 @@
+/* The landing page's live rows: "Top live sessions" and "Best mentor sessions".
+   A WebSocket (/ws/landing/) pushes fresh rows whenever a session is created, changed or cancelled.
+   The socket can miss messages, so every (re)connect also fetches /live/ to catch up. Reconnects
+   back off up to 30 s. A failed fetch keeps the cards on screen and offers "Retry?".
+   Each payload: {type: "sections", sessions_html, mentors_html, counts: {live, upcoming, mentors},
+   changed?: {id, title, change: "created" | "updated" | "cancelled"}}. */
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-live]");
+  if (!root || !window.fetch) return;
+  var P = window.PeerLearn || {};
+  var url = root.getAttribute("data-live-url");
+  var socketPath = root.getAttribute("data-live-socket");
+  var notice = root.querySelector("[data-live-notice]");
+  var retry = root.querySelector("[data-live-retry]");
+  var rows = {
+    sessions: root.querySelector('[data-live-row="sessions"]'),
+    mentors: root.querySelector('[data-live-row="mentors"]'),
+  };
+  var lastHtml = { sessions: null, mentors: null };
+  var counts = readCounts();
+  var FETCH_TIMEOUT = 5000;
+  var CHANGE_TEXT = { created: "New session: ", updated: "Session updated: ", cancelled: "Session cancelled: " };
+
+  function readCounts() {
+    var parts = (root.getAttribute("data-live-counts") || "").split(",");
+    return { live: +parts[0] || 0, upcoming: +parts[1] || 0, mentors: +parts[2] || 0 };
+  }
+  function plural(n, one, many) {
+    return n + " " + (n === 1 ? one : many);
+  }
+
+  /* --- Rows ------------------------------------------------------------------------- */
+  /* Swap a row's cards, keeping its scroll position and, where the card survives, keyboard focus. */
+  function swap(row, html) {
+    if (!row || html === undefined || html === null) return;
+    var active = document.activeElement;
+    var focusCard = null;
+    var focusIndex = -1;
+    if (active && row.contains(active) && active !== row) {
+      var card = active.closest("[id]");
+      if (card) {
+        focusCard = card.id;
+        focusIndex = Array.prototype.indexOf.call(card.querySelectorAll("a, button"), active);
+      }
+    }
+    var left = row.scrollLeft;
+    row.innerHTML = html;
+    row.scrollLeft = left;
+    if (P.localTimes) P.localTimes(row);
+    if (P.updateRow) P.updateRow(row);
+    if (focusCard) {
+      var again = document.getElementById(focusCard);
+      var target = again && again.querySelectorAll("a, button")[focusIndex];
+      (target || row).focus({ preventScroll: true });
+    }
+  }
+
+  /* --- Header badges and section counts --------------------------------------------- */
+  function setBadge(badge, text, live) {
+    badge.textContent = "";
+    if (live) {
+      var dot = document.createElement("span");
+      dot.className = "badge__dot";
+      dot.setAttribute("aria-hidden", "true");
+      badge.appendChild(dot);
+    }
+    badge.appendChild(document.createTextNode(text));
+    badge.classList.toggle("badge--live", !!live);
+  }
+  function updateCounts(next) {
+    document.querySelectorAll('[data-live-badge="sessions"]').forEach(function (badge) {
+      badge.hidden = !next.upcoming && !next.live;
+      setBadge(badge, next.live ? next.live + " Live" : next.upcoming + " upcoming", next.live > 0);
+    });
+    document.querySelectorAll('[data-live-badge="mentors"]').forEach(function (badge) {
+      badge.hidden = !next.mentors;
+      setBadge(badge, next.mentors + (next.mentors === 1 ? " Top Mentor" : " Top Mentors"), false);
+    });
+    document.querySelectorAll("[data-live-count]").forEach(function (pill) {
+      var mentors = pill.getAttribute("data-live-count") === "mentors";
+      var n = mentors ? next.mentors : next.upcoming;
+      pill.hidden = !n;
+      pill.textContent = n + (mentors ? " mentors" : " upcoming");
+    });
+    root.setAttribute("data-live-counts", [next.live, next.upcoming, next.mentors].join(","));
+  }
+  function describeCounts(next) {
+    var parts = [];
+    if (next.live) parts.push(plural(next.live, "session live now", "sessions live now"));
+    parts.push(plural(next.upcoming, "upcoming session", "upcoming sessions"));
+    parts.push(plural(next.mentors, "top mentor", "top mentors"));
+    return parts.join(", ") + ".";
+  }
+
+  function flash(id) {
+    var card = document.getElementById("session-" + id);
+    if (!card) return;
+    card.classList.add("is-updated");
+    window.setTimeout(function () {
+      card.classList.remove("is-updated");
+    }, 2400);
+  }
+
+  function apply(payload) {
+    if (!payload || payload.type !== "sections") return;
+    if (payload.sessions_html !== lastHtml.sessions) swap(rows.sessions, payload.sessions_html);
+    if (payload.mentors_html !== lastHtml.mentors) swap(rows.mentors, payload.mentors_html);
+    lastHtml.sessions = payload.sessions_html;
+    lastHtml.mentors = payload.mentors_html;
+    hideNotice();
+    var next = payload.counts || counts;
+    var countsChanged = next.live !== counts.live || next.upcoming !== counts.upcoming || next.mentors !== counts.mentors;
+    updateCounts(next);
+    counts = next;
+    var changed = payload.changed;
+    if (changed && CHANGE_TEXT[changed.change]) {
+      // The toast sits in the polite live region, so it is heard as well as seen.
+      if (P.toast) P.toast(CHANGE_TEXT[changed.change] + changed.title, "info");
+      if (changed.change !== "cancelled") flash(changed.id);
+      if (countsChanged && P.announce) P.announce(describeCounts(next));
+    } else if (countsChanged && P.announce) {
+      P.announce("Sessions updated: " + describeCounts(next));
+    }
+  }
+
+  /* --- Catch-up fetch and "Retry?" --------------------------------------------------- */
+  function showNotice() {
+    if (!notice) return;
+    var wasHidden = notice.hidden;
+    notice.hidden = false;
+    if (retry) {
+      retry.disabled = false;
+      retry.removeAttribute("aria-busy");
+      retry.textContent = "Retry?";
+    }
+    if (wasHidden && P.announce) P.announce("Couldn’t refresh the sessions. Retry?");
+  }
+  function hideNotice() {
+    if (notice) notice.hidden = true;
+  }
+
+  var inflight = null;
+  function refresh() {
+    if (inflight) return inflight;
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = window.setTimeout(function () {
+      if (controller) controller.abort();
+    }, FETCH_TIMEOUT);
+    inflight = window
+      .fetch(url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+        signal: controller ? controller.signal : undefined,
+      })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(apply)
+      .catch(showNotice)
+      .then(function () {
+        window.clearTimeout(timer);
+        inflight = null;
+      });
+    return inflight;
+  }
+  if (retry) {
+    retry.addEventListener("click", function () {
+      retry.disabled = true;
+      retry.setAttribute("aria-busy", "true");
+      retry.textContent = "Refreshing…";
+      refresh();
+    });
+  }
+
+  /* --- The socket, with backoff ------------------------------------------------------ */
+  var socket = null;
+  var attempts = 0;
+  var reconnectTimer = null;
+  var pingTimer = null;
+
+  function connect() {
+    if (!("WebSocket" in window) || !socketPath) return;
+    window.clearTimeout(reconnectTimer);
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    try {
+      socket = new WebSocket(scheme + window.location.host + socketPath);
+    } catch (error) {
+      schedule();
+      return;
+    }
+    socket.addEventListener("open", function () {
+      attempts = 0;
+      refresh(); // catch up on anything sent while we were away
+      window.clearInterval(pingTimer);
+      pingTimer = window.setInterval(function () {
+        if (socket && socket.readyState === 1) socket.send('{"type":"ping"}');
+      }, 30000);
+    });
+    socket.addEventListener("message", function (event) {
+      var payload;
+      try {
+        payload = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      apply(payload);
+    });
+    socket.addEventListener("close", function () {
+      window.clearInterval(pingTimer);
+      socket = null;
+      schedule();
+    });
+  }
+  function schedule() {
+    attempts += 1;
+    var delay = Math.min(30000, 1000 * Math.pow(2, attempts - 1)) * (0.5 + Math.random() / 2);
+    // After a few failures the socket may be blocked: keep the cards fresh by fetching meanwhile.
+    if (attempts >= 3) refresh();
+    reconnectTimer = window.setTimeout(connect, delay);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && !socket) {
+      attempts = 0;
+      connect();
+    }
+  });
+
+  window.PeerLearnLive = { refresh: refresh, apply: apply };
+  connect();
+})();
