@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from cms import copy
 from cms.models import ContentPage, LandingPage
+from core.users.models import Role, User
 
 
 @transaction.atomic
@@ -38,6 +41,8 @@ def landing_pages_ensure() -> tuple[LandingPage, list[str]]:
         site.site_name = site.site_name or "PeerLearn"
         site.save()
 
+    editor_group_ensure(landing=landing)
+
     existing = set(ContentPage.objects.child_of(landing).values_list("slug", flat=True))
     for slug, title, body in copy.CONTENT_PAGES:
         if slug in existing:
@@ -55,3 +60,40 @@ def _remove_wagtail_welcome_page(root: Page) -> None:
         if not page.get_children().exists():
             Site.objects.filter(root_page=page).update(root_page=root)
             page.delete()
+
+
+EDITOR_GROUP = "CMS editors"
+PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+MEDIA_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "choose_document"),
+}
+
+
+def editor_group_ensure(*, landing: Page) -> Group:
+    """The "CMS editors" group: may edit and publish the landing page and its pages in
+    ``/cms/`` and upload images and documents. It grants nothing in Django admin (its
+    members are not staff), so editors change the copy, never people or money."""
+    group, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=landing, permission=permission)
+    root_collection = Collection.get_first_root_node()
+    for app_label, codenames in MEDIA_PERMISSIONS.items():
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
+    return group
+
+
+@transaction.atomic
+def editor_create(*, email: str, name: str, password: str) -> User:
+    """A person who edits pages in ``/cms/`` (role admin, not staff: no Django admin)."""
+    landing_pages_ensure()  # the editors group comes with the pages
+    user = User.objects.create_user(email=email, password=password, name=name, role=Role.ADMIN)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+    return user

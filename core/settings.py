@@ -96,11 +96,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    # After the others, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Sync-only and innermost on purpose: see its docstring.
+    "core.middleware.UserTimezoneMiddleware",
 ]
 
-ROOT_URLCONF = "core.urls"
+ROOT_URLCONF = env("ROOT_URLCONF", default="core.urls")  # bench/landing.py adds a bare view
 ASGI_APPLICATION = "core.asgi.application"
 
 TEMPLATES = [

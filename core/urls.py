@@ -40,8 +40,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every other path (the landing page and content pages): keep it last.
-urlpatterns.append(path("", include("wagtail.urls")))
+# `/` from the landing page's cache, then Wagtail serves every other page: keep these last.
+urlpatterns += [path("", include("cms.urls")), path("", include("wagtail.urls"))]
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"

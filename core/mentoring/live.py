@@ -20,6 +20,7 @@ from core.mentoring.selectors import MentorCard, SessionCard, mentor_list_best, 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "landing:live:v1"
+VERSION_KEY = "landing:version"
 GROUP = "landing"
 LIMIT = 10
 
@@ -61,6 +62,26 @@ def landing_sections_payload(sections: LiveSections | None = None) -> dict:
     }
 
 
+def landing_version() -> int:
+    """A number that changes whenever what the landing page shows changes.
+
+    Whole-page caches (cms) put it in their keys, so a session change or a published page
+    is visible at once instead of after the cache expires.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def landing_version_bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there (evicted or never read): any new value will do
+        cache.set(VERSION_KEY, landing_version() + 1, None)
+
+
 def landing_changed(*, session, change: str) -> None:
     """A session was created, updated or cancelled: drop the cache and push fresh rows.
 
@@ -68,6 +89,7 @@ def landing_changed(*, session, change: str) -> None:
     reconnect and the cache expires within a minute anyway.
     """
     cache.delete(CACHE_KEY)
+    landing_version_bump()
     try:
         payload = landing_sections_payload()
         payload["changed"] = {"id": session.pk, "title": session.title, "change": change}

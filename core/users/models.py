@@ -102,7 +102,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             return reverse("core:dashboard-mentor")
         if self.role == Role.LEARNER:
             return reverse("core:dashboard-learner")
-        return reverse("admin:index")
+        # Admin-role people: staff manage people and money; the others edit pages.
+        return reverse("admin:index") if self.is_staff else reverse("wagtailadmin_home")
 
 
 class LearnerProfile(models.Model):

@@ -1,0 +1,86 @@
+"""Editors change the landing page in /cms/ and cannot enter Django admin."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from cms.models import LandingPage
+from cms.services import editor_create
+from core.users.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return editor_create(email="editor@example.com", name="Esha Editor", password=PASSWORD)
+
+
+def test_an_editor_changes_the_hero_and_it_is_on_the_landing(client, editor):
+    landing = LandingPage.objects.get()
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[landing.pk])
+    assert client.get(edit_url).status_code == 200
+
+    data = nested_form_data(
+        {
+            "title": landing.title,
+            "slug": landing.slug,
+            "body": streamfield(
+                [
+                    (
+                        "hero",
+                        {
+                            "heading": "Mentors who answer your exact question",
+                            "text": "Edited in the CMS.",
+                            "primary_label": "Start learning",
+                            "secondary_label": "Teach on PeerLearn",
+                        },
+                    ),
+                    ("text", rich_text("<p>Written by an editor.</p>")),
+                ]
+            ),
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    client.logout()
+    cache.clear()
+    page = client.get("/").content.decode()
+    assert "Mentors who answer your exact question" in page
+    assert "Start learning" in page
+    assert "Written by an editor." in page
+
+
+def test_an_editor_cannot_open_django_admin(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/users/user/").status_code == 302
+
+
+def test_an_editor_lands_in_the_cms_after_login(client, editor, password):
+    response = client.post(reverse("account_login"), {"login": editor.email, "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/cms/"
+    assert client.get("/cms/").status_code == 200
+
+
+def test_learners_and_mentors_cannot_open_the_cms(client, learner, mentor):
+    for person in (learner, mentor):
+        client.force_login(person)
+        assert client.get("/cms/").status_code == 302
+
+
+def test_the_command_creates_an_editor():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_cms_editor", email="Ravi@Example.com", name="Ravi", password=PASSWORD, stdout=out)
+    assert "ravi@example.com can now edit pages at /cms/." in out.getvalue()
