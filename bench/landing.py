@@ -137,16 +137,18 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
 
-    bare_rps, _ = results["/bench/bare/"]
+    def p99(latencies: list[float]) -> float:
+        ordered = sorted(latencies)
+        return ordered[max(0, int(len(ordered) * 0.99) - 1)]
+
+    bare_rps, bare_latencies = results["/bench/bare/"]
     landing_rps, latencies = results["/"]
-    latencies.sort()
-    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
     print(f"workers={args.workers} concurrency={args.concurrency} seconds={args.seconds} sessions={args.sessions}")
-    print(f"bare view   : {bare_rps:8.0f} req/s")
-    print(f"landing /   : {landing_rps:8.0f} req/s")
+    for label, rps, measured in (("bare view", bare_rps, bare_latencies), ("landing /", landing_rps, latencies)):
+        median = statistics.median(measured)
+        print(f"{label:<12}: {rps:8.0f} req/s  p50 {median:6.1f} ms  p99 {p99(measured):6.1f} ms")
     print(f"ratio       : {landing_rps / bare_rps:8.2f}  (goal >= 0.5)")
-    print(f"landing p50 : {statistics.median(latencies):8.1f} ms")
-    print(f"landing p99 : {p99:8.1f} ms  (goal < 50 ms)")
+    print(f"landing p99 : {p99(latencies):8.1f} ms  (goal < 50 ms)")
 
 
 if __name__ == "__main__":
