@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
@@ -74,3 +74,31 @@ def join_terms(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return value or ""
+
+
+@register.filter
+def split_terms(value) -> list[str]:
+    """``"Upcoming, Past"`` → ``["Upcoming", "Past"]``: a list written inline in a template."""
+    return [part.strip() for part in str(value or "").split(",") if part.strip()]
+
+
+class _SampleForm(forms.Form):
+    """The style guide's form: every field state on show (never submitted anywhere)."""
+
+    email = forms.EmailField(label="Email", help_text="We send a one-time code to this address.")
+    name = forms.CharField(label="Name")
+    skills = forms.CharField(label="Skills", required=False, help_text="Separate skills with commas.")
+
+
+@register.simple_tag
+def styleguide_form() -> forms.Form:
+    """A bound sample form with one inline error, for the style guide only."""
+    form = _SampleForm(data={"sg-email": "asha@gmial.com", "sg-name": "", "sg-skills": "Pyth, Django"}, prefix="sg")
+    form.is_valid()
+    return form
+
+
+@register.filter
+def has_block(stream, block_type: str) -> bool:
+    """Whether a StreamField value holds a block of ``block_type``: ``page.body|has_block:"faq"``."""
+    return any(getattr(child, "block_type", None) == block_type for child in stream or [])

@@ -180,6 +180,8 @@
   var socket = null;
   var attempts = 0;
   var reconnectTimer = null;
+  var reconnecting = false;
+  var FRESH_FOR = 5000; // ms after navigation in which the server-rendered rows count as current
   var pingTimer = null;
 
   function connect() {
@@ -193,8 +195,12 @@
       return;
     }
     socket.addEventListener("open", function () {
+      // Catch up on anything sent while we were away. The first connect right after the page
+      // loaded skips it: the rows were rendered moments ago (this keeps the first load light).
+      if (reconnecting || window.performance.now() > FRESH_FOR) refresh();
+      reconnecting = true;
       attempts = 0;
-      refresh(); // catch up on anything sent while we were away
+      root.setAttribute("data-live-state", "open");
       window.clearInterval(pingTimer);
       pingTimer = window.setInterval(function () {
         if (socket && socket.readyState === 1) socket.send('{"type":"ping"}');
@@ -210,6 +216,7 @@
       apply(payload);
     });
     socket.addEventListener("close", function () {
+      root.setAttribute("data-live-state", "closed");
       window.clearInterval(pingTimer);
       socket = null;
       schedule();

@@ -212,10 +212,17 @@
 
   /* --- Mobile menu ------------------------------------------------------------------- */
   var menu = document.querySelector("[data-menu]");
-  var opener = document.querySelector("[data-menu-open]");
+  var menuButtons = document.querySelectorAll("[data-menu-open]");
+  var opener = menuButtons[0] || null;
 
-  function openMenu() {
+  function openMenu(event) {
     if (!menu) return;
+    if (event && event.currentTarget) {
+      menuButtons.forEach(function (button) {
+        button.setAttribute("aria-expanded", "false");
+      });
+      opener = event.currentTarget;
+    }
     menu.hidden = false;
     document.body.classList.add("has-menu-open");
     opener.setAttribute("aria-expanded", "true");
@@ -245,7 +252,9 @@
   P.closeMenu = closeMenu;
 
   if (menu && opener) {
-    opener.addEventListener("click", openMenu);
+    menuButtons.forEach(function (button) {
+      button.addEventListener("click", openMenu);
+    });
     menu.querySelectorAll("[data-menu-close]").forEach(function (button) {
       button.addEventListener("click", function () {
         closeMenu();
@@ -341,7 +350,7 @@
       dialog._opener = null;
       if (back && document.contains(back) && typeof back.focus === "function") {
         // A link inside the mobile menu that has since closed: fall back to the hamburger.
-        if (!visible(back) && opener) back = opener;
+        if (!visible(back) && menuButtons[0]) back = menuButtons[0];
         back.focus();
       }
     });
@@ -395,6 +404,23 @@
           script.onload = resolve;
           script.onerror = reject;
           document.head.appendChild(script);
+        });
+      }
+      return loadedScripts[path];
+    };
+
+    /* The auth pages' own stylesheet (css/auth.css), fetched once, the first time a form shows. */
+    var loadStyle = function (href) {
+      var path = new URL(href, window.location.href).pathname;
+      if (!loadedScripts[path]) {
+        if (document.querySelector('link[rel="stylesheet"][href="' + href + '"]')) return Promise.resolve();
+        loadedScripts[path] = new Promise(function (resolve) {
+          var link = document.createElement("link");
+          link.rel = "stylesheet";
+          link.href = href;
+          link.onload = resolve;
+          link.onerror = resolve;
+          document.head.appendChild(link);
         });
       }
       return loadedScripts[path];
@@ -454,39 +480,45 @@
       var card = doc.querySelector(".auth__card");
       if (!card) {
         window.location.assign(url);
-        return;
+        return null;
       }
-      auth.classList.toggle("modal--wide", card.classList.contains("auth__card--wide"));
-      auth.setAttribute("data-url", url);
-      authBody.removeAttribute("aria-busy");
-      authBody.textContent = "";
-      while (card.firstChild) authBody.appendChild(document.adoptNode(card.firstChild));
-      var heading = authBody.querySelector("h1");
-      if (heading) {
-        heading.id = "auth-modal-heading";
-        auth.setAttribute("aria-labelledby", heading.id);
-      }
-      // Messages the page would have shown as toasts ("We sent a code to …").
-      doc.querySelectorAll("[data-toasts] [data-toast]").forEach(function (toast) {
-        var level = (toast.className.match(/toast--(\w+)/) || [])[1];
-        P.toast((toast.querySelector(".toast__text") || toast).textContent.trim(), level);
+      // The page's own stylesheet first (the skeleton stays up meanwhile), then its content.
+      var styles = Array.prototype.map.call(doc.querySelectorAll('head link[rel="stylesheet"]'), function (link) {
+        return loadStyle(link.getAttribute("href"));
       });
-      var scripts = Array.prototype.map.call(doc.querySelectorAll("head script[src]"), function (script) {
-        return loadScript(script.getAttribute("src"));
-      });
-      Promise.all(scripts)
-        .catch(function () {
-          /* Without signup.js the form is one long page, which still works. */
-        })
-        .then(function () {
-          P.enhance(authBody);
-          if (P.initSignup) P.initSignup(authBody);
-          var target =
-            authBody.querySelector("#form-errors") ||
-            authBody.querySelector(".field--error input, .field--error textarea") ||
-            focusables(authBody.querySelector("form") || authBody)[0];
-          if (target) target.focus();
+      return Promise.all(styles).then(function () {
+        auth.classList.toggle("modal--wide", card.classList.contains("auth__card--wide"));
+        auth.setAttribute("data-url", url);
+        authBody.removeAttribute("aria-busy");
+        authBody.textContent = "";
+        while (card.firstChild) authBody.appendChild(document.adoptNode(card.firstChild));
+        var heading = authBody.querySelector("h1");
+        if (heading) {
+          heading.id = "auth-modal-heading";
+          auth.setAttribute("aria-labelledby", heading.id);
+        }
+        // Messages the page would have shown as toasts ("We sent a code to …").
+        doc.querySelectorAll("[data-toasts] [data-toast]").forEach(function (toast) {
+          var level = (toast.className.match(/toast--(\w+)/) || [])[1];
+          P.toast((toast.querySelector(".toast__text") || toast).textContent.trim(), level);
         });
+        var scripts = Array.prototype.map.call(doc.querySelectorAll("head script[src]"), function (script) {
+          return loadScript(script.getAttribute("src"));
+        });
+        return Promise.all(scripts)
+          .catch(function () {
+            /* Without signup.js the form is one long page, which still works. */
+          })
+          .then(function () {
+            P.enhance(authBody);
+            if (P.initSignup) P.initSignup(authBody);
+            var target =
+              authBody.querySelector("#form-errors") ||
+              authBody.querySelector(".field--error input, .field--error textarea") ||
+              focusables(authBody.querySelector("form") || authBody)[0];
+            if (target) target.focus();
+          });
+      });
     };
 
     var load = function (url, options) {
@@ -497,14 +529,17 @@
           method: options.method || "GET",
           body: options.body,
           credentials: "same-origin",
-          headers: { "X-Requested-With": "XMLHttpRequest" },
+          // Not X-Requested-With: allauth answers that with JSON instead of the page.
+          headers: { Accept: "text/html" },
         })
         .then(function (response) {
           var landed = new URL(response.url, window.location.href);
           if (response.redirected && landed.pathname.indexOf("/accounts/") !== 0) {
             P.announce("Signed in. Opening your dashboard.");
-            window.location.assign(response.url);
-            return null;
+            // Read the body first, so navigating away does not abort a half-read response.
+            return response.text().then(function () {
+              window.location.assign(response.url);
+            });
           }
           return response.text().then(function (html) {
             render(html, response.url);
@@ -553,6 +588,53 @@
     });
   }
 
+  /* --- Tabs: arrow keys move between tabs (roving tabindex); without JS every panel shows -- */
+  function wireTabs(root) {
+    root.querySelectorAll("[data-tabs]:not([data-tabs-ready])").forEach(function (box) {
+      box.setAttribute("data-tabs-ready", "");
+      var tabs = Array.prototype.slice.call(box.querySelectorAll('[role="tab"]'));
+      function select(tab, focus) {
+        tabs.forEach(function (other) {
+          var on = other === tab;
+          other.setAttribute("aria-selected", on ? "true" : "false");
+          other.tabIndex = on ? 0 : -1;
+          var panel = document.getElementById(other.getAttribute("aria-controls"));
+          if (panel) panel.hidden = !on;
+        });
+        if (focus) tab.focus();
+      }
+      tabs.forEach(function (tab, index) {
+        tab.addEventListener("click", function () {
+          select(tab, false);
+        });
+        tab.addEventListener("keydown", function (event) {
+          var next = null;
+          if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+          else if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+          else if (event.key === "Home") next = tabs[0];
+          else if (event.key === "End") next = tabs[tabs.length - 1];
+          if (next) {
+            event.preventDefault();
+            select(next, true);
+          }
+        });
+      });
+      var current = box.querySelector('[role="tab"][aria-selected="true"]') || tabs[0];
+      if (current) select(current, false);
+    });
+  }
+
+  /* Buttons that show a sample toast (the style guide). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-toast-demo]");
+    if (button) P.toast(button.getAttribute("data-toast-demo"), button.getAttribute("data-toast-level") || "info");
+  });
+
+  var enhance = P.enhance;
+  P.enhance = function (root) {
+    enhance(root);
+    wireTabs(root || document);
+  };
   P.enhance(document);
 
   /* --- Move focus to a form's error summary, so screen readers hear it --------------- */

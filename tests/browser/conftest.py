@@ -52,10 +52,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def site_pages(transactional_db) -> None:
-    """The Wagtail tree and default pages, which ``transactional_db`` empties after every test."""
+    """The Wagtail trees (pages, collections) and default pages, which ``transactional_db`` empties after every test."""
     from django.conf import settings
     from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
     from cms.services import landing_pages_ensure
 
@@ -64,6 +64,8 @@ def site_pages(transactional_db) -> None:
     )
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     landing_pages_ensure()
 
 

@@ -15,50 +15,53 @@ NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
 def _register(page, snap, emailed_code, *, role: str, email: str, name: str, details: dict, shots: bool):
+    """Register from the landing page, in the registration modal, through to the dashboard."""
     page.goto("/")
     if shots:
         snap(page, "landing")
-    page.get_by_role("link", name="Join as a learner or mentor").first.click()
-    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    page.locator(".site-nav").get_by_role("link", name="Join as a learner or mentor").click()
+    modal = page.locator("dialog[open]")
+    expect(modal.get_by_text("Step 1 of 4")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
     if shots:
         snap(page, "signup-1-role")
 
     # Step 1: continuing without a role is refused in the browser.
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
-    page.get_by_text("I want to learn" if role == "learner" else "I want to mentor").click()
-    page.get_by_role("button", name="Continue").click()
+    modal.get_by_role("button", name="Continue").click()
+    expect(modal.get_by_text("Step 1 of 4")).to_be_visible()
+    modal.get_by_text("I want to learn" if role == "learner" else "I want to mentor").click()
+    modal.get_by_role("button", name="Continue").click()
 
     # Step 2: account.
-    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(NEW_PASSWORD)
-    page.get_by_label("Name").fill(name)
+    expect(modal.get_by_text("Step 2 of 4")).to_be_visible()
+    modal.get_by_label("Email").fill(email)
+    modal.get_by_label("Password").fill(NEW_PASSWORD)
+    modal.get_by_label("Name").fill(name)
     if shots:
         snap(page, "signup-2-account")
-    page.get_by_role("button", name="Continue").click()
+    modal.get_by_role("button", name="Continue").click()
 
     # Step 3: role details; only the chosen role's fields show.
-    expect(page.get_by_text("Step 3 of 4")).to_be_visible()
+    expect(modal.get_by_text("Step 3 of 4")).to_be_visible()
     other = "#id_skills" if role == "learner" else "#id_interests"
-    expect(page.locator(other)).to_be_hidden()
+    expect(modal.locator(other)).to_be_hidden()
     for label, value in details.items():
-        page.get_by_label(label).fill(value)
+        modal.get_by_label(label).fill(value)
     if shots:
         snap(page, f"signup-3-{role}")
-    page.get_by_role("button", name="Create account").click()
+    modal.get_by_role("button", name="Create account").click()
 
-    # Step 4: the code we emailed.
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    # Step 4: the code we emailed, still in the modal.
+    expect(modal.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(modal.get_by_text("Step 4 of 4")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/$"))
     if shots:
         snap(page, "signup-4-code")
-    page.get_by_label("Code").fill("WRONG1")
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("alert").or_(page.locator(".field__error")).first).to_contain_text("Invalid code")
-    page.get_by_label("Code").fill(emailed_code(email))
-    page.get_by_role("button", name="Confirm").click()
+    modal.get_by_label("Code").fill("WRONG1")
+    modal.get_by_role("button", name="Confirm").click()
+    expect(modal.get_by_role("alert").or_(modal.locator(".field__error")).first).to_contain_text("Invalid code")
+    modal.get_by_label("Code").fill(emailed_code(email))
+    modal.get_by_role("button", name="Confirm").click()
 
 
 def test_learner_registers_and_lands_on_their_dashboard(page, snap, emailed_code):
