@@ -1,6 +1,29 @@
-"""StreamField blocks editors arrange on the landing and content pages."""
+"""StreamField blocks editors arrange on the landing and content pages.
+
+Editors write the copy; figures (prices, fees, sessions, mentors) always come from core.
+"""
 
 from wagtail import blocks
+
+from core.money import format_inr, split
+
+ICON_CHOICES = [
+    ("video-camera", "Video"),
+    ("currency-rupee", "Rupee"),
+    ("shield-check", "Shield"),
+    ("academic-cap", "Graduation cap"),
+    ("light-bulb", "Light bulb"),
+    ("chat-bubble-left-right", "Chat"),
+    ("calendar", "Calendar"),
+    ("sparkles", "Sparkles"),
+    ("star", "Star"),
+]
+
+
+class ValuePropBlock(blocks.StructBlock):
+    icon = blocks.ChoiceBlock(choices=ICON_CHOICES, default="sparkles")
+    title = blocks.CharBlock(max_length=60)
+    text = blocks.TextBlock(max_length=200)
 
 
 class HeroBlock(blocks.StructBlock):
@@ -8,11 +31,37 @@ class HeroBlock(blocks.StructBlock):
     text = blocks.TextBlock(required=False)
     primary_label = blocks.CharBlock(max_length=40, default="Join as a learner")
     secondary_label = blocks.CharBlock(max_length=40, default="Become a mentor")
+    highlights = blocks.ListBlock(
+        ValuePropBlock(), max_num=4, default=[], help_text="Value propositions shown beside the heading."
+    )
 
     class Meta:
         icon = "title"
         template = "blocks/hero.html"
-        description = "The big opening statement with the two sign-up buttons."
+        description = "The opening statement, the two sign-up buttons and up to four value propositions."
+        preview_value = {
+            "heading": "Learn one-to-one from people who have done it",
+            "text": "Book a live video session with a mentor and pay in rupees.",
+            "primary_label": "Join as a learner",
+            "secondary_label": "Become a mentor",
+        }
+
+
+class ValuePropsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120, required=False)
+    items = blocks.ListBlock(ValuePropBlock(), min_num=1, max_num=6)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/value_props.html"
+        description = "Short promises with an icon each (what makes PeerLearn worth it)."
+        preview_value = {
+            "heading": "Why PeerLearn",
+            "items": [
+                {"icon": "video-camera", "title": "Live, one-to-one", "text": "Just you and your mentor."},
+                {"icon": "currency-rupee", "title": "Pay in rupees", "text": "Charged only if the mentor accepts."},
+            ],
+        }
 
 
 class StepBlock(blocks.StructBlock):
@@ -27,7 +76,74 @@ class StepsBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ol"
         template = "blocks/steps.html"
-        description = "Numbered steps, e.g. how PeerLearn works or value propositions."
+        description = "Numbered steps, e.g. how PeerLearn works."
+        preview_value = {
+            "heading": "How PeerLearn works",
+            "steps": [
+                {"title": "Find a session", "text": "Browse by topic, price and time."},
+                {"title": "Book and pay", "text": "Pay securely with Razorpay."},
+            ],
+        }
+
+
+class LiveSectionsBlock(blocks.StructBlock):
+    """Where the real "Top live sessions" and "Best mentor sessions" rows go. The cards come
+    from core (``page.get_context``); editors only write the headings."""
+
+    sessions_heading = blocks.CharBlock(max_length=80, default="Top live sessions")
+    sessions_lead = blocks.CharBlock(
+        max_length=160, required=False, default="Live video, one-to-one. Times are shown in your timezone."
+    )
+    mentors_heading = blocks.CharBlock(max_length=80, default="Best mentor sessions")
+    mentors_lead = blocks.CharBlock(
+        max_length=160, required=False, default="Approved mentors with sessions coming up, busiest first."
+    )
+
+    class Meta:
+        icon = "view"
+        template = "blocks/live_sections.html"
+        description = "The live rows of real sessions and mentors (filled automatically)."
+        preview_value = {"sessions_heading": "Top live sessions", "mentors_heading": "Best mentor sessions"}
+
+
+class FeeExplainerBlock(blocks.StructBlock):
+    """How a price splits, computed from the platform's real rates for an example price."""
+
+    heading = blocks.CharBlock(max_length=120, default="What you pay, what mentors earn")
+    text = blocks.TextBlock(required=False)
+    example_price_rupees = blocks.IntegerBlock(min_value=100, max_value=50000, default=1000)
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/fee_explainer.html"
+        description = "A worked example of the fee and the mentor's share (figures computed, not typed)."
+        preview_value = {"heading": "What you pay, what mentors earn", "example_price_rupees": 1000}
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        example = split(int(value["example_price_rupees"]) * 100)
+        context["example"] = {
+            "price": format_inr(example.price_paise),
+            "fee": format_inr(example.fee_paise),
+            "learner_pays": format_inr(example.amount_paise),
+            "mentor_earns": format_inr(example.mentor_share_paise),
+            "platform_keeps": format_inr(example.app_share_paise),
+        }
+        return context
+
+
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.TextBlock(required=False)
+    audience = blocks.ChoiceBlock(
+        choices=[("both", "Learners and mentors"), ("learner", "Learners"), ("mentor", "Mentors")], default="both"
+    )
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/cta.html"
+        description = "A closing invitation with sign-up buttons."
+        preview_value = {"heading": "Ready when you are", "audience": "both"}
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -43,12 +159,20 @@ class FaqBlock(blocks.StructBlock):
         icon = "help"
         template = "blocks/faq.html"
         description = "Questions and answers, shown as a disclosure list."
+        preview_value = {"heading": "Questions", "questions": []}
 
 
 class BodyBlock(blocks.StreamBlock):
     hero = HeroBlock()
+    value_props = ValuePropsBlock()
+    live_sections = LiveSectionsBlock()
     steps = StepsBlock()
+    fee_explainer = FeeExplainerBlock()
     faq = FaqBlock()
+    cta = CallToActionBlock()
     text = blocks.RichTextBlock(
-        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"], template="blocks/text.html", icon="pilcrow"
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+        template="blocks/text.html",
+        icon="pilcrow",
+        description="Free text with headings, links and lists.",
     )

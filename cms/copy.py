@@ -22,6 +22,32 @@ LANDING_BODY = _stream(
             ),
             "primary_label": "Join as a learner",
             "secondary_label": "Become a mentor",
+            "highlights": [
+                {
+                    "icon": "video-camera",
+                    "title": "Live, one-to-one",
+                    "text": "Just you and your mentor, with chat, a shared whiteboard and your topics checklist.",
+                },
+                {
+                    "icon": "currency-rupee",
+                    "title": "Pay in rupees",
+                    "text": "Pay with Razorpay when you book. You are charged only if the mentor accepts.",
+                },
+                {
+                    "icon": "shield-check",
+                    "title": "Approved mentors",
+                    "text": "Our team reviews every mentor profile before their sessions go public.",
+                },
+            ],
+        },
+    ),
+    (
+        "live_sections",
+        {
+            "sessions_heading": "Top live sessions",
+            "sessions_lead": "Live video, one-to-one. Times are shown in your timezone.",
+            "mentors_heading": "Best mentor sessions",
+            "mentors_lead": "Approved mentors with sessions coming up, busiest first.",
         },
     ),
     (
@@ -42,6 +68,14 @@ LANDING_BODY = _stream(
         },
     ),
     (
+        "fee_explainer",
+        {
+            "heading": "What you pay, what mentors earn",
+            "text": "Mentors set their price. Learners pay it plus a 10% platform fee; mentors keep 90% of the price.",
+            "example_price_rupees": 1000,
+        },
+    ),
+    (
         "faq",
         {
             "heading": "Questions",
@@ -59,6 +93,14 @@ LANDING_BODY = _stream(
                     "answer": "<p>Mentors keep 90% of their session price and withdraw it to a bank account or UPI.</p>",
                 },
             ],
+        },
+    ),
+    (
+        "cta",
+        {
+            "heading": "Ready when you are",
+            "text": "Join as a learner to book your first session, or as a mentor to publish yours.",
+            "audience": "both",
         },
     ),
 )
