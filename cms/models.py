@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from cms.blocks import BodyBlock
 from core import pluginmanager
-from core.mentoring.live import landing_sections_get
+from core.mentoring.live import landing_sections_get, landing_version
 
 
 class LandingPage(Page):
@@ -29,6 +29,7 @@ class LandingPage(Page):
         context = super().get_context(request, *args, **kwargs)
         sections = pluginmanager.collect("landing_sections", request=request)
         context["plugin_sections"] = sorted(sections, key=lambda panel: panel.order)
+        context["live_version"] = landing_version()  # before the rows: see landing_sections_payload
         context["live"] = landing_sections_get()
         return context
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core import pluginmanager
-from core.mentoring.live import landing_sections_payload
+from core.mentoring.live import landing_sections_payload, landing_version
 from core.mentoring.selectors import MentorCard, SessionCard
 from core.users.access import restrict_to_role
 from core.users.models import Role
@@ -53,11 +53,15 @@ def mentor_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def landing_live(request: HttpRequest) -> JsonResponse:
+def landing_live(request: HttpRequest) -> HttpResponse:
     """The landing page's live rows as HTML plus the header counts (what ``/ws/landing/`` pushes).
 
     Clients fetch it when their socket (re)connects and for "Retry?" after a failed load.
+    ``?since=<version>`` answers 204 when nothing changed since that version, so catching
+    up costs a few bytes when there is nothing to catch up on.
     """
+    if request.GET.get("since") == str(landing_version()):
+        return HttpResponse(status=204)
     return JsonResponse(landing_sections_payload())
 
 

@@ -36,6 +36,7 @@ def test_an_editor_changes_the_hero_and_it_is_on_the_landing(client, editor):
                             "text": "Edited in the CMS.",
                             "primary_label": "Start learning",
                             "secondary_label": "Teach on PeerLearn",
+                            "highlights": {"count": 0},
                         },
                     ),
                     ("text", rich_text("<p>Written by an editor.</p>")),

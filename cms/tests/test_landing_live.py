@@ -73,3 +73,25 @@ def test_live_endpoint_answers_the_same_rows(client):
     assert body["type"] == "sections"
     assert body["counts"] == {"live": 0, "upcoming": 3, "mentors": 3}
     assert body["sessions_html"].count('class="session-card') >= 3
+
+
+def test_catching_up_costs_nothing_when_nothing_changed(client, django_capture_on_commit_callbacks):
+    cache.clear()
+    body = client.get("/live/").json()
+    version = body["version"]
+    assert client.get(f"/live/?since={version}").status_code == 204
+    mentor = _approved(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        session_create(
+            mentor=mentor, title="Catch me", price_paise=100000, starts_at=timezone.now() + timedelta(hours=2)
+        )
+    fresh = client.get(f"/live/?since={version}")
+    assert fresh.status_code == 200
+    assert fresh.json()["version"] != version
+    assert "Catch me" in fresh.json()["sessions_html"]
+
+
+def test_the_page_carries_the_version_of_its_rows(client):
+    cache.clear()
+    version = client.get("/live/").json()["version"]
+    assert f'data-live-version="{version}"'.encode() in client.get("/").content

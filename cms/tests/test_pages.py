@@ -48,7 +48,7 @@ def test_ensure_creates_the_landing_page_and_content_pages(fresh_install):
     assert landing.live
     assert landing.get_parent().specific_class is Page
     assert landing.get_parent().is_root()
-    assert [block.block_type for block in landing.body] == ["hero", "steps", "faq"]
+    assert [block.block_type for block in landing.body] == [block["type"] for block in json.loads(copy.LANDING_BODY)]
     children = ContentPage.objects.child_of(landing).order_by("path")
     assert [(p.slug, p.title, p.live) for p in children] == [
         (slug, title, True) for slug, title, _body in copy.CONTENT_PAGES

@@ -51,11 +51,14 @@ def landing_sections_get() -> LiveSections:
 
 
 def landing_sections_payload(sections: LiveSections | None = None) -> dict:
-    """What ``/live/`` answers and the socket pushes: both rows as HTML, and the counts."""
+    """What ``/live/`` answers and the socket pushes: both rows as HTML, the counts, and the
+    landing version they belong to (read first, so a change racing this call is never lost)."""
+    version = landing_version()
     sections = sections or landing_sections_get()
     context = {"live": sections}
     return {
         "type": "sections",
+        "version": version,
         "sessions_html": render_to_string("components/live_sessions_row.html", context),
         "mentors_html": render_to_string("components/live_mentors_row.html", context),
         "counts": sections.counts,

@@ -11,6 +11,8 @@
   if (!root || !window.fetch) return;
   var P = window.PeerLearn || {};
   var url = root.getAttribute("data-live-url");
+  // The landing version these rows belong to; /live/?since=<it> answers 204 when still current.
+  var version = root.getAttribute("data-live-version") || "";
   var socketPath = root.getAttribute("data-live-socket");
   var notice = root.querySelector("[data-live-notice]");
   var retry = root.querySelector("[data-live-retry]");
@@ -105,6 +107,7 @@
 
   function apply(payload) {
     if (!payload || payload.type !== "sections") return;
+    if (payload.version !== undefined) version = String(payload.version);
     if (payload.sessions_html !== lastHtml.sessions) swap(rows.sessions, payload.sessions_html);
     if (payload.mentors_html !== lastHtml.mentors) swap(rows.mentors, payload.mentors_html);
     lastHtml.sessions = payload.sessions_html;
@@ -149,7 +152,7 @@
       if (controller) controller.abort();
     }, FETCH_TIMEOUT);
     inflight = window
-      .fetch(url, {
+      .fetch(version ? url + "?since=" + encodeURIComponent(version) : url, {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
         cache: "no-store",
@@ -157,9 +160,12 @@
       })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        return response.status === 204 ? null : response.json();
       })
-      .then(apply)
+      .then(function (payload) {
+        if (payload) apply(payload);
+        else hideNotice();
+      })
       .catch(showNotice)
       .then(function () {
         window.clearTimeout(timer);
@@ -180,8 +186,6 @@
   var socket = null;
   var attempts = 0;
   var reconnectTimer = null;
-  var reconnecting = false;
-  var FRESH_FOR = 5000; // ms after navigation in which the server-rendered rows count as current
   var pingTimer = null;
 
   function connect() {
@@ -195,10 +199,9 @@
       return;
     }
     socket.addEventListener("open", function () {
-      // Catch up on anything sent while we were away. The first connect right after the page
-      // loaded skips it: the rows were rendered moments ago (this keeps the first load light).
-      if (reconnecting || window.performance.now() > FRESH_FOR) refresh();
-      reconnecting = true;
+      // Catch up on anything sent while we were away (or since the page was rendered): a few
+      // bytes (204) when nothing changed.
+      refresh();
       attempts = 0;
       root.setAttribute("data-live-state", "open");
       window.clearInterval(pingTimer);
