@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "core.apps.CoreConfig",
     "core.users.apps.UsersConfig",
     "core.mentoring.apps.MentoringConfig",
+    "core.bookings.apps.BookingsConfig",
+    "core.payments.apps.PaymentsConfig",
     "core.realtime.apps.RealtimeConfig",
     # Accounts and security
     "allauth",

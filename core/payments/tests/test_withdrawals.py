@@ -1,0 +1,108 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+
+from core.payments import ledger
+from core.payments.ledger import Line
+from core.payments.models import AccountKind, Withdrawal
+from core.payments.services import withdrawal_request
+
+BANK = {
+    "destination_kind": "bank_account",
+    "account_name": "Meera Iyer",
+    "ifsc": "hdfc0001234",
+    "account_number": "123456789012",
+}
+
+
+def _earn(user, paise: int, reference: str = "earned") -> None:
+    ledger.post(
+        reference=reference,
+        memo="test earnings",
+        lines=[Line(AccountKind.GATEWAY_CLEARING, paise), Line(AccountKind.MENTOR_AVAILABLE, -paise, user)],
+    )
+
+
+@pytest.mark.django_db
+def test_a_mentor_withdraws_up_to_the_available_balance(mentor):
+    _earn(mentor, 150_000)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    assert withdrawal.ifsc == "HDFC0001234"
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 50_000
+    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 100_000
+    with pytest.raises(ValidationError) as error:
+        withdrawal_request(user=mentor, amount_paise=60_000, **BANK)
+    assert error.value.message_dict["amount_paise"] == ["You can withdraw at most ₹500 right now."]
+
+
+@pytest.mark.django_db
+def test_a_failed_payout_returns_the_money(mentor):
+    _earn(mentor, 100_000)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    ledger.post_payout_failed(withdrawal=withdrawal)
+    ledger.post_payout_failed(withdrawal=withdrawal)  # a repeated event posts once
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000
+    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 0
+    assert ledger.entries_balanced()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ifsc": "HDFC1234567"}, "ifsc", "An IFSC has 11 characters"),
+        ({"account_number": "12ab"}, "account_number", "9 to 18 digits"),
+        ({"destination_kind": "vpa", "vpa": "not-an-address"}, "vpa", "name@bank"),
+        ({"account_name": " "}, "account_name", "account holder"),
+    ],
+)
+def test_destinations_are_checked(mentor, changes, field, message):
+    _earn(mentor, 100_000)
+    with pytest.raises(ValidationError) as error:
+        withdrawal_request(user=mentor, amount_paise=50_000, **{**BANK, **changes})
+    assert message in error.value.message_dict[field][0]
+    assert not Withdrawal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_upi_and_the_platforms_own_revenue(mentor):
+    ledger.post(
+        reference="fee",
+        memo="m",
+        lines=[Line(AccountKind.GATEWAY_CLEARING, 20_000), Line(AccountKind.PLATFORM_REVENUE, -20_000)],
+    )
+    withdrawal = withdrawal_request(
+        user=None, amount_paise=20_000, destination_kind="vpa", account_name="PeerLearn", vpa="peerlearn@okaxis"
+    )
+    assert withdrawal.vpa == "peerlearn@okaxis"
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_withdrawals_never_overdraw_on_postgresql(postgres_database, mentor):
+    _earn(mentor, 500_000)  # room for exactly five of ₹1,000
+    barrier = threading.Barrier(20)
+    outcomes = []
+
+    def attempt():
+        barrier.wait()
+        try:
+            withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 5
+    assert outcomes.count("refused") == 15
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 0
+    assert ledger.entries_balanced()
