@@ -75,18 +75,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _cache_per_worker():
-    """On Redis, give each xdist worker a database of its own for the cache, so that
-    clearing it between tests never touches another worker's keys or the channel layer."""
-    location = settings.CACHES["default"].get("LOCATION", "")
-    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+def _redis_per_worker():
+    """On Redis, give each xdist worker a cache database and a channel-layer prefix of its own,
+    so that clearing the cache between tests never touches another worker's keys, and one
+    worker's broadcasts (e.g. to the landing group) never reach another's listeners."""
+    if not settings.REDIS_URL:
         yield
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    database = 1 + int(worker.removeprefix("gw") or 0)
-    parsed = urlparse(location)
-    caches = {"default": {**settings.CACHES["default"], "LOCATION": parsed._replace(path=f"/{database}").geturl()}}
-    with override_settings(CACHES=caches):
+    number = int(worker.removeprefix("gw") or 0)
+    cache_location = urlparse(settings.CACHES["default"]["LOCATION"])._replace(path=f"/{1 + number}").geturl()
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": cache_location}}
+    layer = settings.CHANNEL_LAYERS["default"]
+    layers = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"{layer['CONFIG']['prefix']}-{worker}"}}}
+    with override_settings(CACHES=caches, CHANNEL_LAYERS=layers):
         yield
 
 
