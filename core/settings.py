@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "core.apps.CoreConfig",
     "core.users.apps.UsersConfig",
     "core.mentoring.apps.MentoringConfig",
+    "core.testmode.apps.TestmodeConfig",
     "core.bookings.apps.BookingsConfig",
     "core.payments.apps.PaymentsConfig",
     "core.realtime.apps.RealtimeConfig",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include(core_patterns)),
     path("cms/", include("wagtail.admin.urls")),
     path("documents/", include("wagtail.documents.urls")),
+    path("testmode/", include("core.testmode.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]
 

@@ -32,6 +32,9 @@ MATRIX = {
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
     "live/": ("/live/", _all(200, 200, 200, 200)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
+    # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
+    "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),
+    "testmode/payouts/": ("/testmode/payouts/", _all(302, 403, 403, 200)),
     # Plugins (present only while the plugin is enabled)
     "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
     "": ("/", _all(200, 302, 302, 302)),  # cms.views.home: the landing page
