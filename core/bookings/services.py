@@ -1,0 +1,223 @@
+"""Booking a session and paying for it: hold, authorize, accept (capture) or reject (release).
+
+Pay on booking, capture on accept (DECISIONS.md). Every state change is a compare-and-swap
+update inside a transaction, and the database's partial unique indexes hold the
+invariants (one confirmed booking and one checkout hold per session). Calls to the payment
+gateway happen outside transactions; their results are recorded idempotently.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core import hooks
+from core.bookings.models import Booking, BookingStatus
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.money import split
+from core.payments import ledger
+from core.payments.gateways import get_gateway
+from core.payments.gateways.base import GatewayError, Order
+from core.payments.models import Payment, PaymentStatus
+from core.users.models import MentorProfile, Role, User
+
+logger = logging.getLogger(__name__)
+
+HOLD_MINUTES = 10
+SLOT_TAKEN = "Slot taken, try another"
+BEING_BOOKED = "Someone is booking this slot right now. Try again in a few minutes."
+
+
+class BookingError(ValidationError):
+    """A booking step refused, with a message for the person."""
+
+
+def _send(signal, **kwargs) -> None:
+    transaction.on_commit(lambda: signal.send_robust(sender=Booking, **kwargs))
+
+
+def holds_expire(*, session: MentoringSession) -> int:
+    """Release checkout holds of ``session`` that ran past their 10 minutes."""
+    return Booking.objects.filter(
+        session=session, status=BookingStatus.HELD, hold_expires_at__lt=timezone.now()
+    ).update(status=BookingStatus.CANCELLED, status_reason="Checkout not finished in time.", decided_at=timezone.now())
+
+
+def booking_checkout_start(*, session: MentoringSession, learner: User) -> tuple[Booking, Payment, Order]:
+    """Hold the slot for ``learner`` for 10 minutes and open a gateway order for price + fee."""
+    if learner.role != Role.LEARNER:
+        raise BookingError("Only learners can book sessions.")
+    if session.mentor_id == learner.pk:
+        raise BookingError("You cannot book your own session.")
+    if session.status != SessionStatus.ACTIVE or session.starts_at <= timezone.now():
+        raise BookingError("This session can no longer be booked.")
+    if not MentorProfile.objects.filter(user_id=session.mentor_id, user__is_active=True, is_approved=True).exists():
+        raise BookingError("This session is not open for booking.")
+    if Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).exists():
+        raise BookingError(SLOT_TAKEN)
+    holds_expire(session=session)
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                session=session,
+                learner=learner,
+                status=BookingStatus.HELD,
+                hold_expires_at=timezone.now() + timedelta(minutes=HOLD_MINUTES),
+            )
+    except IntegrityError as exc:
+        if Booking.objects.filter(
+            session=session, learner=learner, status__in=["held", "pending", "confirmed"]
+        ).exists():
+            raise BookingError("You already have a booking for this session.") from exc
+        raise BookingError(BEING_BOOKED) from exc
+
+    amounts = split(session.price_paise)
+    gateway = get_gateway()
+    try:
+        order = gateway.order_create(
+            amount_paise=amounts.amount_paise,
+            receipt=booking.reference,
+            notes={"booking": booking.reference, "session": str(session.pk), "user_id": str(learner.pk)},
+        )
+    except GatewayError as exc:
+        Booking.objects.filter(pk=booking.pk, status=BookingStatus.HELD).update(
+            status=BookingStatus.CANCELLED, status_reason="The payment service did not answer."
+        )
+        raise BookingError(exc.user_message) from exc
+    payment = Payment.objects.create(
+        booking=booking,
+        learner=learner,
+        mentor=session.mentor,
+        price_paise=amounts.price_paise,
+        fee_paise=amounts.fee_paise,
+        amount_paise=amounts.amount_paise,
+        mentor_share_paise=amounts.mentor_share_paise,
+        app_share_paise=amounts.app_share_paise,
+        gateway=gateway.name,
+        razorpay_order_id=order.id,
+    )
+    return booking, payment, order
+
+
+def booking_payment_authorize(*, booking: Booking, payment_id: str, signature: str) -> Booking:
+    """Accept Checkout's answer once its signature verifies against the *stored* order id.
+
+    Idempotent: submitting the same answer twice returns the same booking. A bad signature
+    changes nothing (and is logged). If the hold lapsed meanwhile, the payment is released.
+    """
+    payment = Payment.objects.filter(booking=booking).order_by("-created_at").first()
+    if payment is None:
+        raise BookingError("There is no payment for this booking.")
+    if payment.razorpay_payment_id == payment_id and payment.status != PaymentStatus.CREATED:
+        booking.refresh_from_db()
+        return booking
+    gateway = get_gateway()
+    if not gateway.checkout_signature_valid(
+        order_id=payment.razorpay_order_id, payment_id=payment_id, signature=signature
+    ):
+        logger.warning("Checkout signature mismatch for booking %s, payment %s", booking.reference, payment_id)
+        raise BookingError("We could not verify this payment. You have not been booked; try again.")
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+            status=PaymentStatus.AUTHORIZED, razorpay_payment_id=payment_id, authorized_at=now
+        )
+        held = Booking.objects.filter(pk=booking.pk, status=BookingStatus.HELD).update(
+            status=BookingStatus.PENDING, hold_expires_at=None
+        )
+        if moved and not held:  # the hold lapsed while the learner was paying
+            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.VOIDED, closed_at=now)
+            raise_expired = True
+        else:
+            raise_expired = False
+        booking.refresh_from_db()
+        if held:
+            _send(hooks.booking_requested, booking=booking)
+    if raise_expired:
+        raise BookingError("Your checkout took longer than 10 minutes, so the slot was released. You were not charged.")
+    return booking
+
+
+def _release(*, booking: Booking, status: str, reason: str) -> bool:
+    """Move an open booking to ``status`` and release its uncaptured payment (no charge)."""
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Booking.objects.filter(pk=booking.pk, status__in=[BookingStatus.PENDING, BookingStatus.HELD]).update(
+            status=status, status_reason=reason, decided_at=now, hold_expires_at=None
+        )
+        if moved:
+            Payment.objects.filter(
+                booking=booking, status__in=[PaymentStatus.CREATED, PaymentStatus.AUTHORIZED]
+            ).update(status=PaymentStatus.VOIDED, closed_at=now)
+            booking.refresh_from_db()
+            _send(hooks.booking_rejected, booking=booking, reason=reason)
+    return bool(moved)
+
+
+def booking_accept(*, booking: Booking, mentor: User) -> Booking:
+    """The mentor accepts: capture the payment, confirm, and release every other request.
+
+    The partial unique index makes a second confirmation impossible; capture is idempotent
+    at the gateway, and the capture's ledger entry has a unique reference.
+    """
+    if booking.session.mentor_id != mentor.pk:
+        raise PermissionError("Only the session's mentor can answer this booking.")
+    payment = Payment.objects.get(booking=booking, status__in=[PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED])
+    try:
+        with transaction.atomic():
+            confirmed = Booking.objects.filter(pk=booking.pk, status=BookingStatus.PENDING).update(
+                status=BookingStatus.CONFIRMED, decided_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise BookingError(SLOT_TAKEN) from exc
+    if not confirmed:
+        booking.refresh_from_db()
+        if booking.status == BookingStatus.CONFIRMED:
+            return booking  # accepted already (double click)
+        raise BookingError(f"This booking is {booking.get_status_display().lower()}; it cannot be accepted.")
+    try:
+        captured = get_gateway().payment_capture(
+            payment_id=payment.razorpay_payment_id, amount_paise=payment.amount_paise
+        )
+    except GatewayError as exc:
+        Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.PENDING, decided_at=None
+        )
+        raise BookingError(exc.user_message) from exc
+    if captured.status != "captured":
+        raise BookingError("The payment could not be captured.")
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AUTHORIZED).update(
+            status=PaymentStatus.CAPTURED, captured_at=timezone.now()
+        )
+        payment.refresh_from_db()
+        ledger.post_capture(payment=payment)
+        booking.refresh_from_db()
+        _send(hooks.booking_confirmed, booking=booking)
+        transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
+    for other in Booking.objects.filter(
+        session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
+    ).exclude(pk=booking.pk):
+        _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
+    return booking
+
+
+def booking_reject(*, booking: Booking, mentor: User, reason: str = "The mentor could not take this session.") -> bool:
+    """The mentor declines: the learner's payment is released and they are never charged."""
+    if booking.session.mentor_id != mentor.pk:
+        raise PermissionError("Only the session's mentor can answer this booking.")
+    return _release(booking=booking, status=BookingStatus.REJECTED, reason=reason)
+
+
+def bookings_reject_unanswered(*, session: MentoringSession) -> int:
+    """At the start time, requests nobody answered are rejected and released (idempotent)."""
+    released = 0
+    for booking in Booking.objects.filter(session=session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]):
+        released += _release(
+            booking=booking, status=BookingStatus.REJECTED, reason="The mentor did not answer before the start."
+        )
+    return released

@@ -1,0 +1,189 @@
+"""Booking and paying through the offline test-mode gateway (the same interface as Razorpay)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections
+from django.utils import timezone
+
+from core import hooks
+from core.bookings.models import Booking, BookingStatus
+from core.bookings.services import (
+    SLOT_TAKEN,
+    BookingError,
+    booking_accept,
+    booking_checkout_start,
+    booking_payment_authorize,
+    booking_reject,
+    bookings_reject_unanswered,
+)
+from core.mentoring.tests.factories import approved_mentor, session_make
+from core.payments import ledger
+from core.payments.models import AccountKind, Payment, PaymentStatus
+from core.testmode import services as testmode
+from core.testmode.models import TestOrder
+from core.users.tests.factories import user_make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guru():
+    return approved_mentor()
+
+
+@pytest.fixture
+def session(guru):
+    return session_make(mentor=guru, price_paise=100_000)
+
+
+def pay(booking: Booking) -> tuple[str, str]:
+    """What the learner does in checkout: pay, and hand back Checkout's answer."""
+    payment = Payment.objects.get(booking=booking)
+    paid = testmode.payment_authorize(order=TestOrder.objects.get(pk=payment.razorpay_order_id))
+    return paid.id, testmode.checkout_signature(order_id=payment.razorpay_order_id, payment_id=paid.id)
+
+
+def book_and_pay(session, learner) -> Booking:
+    booking, _payment, _order = booking_checkout_start(session=session, learner=learner)
+    payment_id, signature = pay(booking)
+    return booking_payment_authorize(booking=booking, payment_id=payment_id, signature=signature)
+
+
+def test_checkout_holds_the_slot_and_orders_price_plus_fee(session, learner, other_learner):
+    booking, payment, order = booking_checkout_start(session=session, learner=learner)
+    assert booking.status == BookingStatus.HELD
+    assert booking.hold_expires_at > timezone.now() + timedelta(minutes=9)
+    assert (order.amount_paise, order.receipt) == (110_000, booking.reference)
+    assert (payment.amount_paise, payment.mentor_share_paise, payment.app_share_paise) == (110_000, 90_000, 20_000)
+    with pytest.raises(BookingError, match="Someone is booking this slot right now"):
+        booking_checkout_start(session=session, learner=other_learner)
+
+
+def test_a_lapsed_hold_frees_the_slot(session, learner, other_learner):
+    booking, _, _ = booking_checkout_start(session=session, learner=learner)
+    Booking.objects.filter(pk=booking.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+    other, _, _ = booking_checkout_start(session=session, learner=other_learner)
+    assert other.status == BookingStatus.HELD
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_verified_payment_makes_a_pending_request(session, learner, django_capture_on_commit_callbacks):
+    requested = []
+    hooks.booking_requested.connect(
+        lambda sender, booking, **kw: requested.append(booking.pk), weak=False, dispatch_uid="test-requested"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            booking = book_and_pay(session, learner)
+    finally:
+        hooks.booking_requested.disconnect(dispatch_uid="test-requested")
+    assert booking.status == BookingStatus.PENDING
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.AUTHORIZED
+    assert requested == [booking.pk]
+
+
+def test_a_bad_signature_changes_nothing(session, learner):
+    booking, _, _ = booking_checkout_start(session=session, learner=learner)
+    payment_id, _signature = pay(booking)
+    with pytest.raises(BookingError, match="could not verify"):
+        booking_payment_authorize(booking=booking, payment_id=payment_id, signature="0" * 64)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.HELD
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.CREATED
+
+
+def test_a_double_submit_gives_the_same_result_once(session, learner):
+    booking, _, _ = booking_checkout_start(session=session, learner=learner)
+    payment_id, signature = pay(booking)
+    first = booking_payment_authorize(booking=booking, payment_id=payment_id, signature=signature)
+    second = booking_payment_authorize(booking=booking, payment_id=payment_id, signature=signature)
+    assert first.status == second.status == BookingStatus.PENDING
+
+
+def test_accept_captures_posts_the_split_and_releases_the_others(guru, session, learner, other_learner):
+    first = book_and_pay(session, learner)
+    second = book_and_pay(session, other_learner)
+    accepted = booking_accept(booking=first, mentor=guru)
+    assert accepted.status == BookingStatus.CONFIRMED
+    assert Payment.objects.get(booking=first).status == PaymentStatus.CAPTURED
+    second.refresh_from_db()
+    assert (second.status, second.status_reason) == (BookingStatus.REJECTED, SLOT_TAKEN)
+    assert Payment.objects.get(booking=second).status == PaymentStatus.VOIDED
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 20_000
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 110_000
+    # Accepting again (a double click) changes nothing and posts nothing.
+    booking_accept(booking=first, mentor=guru)
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
+    assert ledger.entries_balanced()
+
+
+def test_reject_releases_the_payment_without_charging(guru, session, learner):
+    booking = book_and_pay(session, learner)
+    assert booking_reject(booking=booking, mentor=guru) is True
+    assert booking_reject(booking=booking, mentor=guru) is False
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REJECTED
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.VOIDED
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
+
+
+def test_only_the_sessions_mentor_answers(session, learner, other_mentor):
+    booking = book_and_pay(session, learner)
+    with pytest.raises(PermissionError):
+        booking_accept(booking=booking, mentor=other_mentor)
+    with pytest.raises(PermissionError):
+        booking_reject(booking=booking, mentor=other_mentor)
+
+
+def test_unanswered_requests_are_rejected_at_the_start(session, learner):
+    book_and_pay(session, learner)
+    assert bookings_reject_unanswered(session=session) == 1
+    assert bookings_reject_unanswered(session=session) == 0
+
+
+def test_who_may_book(guru, session, mentor):
+    with pytest.raises(BookingError, match="Only learners"):
+        booking_checkout_start(session=session, learner=mentor)
+    unapproved = user_make(email="new@example.com", role="mentor")
+    hidden = session_make(mentor=unapproved, title="Not public yet")
+    with pytest.raises(BookingError, match="not open for booking"):
+        booking_checkout_start(session=hidden, learner=user_make(email="l2@example.com"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.services
+def test_fifty_simultaneous_accepts_confirm_exactly_one_on_postgresql(postgres_database):
+    guru = approved_mentor()
+    session = session_make(mentor=guru)
+    bookings = []
+    for index in range(50):
+        learner = user_make(email=f"learner{index}@example.com")
+        Booking.objects.filter(session=session, status=BookingStatus.HELD).update(status=BookingStatus.CANCELLED)
+        bookings.append(book_and_pay(session, learner))
+    barrier = threading.Barrier(50)
+    outcomes = []
+
+    def accept(booking):
+        barrier.wait()
+        try:
+            booking_accept(booking=booking, mentor=guru)
+            outcomes.append("confirmed")
+        except BookingError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=accept, args=(booking,)) for booking in bookings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).count() == 1
+    assert outcomes.count("confirmed") == 1
+    assert Payment.objects.filter(booking__session=session, status=PaymentStatus.CAPTURED).count() == 1
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
+    assert ledger.entries_balanced()
