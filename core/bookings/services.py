@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core import hooks
@@ -221,3 +222,65 @@ def bookings_reject_unanswered(*, session: MentoringSession) -> int:
             booking=booking, status=BookingStatus.REJECTED, reason="The mentor did not answer before the start."
         )
     return released
+
+
+CANCELLED_BY_MENTOR = "The mentor cancelled this session. You get a full refund."
+
+
+def payment_refund(*, payment: Payment) -> Payment:
+    """Refund a captured payment in full, once (the idempotency key is the payment's own id).
+
+    The ledger entry is posted when the gateway reports the refund processed (here, or
+    later by the ``refund.processed`` webhook); both paths post it at most once.
+    """
+    if payment.status == PaymentStatus.REFUNDED:
+        return payment
+    if payment.status != PaymentStatus.CAPTURED:
+        raise BookingError("Only a captured payment can be refunded.")
+    refund = get_gateway().payment_refund(
+        payment_id=payment.razorpay_payment_id,
+        amount_paise=payment.amount_paise,
+        idempotency_key=f"refund-payment-{payment.pk}",
+        notes={"booking": payment.booking.reference},
+    )
+    if refund.status == "processed":
+        payment_mark_refunded(payment=payment, refund_id=refund.id)
+    payment.refresh_from_db()
+    return payment
+
+
+def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
+    """Record a processed refund and reverse the capture's postings (idempotent)."""
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED).update(
+            status=PaymentStatus.REFUNDED, refunded_paise=F("amount_paise"), closed_at=timezone.now()
+        )
+        if moved:
+            payment.refresh_from_db()
+            ledger.post_refund(payment=payment, refund_id=refund_id)
+            transaction.on_commit(
+                lambda: hooks.payment_refunded.send_robust(
+                    sender=Payment, payment=payment, amount_paise=payment.amount_paise
+                )
+            )
+    return bool(moved)
+
+
+def bookings_cancel_for_session(*, session: MentoringSession) -> int:
+    """A cancelled session: release open requests and refund a confirmed booking in full."""
+    count = 0
+    for booking in Booking.objects.filter(session=session, status__in=[BookingStatus.HELD, BookingStatus.PENDING]):
+        count += _release(booking=booking, status=BookingStatus.CANCELLED, reason=CANCELLED_BY_MENTOR)
+    for booking in Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED):
+        payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
+        if payment is not None:
+            payment_refund(payment=payment)
+        with transaction.atomic():
+            moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+                status=BookingStatus.CANCELLED, status_reason=CANCELLED_BY_MENTOR, decided_at=timezone.now()
+            )
+            if moved:
+                booking.refresh_from_db()
+                _send(hooks.booking_rejected, booking=booking, reason=CANCELLED_BY_MENTOR)
+        count += moved
+    return count

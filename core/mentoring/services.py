@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import hooks
+from core.bookings.tasks import bookings_cancel_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr
@@ -135,4 +136,6 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
             session.refresh_from_db()
             transaction.on_commit(lambda: hooks.session_cancelled.send_robust(sender=MentoringSession, session=session))
             transaction.on_commit(lambda: live.landing_changed(session=session, change="cancelled"))
+            # Release every request and refund a confirmed learner in full (a task: it calls the gateway).
+            transaction.on_commit(lambda: bookings_cancel_for_session_task.delay(session.pk))
     return bool(updated)

@@ -187,3 +187,33 @@ def test_fifty_simultaneous_accepts_confirm_exactly_one_on_postgresql(postgres_d
     assert Payment.objects.filter(booking__session=session, status=PaymentStatus.CAPTURED).count() == 1
     assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
     assert ledger.entries_balanced()
+
+
+def test_cancelling_a_session_refunds_the_confirmed_learner_in_full(
+    guru, session, learner, other_learner, django_capture_on_commit_callbacks
+):
+    from core.mentoring.services import session_cancel
+
+    confirmed = book_and_pay(session, learner)
+    booking_accept(booking=confirmed, mentor=guru)
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session=session, by=guru)
+    confirmed.refresh_from_db()
+    payment = Payment.objects.get(booking=confirmed)
+    assert confirmed.status == BookingStatus.CANCELLED
+    assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, 110_000)
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
+    assert ledger.entries_balanced()
+    # Running the cancellation again refunds nothing more.
+    from core.bookings.services import bookings_cancel_for_session
+
+    assert bookings_cancel_for_session(session=session) == 0
+    assert _testmode_refund_count(payment) == 1
+
+
+def _testmode_refund_count(payment) -> int:
+    from core.testmode.models import TestRefund
+
+    return TestRefund.objects.filter(payment_id=payment.razorpay_payment_id).count()
