@@ -33,6 +33,7 @@ urlpatterns = [
     path("cms/", include("wagtail.admin.urls")),
     path("documents/", include("wagtail.documents.urls")),
     path("testmode/", include("core.testmode.urls")),
+    path("payments/", include("core.payments.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]
 

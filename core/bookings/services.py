@@ -122,25 +122,45 @@ def booking_payment_authorize(*, booking: Booking, payment_id: str, signature: s
     ):
         logger.warning("Checkout signature mismatch for booking %s, payment %s", booking.reference, payment_id)
         raise BookingError("We could not verify this payment. You have not been booked; try again.")
+    booking, expired = payment_mark_authorized(payment=payment, payment_id=payment_id)
+    if expired:
+        raise BookingError("Your checkout took longer than 10 minutes, so the slot was released. You were not charged.")
+    return booking
+
+
+def payment_mark_authorized(*, payment: Payment, payment_id: str) -> tuple[Booking, bool]:
+    """Record an authorized payment (from verified Checkout, or the signed webhook): the held
+    booking becomes a pending request. Returns ``(booking, hold_lapsed)``; a payment whose
+    hold lapsed is released. Idempotent and never moves a state backwards."""
     now = timezone.now()
     with transaction.atomic():
         moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
             status=PaymentStatus.AUTHORIZED, razorpay_payment_id=payment_id, authorized_at=now
         )
-        held = Booking.objects.filter(pk=booking.pk, status=BookingStatus.HELD).update(
+        held = Booking.objects.filter(pk=payment.booking_id, status=BookingStatus.HELD).update(
             status=BookingStatus.PENDING, hold_expires_at=None
         )
-        if moved and not held:  # the hold lapsed while the learner was paying
+        lapsed = bool(moved and not held)
+        if lapsed:  # the hold lapsed while the learner was paying
             Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.VOIDED, closed_at=now)
-            raise_expired = True
-        else:
-            raise_expired = False
-        booking.refresh_from_db()
+        booking = Booking.objects.get(pk=payment.booking_id)
         if held:
             _send(hooks.booking_requested, booking=booking)
-    if raise_expired:
-        raise BookingError("Your checkout took longer than 10 minutes, so the slot was released. You were not charged.")
-    return booking
+    return booking, lapsed
+
+
+def payment_mark_captured(*, payment: Payment) -> bool:
+    """Record a capture and post the split to the ledger (both at most once)."""
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AUTHORIZED).update(
+            status=PaymentStatus.CAPTURED, captured_at=timezone.now()
+        )
+        payment.refresh_from_db()
+        if payment.status == PaymentStatus.CAPTURED:
+            ledger.post_capture(payment=payment)
+        if moved:
+            transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
+    return bool(moved)
 
 
 def _release(*, booking: Booking, status: str, reason: str) -> bool:
@@ -192,14 +212,9 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
     if captured.status != "captured":
         raise BookingError("The payment could not be captured.")
     with transaction.atomic():
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AUTHORIZED).update(
-            status=PaymentStatus.CAPTURED, captured_at=timezone.now()
-        )
-        payment.refresh_from_db()
-        ledger.post_capture(payment=payment)
+        payment_mark_captured(payment=payment)
         booking.refresh_from_db()
         _send(hooks.booking_confirmed, booking=booking)
-        transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
     for other in Booking.objects.filter(
         session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
     ).exclude(pk=booking.pk):

@@ -18,11 +18,10 @@ from core.bookings.services import (
     booking_reject,
     bookings_reject_unanswered,
 )
+from core.bookings.tests.factories import book_and_pay, pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, Payment, PaymentStatus
-from core.testmode import services as testmode
-from core.testmode.models import TestOrder
 from core.users.tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
@@ -36,19 +35,6 @@ def guru():
 @pytest.fixture
 def session(guru):
     return session_make(mentor=guru, price_paise=100_000)
-
-
-def pay(booking: Booking) -> tuple[str, str]:
-    """What the learner does in checkout: pay, and hand back Checkout's answer."""
-    payment = Payment.objects.get(booking=booking)
-    paid = testmode.payment_authorize(order=TestOrder.objects.get(pk=payment.razorpay_order_id))
-    return paid.id, testmode.checkout_signature(order_id=payment.razorpay_order_id, payment_id=paid.id)
-
-
-def book_and_pay(session, learner) -> Booking:
-    booking, _payment, _order = booking_checkout_start(session=session, learner=learner)
-    payment_id, signature = pay(booking)
-    return booking_payment_authorize(booking=booking, payment_id=payment_id, signature=signature)
 
 
 def test_checkout_holds_the_slot_and_orders_price_plus_fee(session, learner, other_learner):
