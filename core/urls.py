@@ -34,6 +34,8 @@ urlpatterns = [
     path("documents/", include("wagtail.documents.urls")),
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
+    path("bookings/", include("core.bookings.urls")),
+    path("sessions/", include("core.mentoring.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]
 

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core import pluginmanager
+from core.bookings.selectors import booking_list_for_learner, booking_list_pending_for_mentor
 from core.mentoring.live import landing_sections_payload, landing_version
 from core.mentoring.selectors import MentorCard, SessionCard
+from core.payments.gateways import get_gateway
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
@@ -34,22 +36,25 @@ def dashboard_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(request.user.dashboard_url)
 
 
-def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
+def _dashboard(request: HttpRequest, template: str, **extra) -> HttpResponse:
     context = {
         "profile": dashboard_profile_get(user=request.user),
         "panels": sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
+        **extra,
     }
     return render(request, template, context)
 
 
 @restrict_to_role(Role.LEARNER)
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    return _dashboard(request, "core/dashboard_learner.html")
+    bookings = booking_list_for_learner(learner=request.user, limit=5)
+    return _dashboard(request, "core/dashboard_learner.html", bookings=bookings, test_mode=get_gateway().is_test_mode)
 
 
 @restrict_to_role(Role.MENTOR)
 def mentor_dashboard(request: HttpRequest) -> HttpResponse:
-    return _dashboard(request, "core/dashboard_mentor.html")
+    pending = booking_list_pending_for_mentor(mentor=request.user, limit=20)
+    return _dashboard(request, "core/dashboard_mentor.html", pending=pending, test_mode=get_gateway().is_test_mode)
 
 
 @never_cache

@@ -115,3 +115,8 @@ def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[Me
         )
     cards.sort(key=lambda card: (-card.upcoming_count, card.next_session.starts_at, card.id))
     return cards[:limit]
+
+
+def session_get_public(*, pk: int, now: datetime | None = None) -> MentoringSession | None:
+    """One live or upcoming session of an approved, active mentor (with its mentor), or None."""
+    return _public_upcoming(now or timezone.now()).filter(pk=pk).first()

@@ -23,7 +23,21 @@ def _all(anonymous=None, learner=None, mentor=None, staff=None) -> dict:
     }
 
 
+def _each(anonymous, learner, other_learner, mentor, other_mentor, staff) -> dict:
+    """Expected status for each persona, where the "other_" personas differ (someone else's booking)."""
+    return {
+        "anonymous": anonymous,
+        "learner": learner,
+        "other_learner": other_learner,
+        "mentor": mentor,
+        "other_mentor": other_mentor,
+        "staff": staff,
+    }
+
+
 # route (as Django prints it) -> (path to request, expected status per persona)
+# "{session}" and "{booking}" in a path are filled by ``matrix_objects``: a public session of
+# ``mentor`` and a booking of it owned by ``learner``.
 MATRIX = {
     "healthz": ("/healthz", _all(200, 200, 200, 200)),
     "accounts/suggest/": ("/accounts/suggest/?email=a@gmial.com", _all(200, 200, 200, 200)),
@@ -36,6 +50,15 @@ MATRIX = {
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
     "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),
     "testmode/payouts/": ("/testmode/payouts/", _all(302, 403, 403, 200)),
+    # Bookings: a learner sees only their own, a mentor only those of their sessions (others: 404)
+    "sessions/<int:pk>/": ("/sessions/{session}/", _all(200, 200, 200, 200)),
+    "bookings/": ("/bookings/", _all(302, 200, 403, 403)),
+    "bookings/start/<int:session_pk>/": ("/bookings/start/{session}/", _all(405, 405, 405, 405)),  # POST only
+    "bookings/<int:pk>/": ("/bookings/{booking}/", _each(302, 200, 404, 200, 404, 404)),
+    "bookings/<int:pk>/pay/": ("/bookings/{booking}/pay/", _all(405, 405, 405, 405)),  # POST only
+    "bookings/<int:pk>/return/": ("/bookings/{booking}/return/", _each(302, 302, 404, 404, 404, 404)),
+    "bookings/<int:pk>/accept/": ("/bookings/{booking}/accept/", _all(302, 405, 405, 405)),  # POST only
+    "bookings/<int:pk>/reject/": ("/bookings/{booking}/reject/", _all(302, 405, 405, 405)),  # POST only
     # Plugins (present only while the plugin is enabled)
     "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
     "": ("/", _all(200, 302, 302, 302)),  # cms.views.home: the landing page
@@ -82,9 +105,24 @@ def _cases():
             yield pytest.param(url, persona, expected[persona], id=f"{name}-{persona}")
 
 
+@pytest.fixture
+def matrix_objects(learner, mentor) -> dict:
+    """A public session of ``mentor`` and a booking of it owned by ``learner`` (in checkout)."""
+    from core.bookings.services import booking_checkout_start
+    from core.mentoring.tests.factories import session_make
+    from core.users.services import mentor_approve
+
+    mentor_approve(mentor=mentor)
+    session = session_make(mentor=mentor)
+    booking, _payment, _order = booking_checkout_start(session=session, learner=learner)
+    return {"session": session.pk, "booking": booking.pk}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url", "persona", "status"), list(_cases()))
 def test_access(client, request, url, persona, status):
+    if "{" in url:
+        url = url.format(**request.getfixturevalue("matrix_objects"))
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     response = client.get(url)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from core.bookings import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("", views.booking_list, name="booking-list"),
+    path("start/<int:session_pk>/", views.booking_start, name="booking-start"),
+    path("<int:pk>/", views.booking_detail, name="booking-detail"),
+    path("<int:pk>/pay/", views.booking_pay_again, name="booking-pay"),
+    path("<int:pk>/return/", views.checkout_return, name="checkout-return"),
+    path("<int:pk>/accept/", views.booking_accept_view, name="booking-accept"),
+    path("<int:pk>/reject/", views.booking_reject_view, name="booking-reject"),
+]

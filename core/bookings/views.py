@@ -1,0 +1,270 @@
+"""Booking pages: start checkout, take Checkout's answer, the booking page, accept/reject, my bookings.
+
+Views only parse input, call one service or selector, and shape the output (STYLE.md).
+"""
+
+from __future__ import annotations
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.bookings import selectors
+from core.bookings.models import Booking, BookingStatus
+from core.bookings.services import (
+    BEING_BOOKED,
+    SLOT_TAKEN,
+    BookingError,
+    booking_accept,
+    booking_checkout_start,
+    booking_payment_authorize,
+    booking_reject,
+)
+from core.mentoring.selectors import session_get_public
+from core.mentoring.views import fee_itemised, session_detail_render
+from core.money import format_inr
+from core.payments.gateways import get_gateway
+from core.payments.models import Payment
+from core.users.access import restrict_to_role
+from core.users.models import Role
+
+MAX_TRIES = 3
+PAID = "Request sent. You pay only if the mentor accepts."
+NOT_PAID = "Payment didn't go through. Try again or another method."
+CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
+
+# Razorpay Checkout: its script, the frames it opens, and the calls it makes. Only on the checkout page.
+RAZORPAY_CSP = {
+    "script-src": ["https://checkout.razorpay.com"],
+    "frame-src": ["https://api.razorpay.com", "https://checkout.razorpay.com"],
+    "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
+}
+
+
+# --- Failed checkout attempts -------------------------------------------------------------
+# Counted in the learner's login session: the Booking model has no field for it yet.
+
+
+def _failures_key(booking: Booking) -> str:
+    return f"booking-{booking.pk}-failed-tries"
+
+
+def _failures(request: HttpRequest, booking: Booking) -> int:
+    return int(request.session.get(_failures_key(booking), 0))
+
+
+def _failure_add(request: HttpRequest, booking: Booking) -> None:
+    request.session[_failures_key(booking)] = _failures(request, booking) + 1
+
+
+# --- Checkout -------------------------------------------------------------------------------
+
+
+def _return_url(booking: Booking) -> str:
+    return reverse("bookings:checkout-return", args=[booking.pk])
+
+
+@csp_update(RAZORPAY_CSP)
+def _razorpay_checkout(request: HttpRequest, booking: Booking, payment: Payment, gateway) -> HttpResponse:
+    """Razorpay Checkout in redirect mode: it posts its answer to the return URL, so no inline handler."""
+    context = {
+        "booking": booking,
+        "payment": payment,
+        "key_id": gateway.key_id,
+        "amount": format_inr(payment.amount_paise),
+        "callback_url": request.build_absolute_uri(_return_url(booking)),
+        "cancel_url": request.build_absolute_uri(reverse("bookings:booking-detail", args=[booking.pk])),
+    }
+    return render(request, "bookings/razorpay_checkout.html", context)
+
+
+def _checkout(request: HttpRequest, booking: Booking, payment: Payment) -> HttpResponse:
+    gateway = get_gateway()
+    if gateway.is_test_mode:
+        return redirect(gateway.checkout_url(order_id=payment.razorpay_order_id, callback=_return_url(booking)))
+    return _razorpay_checkout(request, booking, payment, gateway)
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def booking_start(request: HttpRequest, session_pk: int) -> HttpResponse:
+    """Hold the slot and open checkout; a refusal re-renders the preview with the reason."""
+    session = session_get_public(pk=session_pk)
+    if session is None:
+        raise Http404("No such session.")
+    try:
+        booking, payment, _order = booking_checkout_start(session=session, learner=request.user)
+    except BookingError as exc:
+        message = exc.messages[0]
+        return session_detail_render(request, session, error=message, status=409 if message in CONFLICTS else 400)
+    return _checkout(request, booking, payment)
+
+
+def _own_booking(request: HttpRequest, pk: int) -> Booking:
+    booking = selectors.booking_get_for_viewer(pk=pk, user=request.user)
+    if booking is None or booking.learner_id != request.user.pk:
+        raise Http404("No such booking.")
+    return booking
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def booking_pay_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Try again": reopen checkout for the same order while the hold lasts (up to three tries)."""
+    booking = _own_booking(request, pk)
+    payment = selectors.booking_payment_latest(booking=booking)
+    open_hold = booking.status == BookingStatus.HELD and (booking.hold_expires_at or timezone.now()) > timezone.now()
+    if not open_hold or payment is None or _failures(request, booking) >= MAX_TRIES:
+        return redirect("bookings:booking-detail", pk=booking.pk)
+    return _checkout(request, booking, payment)
+
+
+@never_cache
+@csrf_exempt  # Razorpay posts here from its own page; the signature, checked on the stored order, is the proof.
+def checkout_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Checkout's answer: three signed fields on success, an ``error`` otherwise. Idempotent."""
+    if request.user.is_authenticated:
+        booking = _own_booking(request, pk)
+    else:
+        # Razorpay's cross-site POST carries no login cookie: only a signed success is accepted then.
+        booking = Booking.objects.filter(pk=pk).select_related("session").first()
+        if booking is None or request.method != "POST" or "razorpay_signature" not in request.POST:
+            return redirect_to_login(reverse("bookings:booking-detail", args=[pk]))
+    if request.method != "POST":
+        return redirect("bookings:booking-detail", pk=booking.pk)
+
+    data = request.POST
+    failed = any(key == "error" or key.startswith("error[") for key in data)
+    if not failed:
+        try:
+            booking_payment_authorize(
+                booking=booking,
+                payment_id=data.get("razorpay_payment_id", ""),
+                signature=data.get("razorpay_signature", ""),
+            )
+        except BookingError as exc:
+            failed = True
+            if request.user.is_authenticated:
+                messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, PAID)
+    if failed and request.user.is_authenticated:
+        _failure_add(request, booking)
+    return redirect("bookings:booking-detail", pk=booking.pk)
+
+
+# --- The booking page and the mentor's answer ----------------------------------------------
+
+
+def _status_sentence(booking: Booking, *, is_mentor: bool) -> str:
+    now = timezone.now()
+    if booking.status == BookingStatus.HELD:
+        if booking.hold_expires_at and booking.hold_expires_at <= now:
+            return "Your 10 minutes to pay ran out, so the slot was released. You were not charged."
+        return "The learner is paying." if is_mentor else "Finish paying within 10 minutes."
+    if booking.status == BookingStatus.PENDING:
+        if is_mentor:
+            return "Paid and waiting for your answer. Accepting charges the learner; rejecting releases their payment."
+        return "Waiting for the mentor. You are charged only if they accept."
+    if booking.status == BookingStatus.CONFIRMED:
+        return "Confirmed. See you in the session." if not is_mentor else "Confirmed. The learner has been charged."
+    if booking.status == BookingStatus.REJECTED:
+        reason = booking.status_reason or "The mentor could not take this session."
+        return f"Not booked: {reason} You were not charged." if not is_mentor else f"Rejected: {reason}"
+    reason = booking.status_reason or "This booking was cancelled."
+    return f"Cancelled: {reason}"
+
+
+@never_cache
+@login_required
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/bookings/<pk>/``: the booking's learner or the session's mentor; everyone else gets 404."""
+    booking = selectors.booking_get_for_viewer(pk=pk, user=request.user)
+    if booking is None:
+        raise Http404("No such booking.")
+    payment = selectors.booking_payment_latest(booking=booking)
+    is_mentor = booking.session.mentor_id == request.user.pk
+    failures = 0 if is_mentor else _failures(request, booking)
+    held_open = (
+        booking.status == BookingStatus.HELD
+        and booking.hold_expires_at is not None
+        and booking.hold_expires_at > timezone.now()
+    )
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "is_mentor": is_mentor,
+        "sentence": _status_sentence(booking, is_mentor=is_mentor),
+        "fee_line": payment
+        and fee_itemised(
+            price_paise=payment.price_paise, fee_paise=payment.fee_paise, amount_paise=payment.amount_paise
+        ),
+        "amount": payment and format_inr(payment.amount_paise),
+        "failures": failures,
+        "can_retry": not is_mentor and held_open and failures < MAX_TRIES,
+        "out_of_tries": not is_mentor and booking.status == BookingStatus.HELD and failures >= MAX_TRIES,
+        "can_answer": is_mentor and booking.status == BookingStatus.PENDING,
+        "not_paid": NOT_PAID,
+        "max_tries": MAX_TRIES,
+        "test_mode": get_gateway().is_test_mode,
+    }
+    return render(request, "bookings/booking_detail.html", context)
+
+
+def _mentor_answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    booking = selectors.booking_get_for_viewer(pk=pk, user=request.user)
+    if booking is None:
+        raise Http404("No such booking.")
+    try:
+        if accept:
+            booking_accept(booking=booking, mentor=request.user)
+            messages.success(request, f"Accepted. {booking.learner.name or 'The learner'} is booked.")
+        else:
+            booking_reject(booking=booking, mentor=request.user)
+            messages.success(request, "Rejected. The learner's payment was released; they are not charged.")
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except BookingError as exc:
+        messages.error(request, exc.messages[0])
+    dashboard = reverse("core:dashboard-mentor")
+    if request.POST.get("next") == dashboard:  # answered from the dashboard's panel: go back there
+        return redirect(dashboard)
+    return redirect("bookings:booking-detail", pk=booking.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def booking_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's mentor accepts: the payment is captured and the booking confirmed."""
+    return _mentor_answer(request, pk, accept=True)
+
+
+@never_cache
+@login_required
+@require_POST
+def booking_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's mentor declines: the learner's payment is released."""
+    return _mentor_answer(request, pk, accept=False)
+
+
+@never_cache
+@restrict_to_role(Role.LEARNER)
+def booking_list(request: HttpRequest) -> HttpResponse:
+    """``/bookings/``: the learner's bookings."""
+    context = {
+        "bookings": selectors.booking_list_for_learner(learner=request.user),
+        "test_mode": get_gateway().is_test_mode,
+    }
+    return render(request, "bookings/booking_list.html", context)
