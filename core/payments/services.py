@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.money import format_inr
-from core.payments import ledger
-from core.payments.models import AccountKind, DestinationKind, LedgerAccount, Withdrawal
+from core.payments import ledger, tasks
+from core.payments.gateways import Destination, get_gateway
+from core.payments.models import AccountKind, DestinationKind, LedgerAccount, Withdrawal, WithdrawalStatus
 from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 from core.users.models import User
 
@@ -79,4 +80,61 @@ def withdrawal_request(
             vpa=vpa if destination_kind == DestinationKind.UPI else "",
         )
         ledger.post_withdrawal_requested(withdrawal=withdrawal)
+        transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
+    return withdrawal
+
+
+PAYOUT_DONE_STATUSES = {"processed"}
+PAYOUT_FAILED_STATUSES = {"failed", "reversed", "rejected", "cancelled"}
+
+
+def withdrawal_payout_send(*, withdrawal: Withdrawal) -> Withdrawal:
+    """Pay a pending withdrawal through RazorpayX (or test mode), at most once.
+
+    The idempotency key is the withdrawal's own id (saved before the call), so a retry after
+    a timeout gets the same payout back. Without RazorpayX the withdrawal waits for an
+    admin, who marks it paid or failed in Django admin.
+    """
+    gateway = get_gateway()
+    if not gateway.payouts_enabled():
+        return withdrawal
+    if not Withdrawal.objects.filter(
+        pk=withdrawal.pk, status__in=[WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]
+    ).update(status=WithdrawalStatus.PROCESSING):
+        withdrawal.refresh_from_db()
+        return withdrawal
+    payout = gateway.payout_create(
+        amount_paise=withdrawal.amount_paise,
+        destination=Destination(
+            kind=withdrawal.destination_kind,
+            name=withdrawal.account_name,
+            ifsc=withdrawal.ifsc,
+            account_number=withdrawal.account_number,
+            vpa=withdrawal.vpa,
+        ),
+        reference_id=withdrawal.idempotency_key,
+        idempotency_key=withdrawal.idempotency_key,
+    )
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(payout_id=payout.id)
+    withdrawal.refresh_from_db()
+    return withdrawal_settle(withdrawal=withdrawal, payout_status=payout.status, reason=f"Payout {payout.status}")
+
+
+def withdrawal_settle(*, withdrawal: Withdrawal, payout_status: str, reason: str = "") -> Withdrawal:
+    """Record a payout's final state: completed, or failed with the amount back (each once).
+
+    A state only moves forward: a settled withdrawal ignores any later news about its payout.
+    """
+    if payout_status in PAYOUT_DONE_STATUSES:
+        status, post, reason = WithdrawalStatus.COMPLETED, ledger.post_payout_processed, ""
+    elif payout_status in PAYOUT_FAILED_STATUSES:
+        status, post = WithdrawalStatus.FAILED, ledger.post_payout_failed
+    else:
+        return withdrawal  # still on its way
+    with transaction.atomic():
+        if Withdrawal.objects.filter(
+            pk=withdrawal.pk, status__in=[WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]
+        ).update(status=status, failure_reason=reason[:200]):
+            post(withdrawal=withdrawal)
+    withdrawal.refresh_from_db()
     return withdrawal

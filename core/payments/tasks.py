@@ -1,8 +1,16 @@
+"""Celery tasks: thin wrappers that take ids and call a service (eager in the embedded default)."""
+
 from celery import shared_task
 
-from core.payments import webhooks
+from core.payments import services, webhooks
+from core.payments.models import Withdrawal
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
 def webhook_event_process_task(event_id: int) -> bool:
     return webhooks.webhook_event_process(event_id=event_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def withdrawal_payout_send_task(withdrawal_id: int) -> str:
+    return services.withdrawal_payout_send(withdrawal=Withdrawal.objects.get(pk=withdrawal_id)).status

@@ -17,13 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.bookings.services import payment_mark_authorized, payment_mark_captured, payment_mark_refunded
-from core.payments import ledger
-from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
+from core.payments import services
+from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal
 
 logger = logging.getLogger(__name__)
-
-PAYOUT_DONE = {"payout.processed"}
-PAYOUT_FAILED = {"payout.failed", "payout.reversed", "payout.rejected", "payout.cancelled"}
 
 
 class BadWebhook(ValueError):
@@ -121,22 +118,12 @@ def _refund_failed(payload: dict) -> None:
 
 def _payout(payload: dict) -> None:
     entity = _entity(payload, "payout")
-    event = payload["event"]
     withdrawal = Withdrawal.objects.filter(payout_id=entity.get("id")).first()
-    if withdrawal is None:
-        return
-    open_states = [WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]
-    if event in PAYOUT_DONE:
-        if Withdrawal.objects.filter(pk=withdrawal.pk, status__in=open_states).update(
-            status=WithdrawalStatus.COMPLETED
-        ):
-            ledger.post_payout_processed(withdrawal=withdrawal)
-    elif event in PAYOUT_FAILED:
-        reason = (entity.get("failure_reason") or event)[:200]
-        if Withdrawal.objects.filter(pk=withdrawal.pk, status__in=open_states).update(
-            status=WithdrawalStatus.FAILED, failure_reason=reason
-        ):
-            ledger.post_payout_failed(withdrawal=withdrawal)
+    if withdrawal is not None:
+        status = payload["event"].removeprefix("payout.")
+        services.withdrawal_settle(
+            withdrawal=withdrawal, payout_status=status, reason=entity.get("failure_reason") or f"Payout {status}"
+        )
 
 
 HANDLERS = {
@@ -145,5 +132,5 @@ HANDLERS = {
     "payment.failed": _payment_failed,
     "refund.processed": _refund_processed,
     "refund.failed": _refund_failed,
-    **{name: _payout for name in PAYOUT_DONE | PAYOUT_FAILED},
+    **{f"payout.{status}": _payout for status in ("processed", "failed", "reversed", "rejected", "cancelled")},
 }

@@ -46,6 +46,8 @@ MATRIX = {
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
     "live/": ("/live/", _all(200, 200, 200, 200)),
     "payments/razorpay/webhook/": ("/payments/razorpay/webhook/", _all(405, 405, 405, 405)),  # POST only
+    # Django admin (staff with a verified TOTP device only; the matrix's staff has not entered a code)
+    "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 302)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
     "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),

@@ -106,3 +106,42 @@ def test_twenty_simultaneous_withdrawals_never_overdraw_on_postgresql(postgres_d
     assert outcomes.count("refused") == 15
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 0
     assert ledger.entries_balanced()
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_is_paid_out_once_through_the_gateway(mentor, django_capture_on_commit_callbacks):
+    from core.payments.services import withdrawal_payout_send
+    from core.testmode.models import TestPayout
+
+    _earn(mentor, 100_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == "completed"
+    assert withdrawal.payout_id.startswith("pout_")
+    withdrawal_payout_send(withdrawal=withdrawal)  # a retried task
+    assert TestPayout.objects.count() == 1
+    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 0
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
+    assert ledger.entries_balanced()
+
+
+@pytest.mark.django_db
+def test_an_admin_settles_a_withdrawal_when_payouts_are_manual(mentor, staff, client):
+    _earn(mentor, 100_000)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=40_000, **BANK)  # on_commit not run: still pending
+    client.force_login(staff)
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=staff).persistent_id
+    session.save()
+    response = client.post(
+        "/admin/payments/withdrawal/",
+        {"action": "mark_failed", "_selected_action": [withdrawal.pk]},
+    )
+    assert response.status_code == 302
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == "failed"
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000

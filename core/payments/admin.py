@@ -1,0 +1,94 @@
+"""Django admin for money: payments, withdrawals (settled by hand without RazorpayX), the ledger."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from import_export.admin import ExportMixin
+
+from core.payments import ledger, services
+from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by services only; admins read and export them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ExportMixin, ReadOnlyAdmin):
+    list_display = (
+        "razorpay_order_id",
+        "learner",
+        "mentor",
+        "amount_paise",
+        "mentor_share_paise",
+        "app_share_paise",
+        "status",
+        "gateway",
+        "created_at",
+    )
+    list_filter = ("status", "gateway")
+    search_fields = ("razorpay_order_id", "razorpay_payment_id", "learner__email", "mentor__email")
+    list_select_related = ("learner", "mentor")
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    extra = 0
+    can_delete = False
+    readonly_fields = ("account", "amount_paise")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "memo", "created_at")
+    search_fields = ("reference", "memo")
+    inlines = [PostingInline]
+
+    def changelist_view(self, request, extra_context=None):
+        if not ledger.entries_balanced():
+            self.message_user(request, "An entry does not balance: investigate now.", messages.ERROR)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("event_type", "event_id", "received_at", "processed_at")
+    list_filter = ("event_type",)
+    search_fields = ("event_id",)
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(ExportMixin, ReadOnlyAdmin):
+    list_display = ("pk", "user", "amount_paise", "destination_kind", "status", "payout_id", "created_at")
+    list_filter = ("status", "destination_kind")
+    search_fields = ("user__email", "payout_id")
+    actions = ["mark_paid", "mark_failed"]
+
+    @admin.action(description="Mark selected withdrawals paid")
+    def mark_paid(self, request, queryset):
+        self._settle(request, queryset, "processed")
+
+    @admin.action(description="Mark selected withdrawals failed (the amount returns to the balance)")
+    def mark_failed(self, request, queryset):
+        self._settle(request, queryset, "failed")
+
+    def _settle(self, request, queryset, payout_status: str) -> None:
+        done = 0
+        for withdrawal in queryset.filter(status__in=[WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]):
+            services.withdrawal_settle(
+                withdrawal=withdrawal, payout_status=payout_status, reason=f"Marked {payout_status} by {request.user}"
+            )
+            done += 1
+        self.message_user(request, f"Settled {done} withdrawal(s).", messages.SUCCESS)
