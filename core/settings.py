@@ -180,7 +180,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Lapsed checkout holds and requests unanswered at the start time (idempotent).
+    "bookings-sweep": {"task": "core.bookings.tasks.bookings_sweep_task", "schedule": 60.0},
+}
 
 # --- Users and authentication -----------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

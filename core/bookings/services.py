@@ -299,3 +299,33 @@ def bookings_cancel_for_session(*, session: MentoringSession) -> int:
                 _send(hooks.booking_rejected, booking=booking, reason=CANCELLED_BY_MENTOR)
         count += moved
     return count
+
+
+def earnings_release_for_session(*, session: MentoringSession) -> int:
+    """The session took place: the mentor's share moves from pending to available.
+
+    PeerLearn releases at completion (no dispute window): refunds after that are handled by
+    support by hand. Idempotent: each payment's release entry has a unique reference.
+    """
+    released = 0
+    for payment in Payment.objects.filter(
+        booking__session=session, booking__status=BookingStatus.CONFIRMED, status=PaymentStatus.CAPTURED
+    ).select_related("mentor"):
+        released += ledger.post_release(payment=payment)[1]
+    return released
+
+
+def bookings_sweep(*, now=None) -> dict[str, int]:
+    """The periodic sweep: lapsed checkout holds are released, and requests still unanswered
+    when their session starts are rejected (their payments released). Idempotent."""
+    now = now or timezone.now()
+    expired = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lt=now).update(
+        status=BookingStatus.CANCELLED, status_reason="Checkout not finished in time.", decided_at=now
+    )
+    rejected = 0
+    started = MentoringSession.objects.filter(
+        starts_at__lte=now, bookings__status__in=[BookingStatus.PENDING, BookingStatus.HELD]
+    ).distinct()
+    for session in started:
+        rejected += bookings_reject_unanswered(session=session)
+    return {"holds_expired": expired, "unanswered_rejected": rejected}

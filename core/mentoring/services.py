@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import hooks
-from core.bookings.tasks import bookings_cancel_for_session_task
+from core.bookings.tasks import bookings_cancel_for_session_task, earnings_release_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr
@@ -138,4 +138,22 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
             transaction.on_commit(lambda: live.landing_changed(session=session, change="cancelled"))
             # Release every request and refund a confirmed learner in full (a task: it calls the gateway).
             transaction.on_commit(lambda: bookings_cancel_for_session_task.delay(session.pk))
+    return bool(updated)
+
+
+def session_complete(*, session: MentoringSession) -> bool:
+    """Mark a session that took place as completed and release the mentor's earnings.
+
+    Compare-and-swap from active, so ending twice completes once. (The live room calls this
+    when the mentor ends or time runs out; no-show rules decide before it is called.)
+    """
+    with transaction.atomic():
+        updated = MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
+            status=SessionStatus.COMPLETED
+        )
+        if updated:
+            session.refresh_from_db()
+            transaction.on_commit(lambda: hooks.session_completed.send_robust(sender=MentoringSession, session=session))
+            transaction.on_commit(lambda: earnings_release_for_session_task.delay(session.pk))
+            transaction.on_commit(lambda: live.landing_changed(session=session, change="updated"))
     return bool(updated)

@@ -203,3 +203,31 @@ def _testmode_refund_count(payment) -> int:
     from core.testmode.models import TestRefund
 
     return TestRefund.objects.filter(payment_id=payment.razorpay_payment_id).count()
+
+
+def test_completion_releases_the_mentors_share_once(guru, session, learner, django_capture_on_commit_callbacks):
+    from core.mentoring.services import session_complete
+
+    booking = book_and_pay(session, learner)
+    booking_accept(booking=booking, mentor=guru)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert session_complete(session=session) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert session_complete(session=session) is False
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=guru) == 90_000
+    assert ledger.entries_balanced()
+
+
+def test_the_sweep_expires_holds_and_rejects_unanswered_requests_at_the_start(session, learner, other_learner):
+    from core.bookings.services import bookings_sweep
+
+    pending = book_and_pay(session, learner)
+    held, _, _ = booking_checkout_start(session=session, learner=other_learner)
+    assert bookings_sweep() == {"holds_expired": 0, "unanswered_rejected": 0}
+    later = session.starts_at + timedelta(minutes=1)
+    assert bookings_sweep(now=later) == {"holds_expired": 1, "unanswered_rejected": 1}
+    assert bookings_sweep(now=later) == {"holds_expired": 0, "unanswered_rejected": 0}
+    pending.refresh_from_db()
+    held.refresh_from_db()
+    assert (pending.status, held.status) == (BookingStatus.REJECTED, BookingStatus.CANCELLED)
