@@ -34,6 +34,7 @@ class Booking(models.Model):
     reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.HELD)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0, help_text="Failed or cancelled checkout tries.")
     status_reason = models.CharField(max_length=200, blank=True, help_text="Shown to the learner, e.g. “Slot taken”.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

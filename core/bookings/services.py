@@ -29,6 +29,7 @@ from core.users.models import MentorProfile, Role, User
 logger = logging.getLogger(__name__)
 
 HOLD_MINUTES = 10
+MAX_PAYMENT_TRIES = 3
 SLOT_TAKEN = "Slot taken, try another"
 BEING_BOOKED = "Someone is booking this slot right now. Try again in a few minutes."
 
@@ -161,6 +162,21 @@ def payment_mark_captured(*, payment: Payment) -> bool:
         if moved:
             transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
     return bool(moved)
+
+
+def booking_payment_failed(*, booking: Booking) -> Booking:
+    """A failed or cancelled checkout try. After ``MAX_PAYMENT_TRIES`` the hold is released, so
+    the slot does not stay blocked for the rest of the 10 minutes."""
+    Booking.objects.filter(pk=booking.pk, status=BookingStatus.HELD).update(failed_attempts=F("failed_attempts") + 1)
+    booking.refresh_from_db()
+    if booking.status == BookingStatus.HELD and booking.failed_attempts >= MAX_PAYMENT_TRIES:
+        _release(
+            booking=booking,
+            status=BookingStatus.CANCELLED,
+            reason=f"Payment didn't go through {MAX_PAYMENT_TRIES} times, so the slot was released.",
+        )
+        booking.refresh_from_db()
+    return booking
 
 
 def _release(*, booking: Booking, status: str, reason: str) -> bool:

@@ -22,11 +22,13 @@ from core.bookings import selectors
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import (
     BEING_BOOKED,
+    MAX_PAYMENT_TRIES,
     SLOT_TAKEN,
     BookingError,
     booking_accept,
     booking_checkout_start,
     booking_payment_authorize,
+    booking_payment_failed,
     booking_reject,
 )
 from core.mentoring.selectors import session_get_public
@@ -37,7 +39,7 @@ from core.payments.models import Payment
 from core.users.access import restrict_to_role
 from core.users.models import Role
 
-MAX_TRIES = 3
+MAX_TRIES = MAX_PAYMENT_TRIES
 PAID = "Request sent. You pay only if the mentor accepts."
 NOT_PAID = "Payment didn't go through. Try again or another method."
 CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
@@ -48,22 +50,6 @@ RAZORPAY_CSP = {
     "frame-src": ["https://api.razorpay.com", "https://checkout.razorpay.com"],
     "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
 }
-
-
-# --- Failed checkout attempts -------------------------------------------------------------
-# Counted in the learner's login session: the Booking model has no field for it yet.
-
-
-def _failures_key(booking: Booking) -> str:
-    return f"booking-{booking.pk}-failed-tries"
-
-
-def _failures(request: HttpRequest, booking: Booking) -> int:
-    return int(request.session.get(_failures_key(booking), 0))
-
-
-def _failure_add(request: HttpRequest, booking: Booking) -> None:
-    request.session[_failures_key(booking)] = _failures(request, booking) + 1
 
 
 # --- Checkout -------------------------------------------------------------------------------
@@ -125,7 +111,7 @@ def booking_pay_again(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _own_booking(request, pk)
     payment = selectors.booking_payment_latest(booking=booking)
     open_hold = booking.status == BookingStatus.HELD and (booking.hold_expires_at or timezone.now()) > timezone.now()
-    if not open_hold or payment is None or _failures(request, booking) >= MAX_TRIES:
+    if not open_hold or payment is None or booking.failed_attempts >= MAX_TRIES:
         return redirect("bookings:booking-detail", pk=booking.pk)
     return _checkout(request, booking, payment)
 
@@ -159,8 +145,8 @@ def checkout_return(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.messages[0])
         else:
             messages.success(request, PAID)
-    if failed and request.user.is_authenticated:
-        _failure_add(request, booking)
+    if failed and request.user.is_authenticated:  # an anonymous post cannot burn someone's tries
+        booking_payment_failed(booking=booking)
     return redirect("bookings:booking-detail", pk=booking.pk)
 
 
@@ -195,7 +181,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such booking.")
     payment = selectors.booking_payment_latest(booking=booking)
     is_mentor = booking.session.mentor_id == request.user.pk
-    failures = 0 if is_mentor else _failures(request, booking)
+    failures = 0 if is_mentor else booking.failed_attempts
     held_open = (
         booking.status == BookingStatus.HELD
         and booking.hold_expires_at is not None

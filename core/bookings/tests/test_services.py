@@ -231,3 +231,16 @@ def test_the_sweep_expires_holds_and_rejects_unanswered_requests_at_the_start(se
     pending.refresh_from_db()
     held.refresh_from_db()
     assert (pending.status, held.status) == (BookingStatus.REJECTED, BookingStatus.CANCELLED)
+
+
+def test_three_failed_tries_release_the_hold_for_others(session, learner, other_learner):
+    from core.bookings.services import MAX_PAYMENT_TRIES, booking_payment_failed
+
+    booking, _, _ = booking_checkout_start(session=session, learner=learner)
+    for _ in range(MAX_PAYMENT_TRIES - 1):
+        assert booking_payment_failed(booking=booking).status == BookingStatus.HELD
+    booking = booking_payment_failed(booking=booking)
+    assert (booking.status, booking.failed_attempts) == (BookingStatus.CANCELLED, MAX_PAYMENT_TRIES)
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.VOIDED
+    other, _, _ = booking_checkout_start(session=session, learner=other_learner)
+    assert other.status == BookingStatus.HELD
