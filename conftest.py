@@ -92,6 +92,18 @@ def _redis_per_worker():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_inline():
+    """Celery tasks run inline in tests even when REDIS_URL names a broker (no worker runs);
+    ``core/tests/test_services.py`` checks the broker itself."""
+    from core.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages never leak from one test into the next."""
