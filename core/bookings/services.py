@@ -42,11 +42,13 @@ def _send(signal, **kwargs) -> None:
     transaction.on_commit(lambda: signal.send_robust(sender=Booking, **kwargs))
 
 
-def holds_expire(*, session: MentoringSession) -> int:
-    """Release checkout holds of ``session`` that ran past their 10 minutes."""
-    return Booking.objects.filter(
-        session=session, status=BookingStatus.HELD, hold_expires_at__lt=timezone.now()
-    ).update(status=BookingStatus.CANCELLED, status_reason="Checkout not finished in time.", decided_at=timezone.now())
+def holds_expire(*, session: MentoringSession | None = None, now=None) -> int:
+    """Release checkout holds that ran past their 10 minutes (of one session, or all)."""
+    now = now or timezone.now()
+    holds = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lt=now)
+    if session is not None:
+        holds = holds.filter(session=session)
+    return holds.update(status=BookingStatus.CANCELLED, status_reason="Checkout not finished in time.", decided_at=now)
 
 
 def booking_checkout_start(*, session: MentoringSession, learner: User) -> tuple[Booking, Payment, Order]:
@@ -335,9 +337,7 @@ def bookings_sweep(*, now=None) -> dict[str, int]:
     """The periodic sweep: lapsed checkout holds are released, and requests still unanswered
     when their session starts are rejected (their payments released). Idempotent."""
     now = now or timezone.now()
-    expired = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lt=now).update(
-        status=BookingStatus.CANCELLED, status_reason="Checkout not finished in time.", decided_at=now
-    )
+    expired = holds_expire(now=now)
     rejected = 0
     started = MentoringSession.objects.filter(
         starts_at__lte=now, bookings__status__in=[BookingStatus.PENDING, BookingStatus.HELD]
