@@ -85,8 +85,13 @@ async def client(port: int, path: str, deadline: float, latencies: list[float]) 
         writer.close()
 
 
+async def warm_up(port: int, paths: list[str], concurrency: int, seconds: float = 3.0) -> None:
+    """Load every path first, so neither measurement pays for the workers' first requests."""
+    for path in paths:
+        await asyncio.gather(*(client(port, path, time.perf_counter() + seconds, []) for _ in range(concurrency)))
+
+
 async def drive(port: int, path: str, concurrency: int, seconds: float) -> tuple[float, list[float]]:
-    await asyncio.gather(*(client(port, path, time.perf_counter() + 1.0, []) for _ in range(concurrency)))  # warm up
     latencies: list[float] = []
     start = time.perf_counter()
     await asyncio.gather(*(client(port, path, start + seconds, latencies) for _ in range(concurrency)))
@@ -131,6 +136,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         results = {}
+        asyncio.run(warm_up(port, ["/bench/bare/", "/"], args.concurrency))
         for path in ("/bench/bare/", "/"):
             results[path] = asyncio.run(drive(port, path, args.concurrency, args.seconds))
     finally:
