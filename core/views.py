@@ -21,7 +21,12 @@ from django.views.decorators.cache import never_cache
 from core import pluginmanager
 from core.bookings.selectors import booking_list_for_learner, booking_list_pending_for_mentor
 from core.mentoring.live import landing_sections_payload, landing_version
-from core.mentoring.selectors import MentorCard, SessionCard
+from core.mentoring.selectors import (
+    MentorCard,
+    SessionCard,
+    session_list_upcoming_for_learner,
+    session_list_upcoming_for_mentor,
+)
 from core.payments.gateways import get_gateway
 from core.users.access import restrict_to_role
 from core.users.models import Role
@@ -48,13 +53,23 @@ def _dashboard(request: HttpRequest, template: str, **extra) -> HttpResponse:
 @restrict_to_role(Role.LEARNER)
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     bookings = booking_list_for_learner(learner=request.user, limit=5)
-    return _dashboard(request, "core/dashboard_learner.html", bookings=bookings, test_mode=get_gateway().is_test_mode)
+    sessions = session_list_upcoming_for_learner(learner=request.user)
+    return _dashboard(
+        request,
+        "core/dashboard_learner.html",
+        bookings=bookings,
+        sessions=sessions,
+        test_mode=get_gateway().is_test_mode,
+    )
 
 
 @restrict_to_role(Role.MENTOR)
 def mentor_dashboard(request: HttpRequest) -> HttpResponse:
     pending = booking_list_pending_for_mentor(mentor=request.user, limit=20)
-    return _dashboard(request, "core/dashboard_mentor.html", pending=pending, test_mode=get_gateway().is_test_mode)
+    sessions = session_list_upcoming_for_mentor(mentor=request.user)
+    return _dashboard(
+        request, "core/dashboard_mentor.html", pending=pending, sessions=sessions, test_mode=get_gateway().is_test_mode
+    )
 
 
 @never_cache

@@ -120,3 +120,27 @@ def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[Me
 def session_get_public(*, pk: int, now: datetime | None = None) -> MentoringSession | None:
     """One live or upcoming session of an approved, active mentor (with its mentor), or None."""
     return _public_upcoming(now or timezone.now()).filter(pk=pk).first()
+
+
+def session_list_upcoming_for_mentor(*, mentor, limit: int = 20, now: datetime | None = None) -> list[SessionCard]:
+    """A mentor's own active sessions that have not ended, public or not yet (one query)."""
+    now = now or timezone.now()
+    sessions = (
+        MentoringSession.objects.filter(mentor=mentor, status=SessionStatus.ACTIVE, ends_at__gt=now)
+        .select_related("mentor")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [_card(session, now) for session in sessions]
+
+
+def session_list_upcoming_for_learner(*, learner, limit: int = 20, now: datetime | None = None) -> list[SessionCard]:
+    """Sessions the learner is confirmed for that have not ended (one query)."""
+    now = now or timezone.now()
+    sessions = (
+        MentoringSession.objects.filter(
+            bookings__learner=learner, bookings__status="confirmed", status=SessionStatus.ACTIVE, ends_at__gt=now
+        )
+        .select_related("mentor")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return [_card(session, now) for session in sessions]

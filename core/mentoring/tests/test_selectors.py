@@ -84,3 +84,25 @@ def test_live_sections_are_cached_and_invalidated_by_changes(
     with django_capture_on_commit_callbacks(execute=True):
         session_make(mentor=guru, title="Fresh")
     assert [card.title for card in live.landing_sections_get().sessions] == ["Fresh"]
+
+
+def test_dashboards_list_ones_own_upcoming_sessions(mentor, learner):
+    from core.bookings.services import booking_accept
+    from core.bookings.tests.factories import book_and_pay
+    from core.mentoring.selectors import session_list_upcoming_for_learner, session_list_upcoming_for_mentor
+
+    draft = session_make(mentor=mentor, title="Not public yet")  # `mentor` is not approved
+    assert [c.title for c in session_list_upcoming_for_mentor(mentor=mentor)] == [draft.title]
+    guru = approved_mentor()
+    session = session_make(mentor=guru, title="Booked one")
+    assert session_list_upcoming_for_learner(learner=learner) == []
+    booking_accept(booking=book_and_pay(session, learner), mentor=guru)
+    assert [c.title for c in session_list_upcoming_for_learner(learner=learner)] == ["Booked one"]
+
+
+def test_the_mentor_dashboard_shows_their_sessions_not_an_empty_state(client, mentor):
+    session_make(mentor=mentor, title="My first session")
+    client.force_login(mentor)
+    content = client.get("/dashboard/mentor/").content.decode()
+    assert "My first session" in content
+    assert "No sessions yet" not in content
