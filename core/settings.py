@@ -301,7 +301,6 @@ PLATFORM_FEE_PERCENT = 10
 SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # ₹100
 SESSION_PRICE_MAX_PAISE = env.int("SESSION_PRICE_MAX_PAISE", default=50_000_00)  # ₹50,000
 SESSION_DURATION_DEFAULT_MINUTES = 60
-SESSION_DURATION_CHOICES_MINUTES = (30, 45, 60, 90, 120)
 LANDING_CACHE_SECONDS = 60
 
 # --- Security ---------------------------------------------------------------------------

@@ -73,9 +73,6 @@ class AccountKind(models.TextChoices):
     PAYOUTS_IN_TRANSIT = "payouts_in_transit", "Payouts in transit"
 
 
-PERSONAL_KINDS = (AccountKind.MENTOR_PENDING, AccountKind.MENTOR_AVAILABLE)
-
-
 class LedgerAccount(models.Model):
     kind = models.CharField(max_length=24, choices=AccountKind.choices)
     user = models.ForeignKey(
