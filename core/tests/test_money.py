@@ -1,4 +1,7 @@
 import pytest
+from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import money
 
@@ -54,3 +57,56 @@ def test_rupees_to_paise(typed, paise):
 def test_rupees_to_paise_refuses_nonsense(typed):
     with pytest.raises(ValueError):
         money.rupees_to_paise(typed)
+
+
+# --- Properties of the split, for any price and any configured percentages --------------------
+
+PRICES = st.integers(min_value=0, max_value=10**9)  # up to ₹1 crore, odd paise included
+PERCENTS = st.integers(min_value=0, max_value=100)
+
+
+def _check_split(result: money.Split, price: int, mentor_percent: int, fee_percent: int) -> None:
+    parts = (result.fee_paise, result.amount_paise, result.mentor_share_paise, result.app_share_paise)
+    assert all(type(part) is int and part >= 0 for part in (result.price_paise, *parts))
+    assert result.price_paise == price
+    assert result.amount_paise == result.price_paise + result.fee_paise
+    assert result.amount_paise == result.mentor_share_paise + result.app_share_paise
+    assert result.mentor_share_paise == price * mentor_percent // 100
+    # Each rounding favours the platform by less than one paisa: the learner's fee is rounded
+    # up, the mentor's share down. In hundredths of a paisa, to stay in integers:
+    fee_overcharge = result.fee_paise * 100 - price * fee_percent
+    mentor_shortfall = price * mentor_percent - result.mentor_share_paise * 100
+    assert 0 <= fee_overcharge < 100
+    assert 0 <= mentor_shortfall < 100
+    # So the platform keeps its exact share plus both roundings, never less.
+    platform_gain = result.app_share_paise * 100 - price * (100 - mentor_percent + fee_percent)
+    assert platform_gain == fee_overcharge + mentor_shortfall
+
+
+@settings(max_examples=500)
+@given(price=PRICES)
+def test_the_split_of_any_price_at_the_configured_rates(price):
+    from django.conf import settings as django_settings
+
+    _check_split(money.split(price), price, django_settings.MENTOR_SHARE_PERCENT, django_settings.PLATFORM_FEE_PERCENT)
+
+
+@settings(max_examples=500)
+@given(price=PRICES, mentor_percent=PERCENTS, fee_percent=PERCENTS)
+def test_the_split_of_any_price_at_any_rates(price, mentor_percent, fee_percent):
+    # split() reads both rates from settings at call time, so they can be overridden per call.
+    with override_settings(MENTOR_SHARE_PERCENT=mentor_percent, PLATFORM_FEE_PERCENT=fee_percent):
+        result = money.split(price)
+    _check_split(result, price, mentor_percent, fee_percent)
+
+
+@settings(max_examples=200)
+@given(rupees=st.integers(min_value=0, max_value=10**7))
+def test_whole_rupee_prices_at_ninety_ten_split_exactly_as_the_plan_says(rupees):
+    # ₹1,000 → learner ₹1,100, mentor ₹900, platform ₹200: whole rupees never need rounding.
+    price = rupees * 100
+    with override_settings(MENTOR_SHARE_PERCENT=90, PLATFORM_FEE_PERCENT=10):
+        result = money.split(price)
+    assert result.amount_paise * 10 == price * 11
+    assert result.mentor_share_paise * 10 == price * 9
+    assert result.app_share_paise * 10 == price * 2
