@@ -59,6 +59,13 @@ def format_inr(paise: int) -> str:
     return f"{text}.{rest:02d}" if rest else text
 
 
+def paise_to_rupees_text(paise: int) -> str:
+    """Paise as plain rupees with two decimals, for CSV files and form fields: 100050 → "1000.50"."""
+    sign = "-" if paise < 0 else ""
+    rupees, rest = divmod(abs(paise), 100)
+    return f"{sign}{rupees}.{rest:02d}"
+
+
 def rupees_to_paise(rupees: str | int) -> int:
     """Parse what a person typed ("1000", "1,000.50") into paise, exactly."""
     text = str(rupees).replace(",", "").replace("₹", "").strip()

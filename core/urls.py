@@ -6,6 +6,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from core import pluginmanager, views
+from core.dashboards import urls as dashboard_urls
 
 # Django admin asks staff for a TOTP code from their authenticator app on top of the password.
 admin.site.__class__ = OTPAdminSite
@@ -17,7 +18,7 @@ core_patterns = (
     [
         path("dashboard/", views.dashboard_redirect, name="dashboard"),
         path("dashboard/learner/", views.learner_dashboard, name="dashboard-learner"),
-        path("dashboard/mentor/", views.mentor_dashboard, name="dashboard-mentor"),
+        *dashboard_urls.urlpatterns,
         path("live/", views.landing_live, name="landing-live"),
         path("styleguide/", views.styleguide, name="styleguide"),
     ],

@@ -19,15 +19,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core import pluginmanager
-from core.bookings.selectors import booking_list_for_learner, booking_list_pending_for_mentor
+from core.bookings.selectors import booking_list_for_learner
+from core.dashboards.common import render_section
 from core.mentoring.live import landing_sections_payload, landing_version
 from core.mentoring.selectors import (
     MentorCard,
     SessionCard,
     session_list_upcoming_for_learner,
-    session_list_upcoming_for_mentor,
 )
-from core.payments.gateways import get_gateway
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
@@ -41,34 +40,16 @@ def dashboard_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(request.user.dashboard_url)
 
 
-def _dashboard(request: HttpRequest, template: str, **extra) -> HttpResponse:
-    context = {
-        "profile": dashboard_profile_get(user=request.user),
-        "panels": sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
-        **extra,
-    }
-    return render(request, template, context)
-
-
 @restrict_to_role(Role.LEARNER)
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    bookings = booking_list_for_learner(learner=request.user, limit=5)
-    sessions = session_list_upcoming_for_learner(learner=request.user)
-    return _dashboard(
+    return render_section(
         request,
         "core/dashboard_learner.html",
-        bookings=bookings,
-        sessions=sessions,
-        test_mode=get_gateway().is_test_mode,
-    )
-
-
-@restrict_to_role(Role.MENTOR)
-def mentor_dashboard(request: HttpRequest) -> HttpResponse:
-    pending = booking_list_pending_for_mentor(mentor=request.user, limit=20)
-    sessions = session_list_upcoming_for_mentor(mentor=request.user)
-    return _dashboard(
-        request, "core/dashboard_mentor.html", pending=pending, sessions=sessions, test_mode=get_gateway().is_test_mode
+        section="home",
+        profile=dashboard_profile_get(user=request.user),
+        panels=sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
+        bookings=booking_list_for_learner(learner=request.user, limit=5),
+        sessions=session_list_upcoming_for_learner(learner=request.user),
     )
 
 

@@ -118,3 +118,20 @@ def session_slot_state(*, session: MentoringSession, viewer: User, now: datetime
         held_by_other=any(b.status == BookingStatus.HELD and b.learner_id != viewer_id for b in open_bookings),
         own_booking=own,
     )
+
+
+def booking_list_for_mentor(*, mentor: User, limit: int = 100) -> list[BookingRow]:
+    """Every paid request and answer on ``mentor``'s sessions, newest first (one query).
+    Checkouts still in progress (held) are not requests yet and are left out."""
+    queryset = _with_amount(Booking.objects.filter(session__mentor=mentor).exclude(status=BookingStatus.HELD))
+    return [_row(booking) for booking in queryset.order_by("-created_at", "-pk")[:limit]]
+
+
+def booking_count_pending_for_mentor(*, mentor: User) -> int:
+    return Booking.objects.filter(session__mentor=mentor, status=BookingStatus.PENDING).count()
+
+
+def booking_count_upcoming_for_learner(*, learner: User, now: datetime | None = None) -> int:
+    """Confirmed bookings whose session has not ended yet."""
+    now = now or timezone.now()
+    return Booking.objects.filter(learner=learner, status=BookingStatus.CONFIRMED, session__ends_at__gt=now).count()

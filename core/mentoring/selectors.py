@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.bookings.models import Booking, BookingStatus
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr, split
 
@@ -144,3 +146,74 @@ def session_list_upcoming_for_learner(*, learner, limit: int = 20, now: datetime
         .order_by("starts_at", "pk")[:limit]
     )
     return [_card(session, now) for session in sessions]
+
+
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class OwnSessionRow:
+    """A mentor's own session as their dashboard shows it, with who booked it."""
+
+    id: int
+    title: str
+    topics: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    price_paise: int
+    room_id: str
+    learner_name: str  # the confirmed learner, or ""
+    pending_count: int
+    now: datetime
+
+    @property
+    def price_display(self) -> str:
+        return format_inr(self.price_paise)
+
+    @property
+    def is_joinable(self) -> bool:
+        """The room opens 10 minutes before the start, for a booked session, until its end."""
+        return bool(self.learner_name) and self.starts_at - JOIN_OPENS_BEFORE <= self.now < self.ends_at
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == SessionStatus.ACTIVE and self.starts_at > self.now
+
+
+def session_list_own_for_mentor(
+    *, mentor, upcoming_only: bool = True, limit: int = 50, now: datetime | None = None
+) -> list[OwnSessionRow]:
+    """The mentor's sessions, soonest first, each with its confirmed learner and pending count (one query)."""
+    now = now or timezone.now()
+    confirmed = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values("learner__name")[
+        :1
+    ]
+    sessions = MentoringSession.objects.filter(mentor=mentor).annotate(
+        learner_name=Subquery(confirmed),
+        pending_count=Count("bookings", filter=Q(bookings__status=BookingStatus.PENDING)),
+    )
+    if upcoming_only:
+        sessions = sessions.filter(status=SessionStatus.ACTIVE, ends_at__gt=now).order_by("starts_at", "pk")
+    else:
+        sessions = sessions.order_by("-starts_at", "-pk")
+    return [
+        OwnSessionRow(
+            id=session.pk,
+            title=session.title,
+            topics=tuple(session.topics or ()),
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            status=session.status,
+            price_paise=session.price_paise,
+            room_id=session.room_id,
+            learner_name=session.learner_name or "",
+            pending_count=session.pending_count,
+            now=now,
+        )
+        for session in sessions[:limit]
+    ]
+
+
+def session_get_own(*, mentor, pk: int) -> MentoringSession | None:
+    return MentoringSession.objects.filter(mentor=mentor, pk=pk).first()

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 
 from core import pluginmanager
+from core.money import format_inr
 
 register = template.Library()
 
@@ -102,3 +103,32 @@ def styleguide_form() -> forms.Form:
 def has_block(stream, block_type: str) -> bool:
     """Whether a StreamField value holds a block of ``block_type``: ``page.body|has_block:"faq"``."""
     return any(getattr(child, "block_type", None) == block_type for child in stream or [])
+
+
+@register.filter
+def inr(paise) -> str:
+    """``{{ payment.amount_paise|inr }}`` → ``₹1,00,000``: the one way templates show money."""
+    return format_inr(int(paise or 0))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ counts|get_item:name }}``: a dict's value, or None."""
+    if not key or not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def short_label(label: str) -> str:
+    """The first word of a nav label, for the narrow bottom nav ("Create session" → "Create")."""
+    return str(label).split(" ", 1)[0]
+
+
+# Dashboard links swap only the dashboard's main region and push the address (htmx); without
+# JavaScript they are ordinary links.
+@register.simple_tag
+def dash_link_attrs(url: str) -> str:
+    return format_html(
+        'hx-get="{}" hx-target="#dash-main" hx-select="#dash-main" hx-swap="outerHTML" hx-push-url="true"', url
+    )

@@ -44,6 +44,26 @@ MATRIX = {
     "dashboard/": ("/dashboard/", _all(302, 302, 302, 302)),
     "dashboard/learner/": ("/dashboard/learner/", _all(302, 200, 403, 403)),
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
+    # The mentor's dashboard sections (mentors only; someone else's session is 404)
+    "dashboard/mentor/sessions/": ("/dashboard/mentor/sessions/", _all(302, 403, 200, 403)),
+    "dashboard/mentor/sessions/new/": ("/dashboard/mentor/sessions/new/", _all(302, 403, 200, 403)),
+    "dashboard/mentor/sessions/price-preview/": (
+        "/dashboard/mentor/sessions/price-preview/?price=1000",
+        _all(302, 403, 200, 403),
+    ),
+    "dashboard/mentor/sessions/<int:pk>/edit/": (
+        "/dashboard/mentor/sessions/{session}/edit/",
+        _each(302, 403, 403, 200, 404, 403),
+    ),
+    "dashboard/mentor/sessions/<int:pk>/cancel/": (
+        "/dashboard/mentor/sessions/{session}/cancel/",
+        _all(405, 405, 405, 405),  # POST only
+    ),
+    "dashboard/mentor/bookings/": ("/dashboard/mentor/bookings/", _all(302, 403, 200, 403)),
+    "dashboard/mentor/earnings/": ("/dashboard/mentor/earnings/", _all(302, 403, 200, 403)),
+    "dashboard/mentor/earnings.csv": ("/dashboard/mentor/earnings.csv", _all(302, 403, 200, 403)),
+    "dashboard/mentor/withdrawals/": ("/dashboard/mentor/withdrawals/", _all(302, 403, 200, 403)),
+    "dashboard/mentor/analytics/": ("/dashboard/mentor/analytics/", _all(302, 403, 200, 403)),
     "live/": ("/live/", _all(200, 200, 200, 200)),
     "payments/razorpay/webhook/": ("/payments/razorpay/webhook/", _all(405, 405, 405, 405)),  # POST only
     # Django admin (staff with a verified TOTP device only; the matrix's staff has not entered a code)

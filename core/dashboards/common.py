@@ -1,0 +1,32 @@
+"""What every dashboard page shares: its sections, their live badges, and how it renders."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.bookings.selectors import booking_count_pending_for_mentor, booking_count_upcoming_for_learner
+from core.dashboards.navigation import sections_for
+from core.payments.gateways import get_gateway
+from core.users.models import Role, User
+
+
+def nav_badges(*, user: User) -> dict[str, int]:
+    """The counts next to the dashboard sections: "2 Pending", "1 Upcoming" (one query)."""
+    if user.role == Role.MENTOR:
+        return {"pending": booking_count_pending_for_mentor(mentor=user)}
+    if user.role == Role.LEARNER:
+        return {"upcoming": booking_count_upcoming_for_learner(learner=user)}
+    return {}
+
+
+def render_section(request: HttpRequest, template: str, *, section: str, **context) -> HttpResponse:
+    """Render a dashboard section. htmx requests get the same full page; the client keeps
+    only ``#dash-main`` (``hx-select``), so every page also works without JavaScript."""
+    user = request.user
+    context.setdefault("test_mode", get_gateway().is_test_mode)
+    return render(
+        request,
+        template,
+        {"dash_sections": sections_for(user), "dash_current": section, "dash_badges": nav_badges(user=user), **context},
+    )

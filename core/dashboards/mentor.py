@@ -1,0 +1,253 @@
+"""The mentor's dashboard: home, sessions (create, edit, cancel), bookings, earnings,
+withdrawals and analytics. Views parse input, call one service or selector, and render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import user_has_device
+
+from core import pluginmanager
+from core.bookings.selectors import booking_list_for_mentor, booking_list_pending_for_mentor
+from core.dashboards.common import render_section
+from core.mentoring import services as session_services
+from core.mentoring.forms import SessionForm, price_preview
+from core.mentoring.selectors import session_get_own, session_list_own_for_mentor
+from core.money import format_inr, paise_to_rupees_text
+from core.payments import selectors as money
+from core.payments.forms import WithdrawalForm
+from core.payments.models import AccountKind
+from core.payments.services import withdrawal_request
+from core.users.access import restrict_to_role
+from core.users.models import Role
+from core.users.selectors import dashboard_profile_get
+
+mentor_only = restrict_to_role(Role.MENTOR)
+
+
+@mentor_only
+def home(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    balances = money.balances_get(user=mentor)
+    return render_section(
+        request,
+        "dashboards/mentor_home.html",
+        section="home",
+        profile=dashboard_profile_get(user=mentor),
+        sessions=session_list_own_for_mentor(mentor=mentor, limit=6),
+        pending=booking_list_pending_for_mentor(mentor=mentor, limit=20),
+        totals=money.earning_totals_for_mentor(mentor=mentor),
+        available_paise=balances[AccountKind.MENTOR_AVAILABLE],
+        pending_paise=balances[AccountKind.MENTOR_PENDING],
+        panels=sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
+    )
+
+
+def _session_form_page(request, form, *, session=None, status=200) -> HttpResponse:
+    response = render_section(
+        request,
+        "dashboards/mentor_session_form.html",
+        section="create",
+        form=form,
+        session=session,
+        preview=price_preview(form["price"].value() or ""),
+    )
+    response.status_code = status
+    return response
+
+
+@mentor_only
+def session_create(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    form = SessionForm(request.POST or None, timezone_name=mentor.timezone)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = session_services.session_create(mentor=mentor, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"Session live! “{session.title}” is published. Promote it!")
+                return redirect("core:mentor-sessions")
+        return _session_form_page(request, form, status=400)
+    return _session_form_page(request, form)
+
+
+@mentor_only
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = request.user
+    session = session_get_own(mentor=mentor, pk=pk)
+    if session is None:
+        raise Http404
+    if request.method == "POST":
+        form = SessionForm(request.POST, timezone_name=mentor.timezone)
+        if form.is_valid():
+            try:
+                session_services.session_update(session=session, by=mentor, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Session saved.")
+                return redirect("core:mentor-sessions")
+        return _session_form_page(request, form, session=session, status=400)
+    local = timezone.localtime(session.starts_at)
+    form = SessionForm(
+        initial={
+            "title": session.title,
+            "description": session.description,
+            "topics": ", ".join(session.topics),
+            "price": paise_to_rupees_text(session.price_paise).removesuffix(".00"),
+            "starts_at": local.replace(tzinfo=None),
+            "duration_minutes": session.duration_minutes,
+        },
+        timezone_name=mentor.timezone,
+    )
+    return _session_form_page(request, form, session=session)
+
+
+@require_POST
+@mentor_only
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_get_own(mentor=request.user, pk=pk)
+    if session is None:
+        raise Http404
+    if session_services.session_cancel(session=session, by=request.user):
+        messages.success(request, f"“{session.title}” is cancelled. Anyone who paid gets a full refund.")
+    else:
+        messages.info(request, f"“{session.title}” was already {session.get_status_display().lower()}.")
+    return redirect("core:mentor-sessions")
+
+
+@require_GET
+@mentor_only
+def price_preview_view(request: HttpRequest) -> HttpResponse:
+    """The "learner pays ₹X incl. fee, you earn ₹Y" line, for the form as the mentor types."""
+    return HttpResponse(price_preview(request.GET.get("price", "")), content_type="text/plain; charset=utf-8")
+
+
+@mentor_only
+def sessions(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    return render_section(
+        request,
+        "dashboards/mentor_sessions.html",
+        section="create",
+        upcoming=session_list_own_for_mentor(mentor=mentor),
+        past=[row for row in session_list_own_for_mentor(mentor=mentor, upcoming_only=False) if not row.is_editable],
+    )
+
+
+@mentor_only
+def bookings(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    return render_section(
+        request,
+        "dashboards/mentor_bookings.html",
+        section="bookings",
+        pending=booking_list_pending_for_mentor(mentor=mentor),
+        bookings=booking_list_for_mentor(mentor=mentor),
+    )
+
+
+@mentor_only
+def earnings(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    balances = money.balances_get(user=mentor)
+    return render_section(
+        request,
+        "dashboards/mentor_earnings.html",
+        section="earnings",
+        rows=money.earning_list_for_mentor(mentor=mentor, limit=200),
+        totals=money.earning_totals_for_mentor(mentor=mentor),
+        available_paise=balances[AccountKind.MENTOR_AVAILABLE],
+        pending_paise=balances[AccountKind.MENTOR_PENDING],
+        in_transit_paise=balances[AccountKind.PAYOUTS_IN_TRANSIT],
+    )
+
+
+@require_GET
+@mentor_only
+def earnings_csv(request: HttpRequest) -> HttpResponse:
+    """The whole statement as CSV: amounts in rupees with two decimals, times in the mentor's zone."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="peerlearn-earnings.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Date", "Booking", "Session", "Learner", "Gross (INR)", "Fee (INR)", "Net (INR)", "Status"])
+    for row in money.earning_list_for_mentor(mentor=request.user):
+        writer.writerow(
+            [
+                timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
+                row.booking_reference,
+                row.session_title,
+                row.learner_name,
+                paise_to_rupees_text(row.gross_paise),
+                paise_to_rupees_text(row.fee_paise),
+                paise_to_rupees_text(row.net_paise),
+                row.status_display,
+            ]
+        )
+    return response
+
+
+@mentor_only
+def withdrawals(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    has_two_factor = user_has_device(mentor, confirmed=True)
+    form = WithdrawalForm(request.POST or None, user=mentor)
+    status = 200
+    if request.method == "POST":
+        if not has_two_factor:
+            form.add_error(None, "Turn on two-factor authentication before your first withdrawal.")
+        elif form.is_valid():
+            try:
+                withdrawal = withdrawal_request(user=mentor, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request, f"{format_inr(withdrawal.amount_paise)} withdrawal requested. Processed within 24 hours."
+                )
+                return redirect("core:mentor-withdrawals")
+        status = 400
+    balances = money.balances_get(user=mentor)
+    response = render_section(
+        request,
+        "dashboards/mentor_withdrawals.html",
+        section="withdrawals",
+        form=form,
+        has_two_factor=has_two_factor,
+        available_paise=balances[AccountKind.MENTOR_AVAILABLE],
+        in_transit_paise=balances[AccountKind.PAYOUTS_IN_TRANSIT],
+        history=money.withdrawal_list_for_user(user=mentor),
+    )
+    response.status_code = status
+    return response
+
+
+@mentor_only
+def analytics(request: HttpRequest) -> HttpResponse:
+    mentor = request.user
+    weeks = money.analytics_weekly_for_mentor(mentor=mentor)
+    hours = money.analytics_busiest_hours_for_mentor(mentor=mentor)
+    has_data = any(point.bookings for point in weeks) or any(hours)
+    return render_section(
+        request,
+        "dashboards/mentor_analytics.html",
+        section="analytics",
+        has_data=has_data,
+        chart_data={
+            "weeks": [point.week for point in weeks],
+            "earnings": [paise_to_rupees_text(point.earnings_paise) for point in weeks],
+            "bookings": [point.bookings for point in weeks],
+            "hours": hours,
+        },
+        weeks=weeks,
+        total_bookings=sum(point.bookings for point in weeks),
+        total_earnings_paise=sum(point.earnings_paise for point in weeks),
+    )

@@ -1,0 +1,19 @@
+"""The dashboards' URLs, included in core's namespace (``core:mentor-earnings`` …)."""
+
+from django.urls import path
+
+from core.dashboards import mentor
+
+urlpatterns = [
+    path("dashboard/mentor/", mentor.home, name="dashboard-mentor"),
+    path("dashboard/mentor/sessions/", mentor.sessions, name="mentor-sessions"),
+    path("dashboard/mentor/sessions/new/", mentor.session_create, name="mentor-session-create"),
+    path("dashboard/mentor/sessions/price-preview/", mentor.price_preview_view, name="mentor-price-preview"),
+    path("dashboard/mentor/sessions/<int:pk>/edit/", mentor.session_edit, name="mentor-session-edit"),
+    path("dashboard/mentor/sessions/<int:pk>/cancel/", mentor.session_cancel, name="mentor-session-cancel"),
+    path("dashboard/mentor/bookings/", mentor.bookings, name="mentor-bookings"),
+    path("dashboard/mentor/earnings/", mentor.earnings, name="mentor-earnings"),
+    path("dashboard/mentor/earnings.csv", mentor.earnings_csv, name="mentor-earnings-csv"),
+    path("dashboard/mentor/withdrawals/", mentor.withdrawals, name="mentor-withdrawals"),
+    path("dashboard/mentor/analytics/", mentor.analytics, name="mentor-analytics"),
+]

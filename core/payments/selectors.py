@@ -1,0 +1,182 @@
+"""Reads about money, shaped for the dashboards: statements, balances, receipts, withdrawals.
+
+Balances come from the ledger (sums of postings), never from stored numbers. Every
+function here is a fixed number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractHour, TruncWeek
+from django.utils import timezone
+
+from core.money import format_inr
+from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus, Posting, Withdrawal
+from core.users.models import User
+
+ASSET_KINDS = (AccountKind.GATEWAY_CLEARING,)
+
+
+def balances_get(*, user: User | None) -> dict[str, int]:
+    """Every ledger balance of ``user`` (None: the platform's accounts) in paise, in one query.
+
+    Keys are ``AccountKind`` values; money owed or earned is reported positive, as
+    ``ledger.balance`` does.
+    """
+    rows = (
+        Posting.objects.filter(account__user=user)
+        .values("account__kind")
+        .annotate(total=Sum("amount_paise"))
+        .values_list("account__kind", "total")
+    )
+    balances = {kind: 0 for kind in AccountKind.values}
+    for kind, total in rows:
+        balances[kind] = total if kind in ASSET_KINDS else -total
+    return balances
+
+
+@dataclass(frozen=True)
+class EarningRow:
+    """One line of a mentor's statement: a captured (or later refunded) booking payment."""
+
+    payment_id: int
+    booking_id: int
+    booking_reference: str
+    session_title: str
+    learner_name: str
+    captured_at: datetime
+    gross_paise: int  # the session price
+    fee_paise: int  # the platform's commission on the price
+    net_paise: int  # the mentor's share
+    status: str  # "pending" | "available" | "refunded"
+
+    @property
+    def status_display(self) -> str:
+        return {"pending": "Pending", "available": "Available", "refunded": "Refunded"}[self.status]
+
+
+def earning_list_for_mentor(*, mentor: User, limit: int | None = None) -> list[EarningRow]:
+    """The mentor's statement, newest first (one query)."""
+    released = JournalEntry.objects.filter(payment=OuterRef("pk"), reference__startswith="release:")
+    queryset = (
+        Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
+        .select_related("booking", "booking__session", "learner")
+        .annotate(is_released=Exists(released))
+        .order_by("-captured_at", "-pk")
+    )
+    if limit is not None:
+        queryset = queryset[:limit]
+    rows = []
+    for payment in queryset:
+        if payment.status == PaymentStatus.REFUNDED:
+            status = "refunded"
+        else:
+            status = "available" if payment.is_released else "pending"
+        rows.append(
+            EarningRow(
+                payment_id=payment.pk,
+                booking_id=payment.booking_id,
+                booking_reference=payment.booking.reference,
+                session_title=payment.booking.session.title,
+                learner_name=payment.learner.name or payment.learner.email,
+                captured_at=payment.captured_at,
+                gross_paise=payment.price_paise,
+                fee_paise=payment.price_paise - payment.mentor_share_paise,
+                net_paise=payment.mentor_share_paise,
+                status=status,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class EarningTotals:
+    today_paise: int
+    month_paise: int
+
+    @property
+    def today_display(self) -> str:
+        return format_inr(self.today_paise)
+
+    @property
+    def month_display(self) -> str:
+        return format_inr(self.month_paise)
+
+
+def earning_totals_for_mentor(*, mentor: User, now: datetime | None = None) -> EarningTotals:
+    """What the mentor earned (captured, not refunded) today and this month, in their timezone (one query)."""
+    zone = ZoneInfo(mentor.timezone or "Asia/Kolkata")
+    local = timezone.localtime(now or timezone.now(), zone)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = day_start.replace(day=1)
+    totals = Payment.objects.filter(
+        mentor=mentor, status=PaymentStatus.CAPTURED, captured_at__gte=month_start
+    ).aggregate(
+        month=Sum("mentor_share_paise"),
+        today=Sum("mentor_share_paise", filter=Q(captured_at__gte=day_start)),
+    )
+    return EarningTotals(today_paise=totals["today"] or 0, month_paise=totals["month"] or 0)
+
+
+def withdrawal_list_for_user(*, user: User | None, limit: int = 50) -> list[Withdrawal]:
+    """``user``'s withdrawals (None: the platform's), newest first (one query)."""
+    return list(Withdrawal.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
+
+
+def withdrawal_has_any(*, user: User) -> bool:
+    return Withdrawal.objects.filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week: str  # ISO date of the week's Monday, in the mentor's timezone
+    earnings_paise: int
+    bookings: int
+
+
+def analytics_weekly_for_mentor(*, mentor: User, weeks: int = 12, now: datetime | None = None) -> list[WeekPoint]:
+    """Earnings (captured shares) and confirmed bookings per week for the last ``weeks`` weeks.
+
+    Every week is present, with zeros where nothing happened, so charts show real gaps (one query).
+    """
+    zone = ZoneInfo(mentor.timezone or "Asia/Kolkata")
+    local_now = timezone.localtime(now or timezone.now(), zone)
+    this_monday = (local_now - timedelta(days=local_now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = this_monday - timedelta(weeks=weeks - 1)
+    rows = (
+        Payment.objects.filter(mentor=mentor, captured_at__gte=first)
+        .exclude(status=PaymentStatus.REFUNDED)
+        .annotate(week=TruncWeek("captured_at", tzinfo=zone))
+        .values("week")
+        .annotate(earnings=Sum("mentor_share_paise"), bookings=Count("pk"))
+    )
+    by_week = {row["week"].date(): row for row in rows}
+    points = []
+    for index in range(weeks):
+        monday = (first + timedelta(weeks=index)).date()
+        row = by_week.get(monday, {})
+        points.append(
+            WeekPoint(week=monday.isoformat(), earnings_paise=row.get("earnings") or 0, bookings=row.get("bookings", 0))
+        )
+    return points
+
+
+def analytics_busiest_hours_for_mentor(*, mentor: User) -> list[int]:
+    """Confirmed bookings by the hour of the day their session starts, in the mentor's timezone:
+    24 counts, index 0 = midnight (one query)."""
+    zone = ZoneInfo(mentor.timezone or "Asia/Kolkata")
+    counts = [0] * 24
+    rows = (
+        Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
+        .exclude(status=PaymentStatus.REFUNDED)
+        .annotate(hour=ExtractHour("booking__session__starts_at", tzinfo=zone))
+        .values("hour")
+        .annotate(total=Count("pk"))
+    )
+    for row in rows:
+        counts[row["hour"]] = row["total"]
+    return counts
