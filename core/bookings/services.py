@@ -264,7 +264,8 @@ def payment_refund(*, payment: Payment) -> Payment:
     """Refund a captured payment in full, once (the idempotency key is the payment's own id).
 
     The ledger entry is posted when the gateway reports the refund processed (here, or
-    later by the ``refund.processed`` webhook); both paths post it at most once.
+    later by the ``refund.processed`` webhook or the reconciler, which fetches the saved
+    refund id); every path posts it at most once.
     """
     if payment.status == PaymentStatus.REFUNDED:
         return payment
@@ -276,6 +277,7 @@ def payment_refund(*, payment: Payment) -> Payment:
         idempotency_key=f"refund-payment-{payment.pk}",
         notes={"booking": payment.booking.reference},
     )
+    Payment.objects.filter(pk=payment.pk, razorpay_refund_id="").update(razorpay_refund_id=refund.id)
     if refund.status == "processed":
         payment_mark_refunded(payment=payment, refund_id=refund.id)
     payment.refresh_from_db()

@@ -34,6 +34,9 @@ class Payment(models.Model):
     gateway = models.CharField(max_length=16, help_text="razorpay or testmode")
     razorpay_order_id = models.CharField(max_length=40, unique=True)
     razorpay_payment_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    razorpay_refund_id = models.CharField(
+        max_length=40, blank=True, help_text="The full refund, saved when the gateway answers; fetched while pending."
+    )
     failure_reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     authorized_at = models.DateTimeField(null=True, blank=True)

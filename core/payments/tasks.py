@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from core.payments import services, webhooks
+from core.payments import reconcile, services, webhooks
 from core.payments.models import Withdrawal
 
 
@@ -14,3 +14,8 @@ def webhook_event_process_task(event_id: int) -> bool:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
 def withdrawal_payout_send_task(withdrawal_id: int) -> str:
     return services.withdrawal_payout_send(withdrawal=Withdrawal.objects.get(pk=withdrawal_id)).status
+
+
+@shared_task(acks_late=True)
+def payments_reconcile_task() -> dict[str, int]:
+    return reconcile.payments_reconcile()
