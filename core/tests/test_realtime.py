@@ -30,7 +30,7 @@ async def test_a_person_receives_what_is_sent_to_their_group(learner):
     communicator = await _connect(learner)
     connected, _ = await communicator.connect()
     assert connected
-    assert await communicator.receive_json_from() == {"type": "hello", "user": learner.pk}
+    assert await communicator.receive_json_from() == {"type": "hello", "unread": 0, "last_id": 0}
     await get_channel_layer().group_send(
         user_group(learner.pk), {"type": "notify", "payload": {"type": "toast", "text": "Hello"}}
     )

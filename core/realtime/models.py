@@ -1,0 +1,125 @@
+"""Stored notifications, each person's choices of how to hear about things, and sent emails.
+
+The channel layer is not a record (DECISIONS.md): every notification is saved here *before*
+it is broadcast, its id only grows, and a client that reconnects catches up from the last
+id it saw.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class NotificationKind(models.TextChoices):
+    BOOKING_REQUESTED = "booking_requested", "New booking requests"
+    BOOKING_CONFIRMED = "booking_confirmed", "Bookings confirmed"
+    BOOKING_REJECTED = "booking_rejected", "Bookings declined or cancelled"
+    SLOT_TAKEN = "slot_taken", "Slot taken by someone else"
+    PAYMENT_CAPTURED = "payment_captured", "Payment receipts"
+    EARNINGS_UPDATED = "earnings_updated", "Earnings"
+    PAYMENT_REFUNDED = "payment_refunded", "Refunds"
+    SESSION_STARTING = "session_starting", "Session starting soon"
+    CHAT_MESSAGE = "chat_message", "New chat messages"
+
+
+# Kinds that also send an email (templates/emails/<template>.{txt,html}); the others are in-app only.
+EMAIL_TEMPLATES: dict[str, str] = {
+    NotificationKind.BOOKING_REQUESTED: "booking_requested",
+    NotificationKind.BOOKING_CONFIRMED: "booking_confirmed",
+    NotificationKind.BOOKING_REJECTED: "booking_rejected",
+    NotificationKind.SLOT_TAKEN: "booking_rejected",
+    NotificationKind.PAYMENT_CAPTURED: "payment_captured",
+    NotificationKind.PAYMENT_REFUNDED: "payment_refunded",
+}
+
+
+class Channel(models.TextChoices):
+    """How a notification reaches a person."""
+
+    IN_APP = "in_app", "In the app"
+    EMAIL = "email", "Email"
+
+
+class Notification(models.Model):
+    """One thing a person was told. ``id`` is the catch-up cursor; ``read_at`` is null until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text="A path on this site, e.g. /bookings/12/.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # The list (newest first), catch-up (id > n) and the last id: one range of one person.
+            models.Index(fields=["user", "id"], name="realtime_notif_user_id_idx"),
+            # The unread count in every signed-in page's header.
+            models.Index(fields=["user", "read_at"], name="realtime_notif_user_read_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id}: {self.title}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+    def to_payload(self, *, unread: int | None = None) -> dict:
+        """What the socket and the JSON catch-up send for this notification (all text, never HTML)."""
+        payload = {
+            "type": "notification",
+            "id": self.pk,
+            "kind": self.kind,
+            "title": self.title,
+            "body": self.body,
+            "url": self.url,
+            "created_at": self.created_at.isoformat(),
+            "is_unread": self.is_unread,
+        }
+        if unread is not None:
+            payload["unread"] = unread
+        return payload
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind of notification. No row means both channels are on.
+
+    One row per (person, kind) rather than a JSON blob: the database checks the kinds and
+    the one-row rule, "who turned off receipts?" is one query, and a new kind needs no data
+    migration (it is simply on until someone turns it off).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    email = models.BooleanField(default=True)
+    in_app = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="realtime_pref_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id}: email={self.email} in_app={self.in_app}"
+
+
+class EmailDelivery(models.Model):
+    """One email about one event to one person, claimed before it is sent: the unique ``key``
+    (e.g. ``booking_requested:booking:12``) makes a task that runs twice send one email."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Empty while sending (or if it crashed).")
+
+    class Meta:
+        verbose_name_plural = "email deliveries"
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="realtime_email_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to user {self.user_id}"

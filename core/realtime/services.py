@@ -1,0 +1,345 @@
+"""Writes about notifications: save, then broadcast; mark read; preferences; emails once.
+
+A notification is saved first and broadcast to its person's group only after the
+transaction commits (``transaction.on_commit``), so nobody is told about a write that may
+still roll back, and a tab that missed the broadcast finds it by id when it catches up.
+Emails are sent by Celery tasks (``core.realtime.tasks``) that take ids; a unique
+``EmailDelivery`` row per (person, event) makes a task that runs twice send one email.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections.abc import Iterable, Mapping
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from core.bookings.models import Booking, BookingStatus
+from core.bookings.services import SLOT_TAKEN
+from core.money import format_inr, split
+from core.payments.models import Payment
+from core.realtime import selectors
+from core.realtime.consumers import user_group
+from core.realtime.models import (
+    EMAIL_TEMPLATES,
+    Channel,
+    EmailDelivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from core.users.models import User
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX = Notification._meta.get_field("title").max_length
+BODY_MAX = Notification._meta.get_field("body").max_length
+Kind = NotificationKind
+
+
+# --- In-app notifications ---------------------------------------------------------------------
+
+
+def _fit(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _local_path(url: str) -> str:
+    """Only paths on this site: a notification never links elsewhere."""
+    if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
+        raise ValueError(f"A notification links to a path on this site, not {url!r}.")
+    return url
+
+
+def notification_send(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification | None:
+    """Save a notification for ``user`` and, once committed, push it to their open tabs.
+
+    Returns None (and saves nothing) when ``user`` turned off in-app notifications of ``kind``.
+    """
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}.")
+    if not selectors.wants(user, kind, Channel.IN_APP):
+        return None
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=_fit(title, TITLE_MAX), body=_fit(body, BODY_MAX), url=_local_path(url)
+    )
+    transaction.on_commit(lambda: notification_broadcast(notification=notification))
+    return notification
+
+
+def _group_send(*, user_id: int, payload: dict) -> None:
+    """Best effort: the notification is stored, and a tab that misses this catches up by id."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "notify", "payload": payload})
+    except Exception:
+        logger.exception("Could not push a %s message to user %s", payload.get("type"), user_id)
+
+
+def notification_broadcast(*, notification: Notification) -> None:
+    """Push a saved notification, with the person's unread count, to every tab they have open."""
+    unread = selectors.notification_unread_count(user=notification.user)
+    _group_send(user_id=notification.user_id, payload=notification.to_payload(unread=unread))
+
+
+def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark ``user``'s notifications read: those with ``ids``, or all when ``ids`` is None.
+
+    Ids of other people's notifications are ignored. The new unread count is pushed to the
+    person's other tabs. Returns how many were marked.
+    """
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(id__in=[int(pk) for pk in ids])
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        transaction.on_commit(
+            lambda: _group_send(
+                user_id=user.pk, payload={"type": "unread", "unread": selectors.notification_unread_count(user=user)}
+            )
+        )
+    return marked
+
+
+def notification_preferences_update(
+    *, user: User, prefs: Mapping[str, Mapping[str, bool]]
+) -> list[selectors.PreferenceRow]:
+    """Change ``user``'s choices: ``{"booking_requested": {"email": False, "in_app": True}, ...}``.
+
+    Kinds or channels left out keep their current value. Unknown kinds or channels, and
+    values that are not booleans, raise ValueError and change nothing.
+    """
+    for kind, channels in prefs.items():
+        if kind not in Kind.values:
+            raise ValueError(f"Unknown notification kind {kind!r}.")
+        for channel, value in channels.items():
+            if channel not in Channel.values:
+                raise ValueError(f"Unknown notification channel {channel!r}.")
+            if not isinstance(value, bool):
+                raise ValueError(f"A notification choice is True or False, not {value!r}.")
+    with transaction.atomic():
+        current = {row.kind: row for row in NotificationPreference.objects.filter(user=user, kind__in=list(prefs))}
+        rows = []
+        for kind, channels in prefs.items():
+            row = current.get(kind) or NotificationPreference(user=user, kind=kind)
+            for channel, value in channels.items():
+                setattr(row, channel, value)
+            rows.append(row)
+        NotificationPreference.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email", "in_app"]
+        )
+    return selectors.notification_preferences_get(user=user)
+
+
+# --- Emails -------------------------------------------------------------------------------------
+
+
+def _zone(user: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "Asia/Kolkata")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("Asia/Kolkata")
+
+
+def _when(moment, user: User) -> str:
+    """A time as ``user`` reads it, in their own timezone: "Tue 3 Mar, 6:30 PM IST"."""
+    return dateformat.format(timezone.localtime(moment, _zone(user)), "D j M, g:i A T")
+
+
+def notification_email_send(*, user: User, kind: str, key: str, subject: str, context: dict) -> bool:
+    """Email ``user`` about one event at most once, if they want emails of ``kind``.
+
+    ``key`` names the event (``"booking_confirmed:booking:12"``). The delivery row is
+    claimed before sending; if sending fails it is dropped, so the task's retry sends it.
+    Templates ``emails/<name>.txt`` and ``.html`` render in the person's own timezone.
+    Returns whether an email was sent now.
+    """
+    if not user.is_active or not user.email or not selectors.wants(user, kind, Channel.EMAIL):
+        return False
+    try:
+        with transaction.atomic():
+            delivery = EmailDelivery.objects.create(user=user, kind=kind, key=key)
+    except IntegrityError:
+        return False  # sent already (or being sent by another worker)
+    template = EMAIL_TEMPLATES[kind]
+    zone = _zone(user)
+    context = {
+        **context,
+        "user": user,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "subject": subject,
+        "timezone_name": zone.key,
+    }
+    try:
+        with timezone.override(zone):
+            text = render_to_string(f"emails/{template}.txt", context)
+            html = render_to_string(f"emails/{template}.html", context)
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=[user.email]
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+    except Exception:
+        EmailDelivery.objects.filter(pk=delivery.pk).delete()
+        raise
+    EmailDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
+    return True
+
+
+# --- What core's events tell whom (called by core.defaults' hookimpls) ---------------------------
+
+
+def _booking_url(booking: Booking) -> str:
+    return reverse("bookings:booking-detail", args=[booking.pk])
+
+
+def _rejection_kind(reason: str) -> str:
+    return Kind.SLOT_TAKEN if reason == SLOT_TAKEN else Kind.BOOKING_REJECTED
+
+
+def _booking_message(*, booking: Booking, kind: str) -> tuple[User, str, str]:
+    """Who hears about ``kind`` for ``booking``, the title and the body."""
+    session = booking.session
+    mentor, learner = session.mentor, booking.learner
+    if kind == Kind.BOOKING_REQUESTED:
+        return (
+            mentor,
+            f"New booking request: {learner.name} for {session.title}",
+            f"{_when(session.starts_at, mentor)}. Accept or reject it before the session starts.",
+        )
+    if kind == Kind.BOOKING_CONFIRMED:
+        return (
+            learner,
+            f"Confirmed: {session.title} on {_when(session.starts_at, learner)}",
+            f"With {mentor.name}. The Join button opens 10 minutes before the start.",
+        )
+    reason = booking.status_reason
+    if kind == Kind.SLOT_TAKEN:
+        title = f"Slot taken: {session.title}"
+    elif booking.status == BookingStatus.CANCELLED:
+        title = f"Cancelled: {session.title}"
+    else:
+        title = f"Not accepted: {session.title}"
+    if booking.status == BookingStatus.REJECTED:
+        reason = f"{reason} You were not charged."
+    return learner, title, reason
+
+
+def _booking_notify(*, booking: Booking, kind: str) -> Notification | None:
+    from core.realtime import tasks  # the tasks call back into this module
+
+    user, title, body = _booking_message(booking=booking, kind=kind)
+    notification = notification_send(user=user, kind=kind, title=title, body=body, url=_booking_url(booking))
+    transaction.on_commit(lambda: tasks.booking_email_send_task.delay(booking.pk, kind))
+    return notification
+
+
+def booking_request_notify(*, booking: Booking) -> Notification | None:
+    """A learner paid and waits: tell the session's mentor (in the app, and by email)."""
+    return _booking_notify(booking=booking, kind=Kind.BOOKING_REQUESTED)
+
+
+def booking_confirmation_notify(*, booking: Booking) -> Notification | None:
+    """The mentor accepted: tell the learner (in the app, and by email)."""
+    return _booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)
+
+
+def booking_rejection_notify(*, booking: Booking, reason: str) -> Notification | None:
+    """A request was declined, cancelled, or lost to another learner (``slot_taken``)."""
+    return _booking_notify(booking=booking, kind=_rejection_kind(reason))
+
+
+def booking_email_send(*, booking: Booking, kind: str) -> bool:
+    """The email about ``kind`` for ``booking`` (run by ``booking_email_send_task``), once."""
+    user, subject, body = _booking_message(booking=booking, kind=kind)
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "mentor": booking.session.mentor,
+        "learner": booking.learner,
+        "body": body,
+        "kind": kind,
+        "earn_paise": split(booking.session.price_paise).mentor_share_paise,
+        "url": settings.SITE_URL.rstrip("/") + _booking_url(booking),
+    }
+    return notification_email_send(
+        user=user, kind=kind, key=f"{kind}:booking:{booking.pk}", subject=subject, context=context
+    )
+
+
+def _payment_message(*, payment: Payment, kind: str) -> tuple[User, str, str]:
+    booking = payment.booking
+    title = booking.session.title
+    if kind == Kind.PAYMENT_CAPTURED:
+        return (
+            payment.learner,
+            f"Receipt: {format_inr(payment.amount_paise)} for {title}",
+            f"{format_inr(payment.price_paise)} session + {format_inr(payment.fee_paise)} platform fee. "
+            f"Reference {booking.reference}.",
+        )
+    if kind == Kind.EARNINGS_UPDATED:
+        return (
+            payment.mentor,
+            f"{format_inr(payment.mentor_share_paise)} earned",
+            f"{title} with {payment.learner.name}. It becomes available to withdraw once the session is completed.",
+        )
+    return (
+        payment.learner,
+        f"Refunded: {format_inr(payment.refunded_paise)} for {title}",
+        f"Reference {booking.reference}. Banks usually take 5–7 working days to show a refund.",
+    )
+
+
+def payment_capture_notify(*, payment) -> None:
+    """A booking's payment was captured: a receipt for the learner, "₹900 earned" for the mentor.
+
+    Payments that are not core's booking payments (a plugin's gift, say) are left to their plugin.
+    """
+    if not isinstance(payment, Payment):
+        return
+    from core.realtime import tasks
+
+    for kind, url in (
+        (Kind.PAYMENT_CAPTURED, _booking_url(payment.booking)),
+        (Kind.EARNINGS_UPDATED, reverse("core:dashboard-mentor")),
+    ):
+        user, title, body = _payment_message(payment=payment, kind=kind)
+        notification_send(user=user, kind=kind, title=title, body=body, url=url)
+    transaction.on_commit(lambda: tasks.payment_email_send_task.delay(payment.pk, Kind.PAYMENT_CAPTURED))
+
+
+def payment_refund_notify(*, payment, amount_paise: int) -> None:
+    """A booking's payment was refunded (refunds are full, once per payment): tell the learner."""
+    if not isinstance(payment, Payment):
+        return
+    from core.realtime import tasks
+
+    user, title, body = _payment_message(payment=payment, kind=Kind.PAYMENT_REFUNDED)
+    notification_send(user=user, kind=Kind.PAYMENT_REFUNDED, title=title, body=body, url=_booking_url(payment.booking))
+    transaction.on_commit(lambda: tasks.payment_email_send_task.delay(payment.pk, Kind.PAYMENT_REFUNDED))
+
+
+def payment_email_send(*, payment: Payment, kind: str) -> bool:
+    """The receipt or refund email for ``payment`` (run by ``payment_email_send_task``), once."""
+    user, subject, body = _payment_message(payment=payment, kind=kind)
+    booking = payment.booking
+    context = {
+        "payment": payment,
+        "booking": booking,
+        "session": booking.session,
+        "mentor": payment.mentor,
+        "body": body,
+        "is_test_mode": payment.gateway == "testmode",
+        "url": settings.SITE_URL.rstrip("/") + _booking_url(booking),
+    }
+    return notification_email_send(
+        user=user, kind=kind, key=f"{kind}:payment:{payment.pk}", subject=subject, context=context
+    )

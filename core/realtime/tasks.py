@@ -1,0 +1,23 @@
+"""Celery tasks: thin wrappers that take ids and call a service (eager in the embedded default).
+
+Each email task is idempotent: the service claims a unique delivery row before sending, so
+running a task twice (a retry, a redelivered message) sends one email.
+"""
+
+from celery import shared_task
+
+from core.bookings.models import Booking
+from core.payments.models import Payment
+from core.realtime import services
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def booking_email_send_task(booking_id: int, kind: str) -> bool:
+    booking = Booking.objects.select_related("session__mentor", "learner").get(pk=booking_id)
+    return services.booking_email_send(booking=booking, kind=kind)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def payment_email_send_task(payment_id: int, kind: str) -> bool:
+    payment = Payment.objects.select_related("booking__session", "learner", "mentor").get(pk=payment_id)
+    return services.payment_email_send(payment=payment, kind=kind)
