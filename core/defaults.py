@@ -9,3 +9,48 @@ from core.hooks import hookimpl
 def recommended_sessions(user, limit):
     """With no recommender enabled, core recommends nothing (the panel is left out)."""
     return []
+
+
+# --- Notifications: who hears about what (in the app now; emails from Celery tasks) ---------
+# ``core.realtime.services`` is imported inside each hook: this module is imported while the
+# app registry is still loading models (cms.models imports the plugin manager).
+
+
+@hookimpl
+def on_booking_requested(booking):
+    """The mentor hears of a new request: "New booking request: <learner> for <session>"."""
+    from core.realtime import services
+
+    services.booking_request_notify(booking=booking)
+
+
+@hookimpl
+def on_booking_confirmed(booking):
+    """The learner hears that the mentor accepted: "Confirmed: <session> on <date>"."""
+    from core.realtime import services
+
+    services.booking_confirmation_notify(booking=booking)
+
+
+@hookimpl
+def on_booking_rejected(booking, reason):
+    """The learner hears why their request ended; "Slot taken, try another" is kind slot_taken."""
+    from core.realtime import services
+
+    services.booking_rejection_notify(booking=booking, reason=reason)
+
+
+@hookimpl
+def on_payment_captured(payment):
+    """A receipt for the learner, and "₹900 earned" for the mentor."""
+    from core.realtime import services
+
+    services.payment_capture_notify(payment=payment)
+
+
+@hookimpl
+def on_payment_refunded(payment, amount_paise):
+    """The learner hears that their refund was processed."""
+    from core.realtime import services
+
+    services.payment_refund_notify(payment=payment, amount_paise=amount_paise)
