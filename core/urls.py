@@ -37,6 +37,7 @@ urlpatterns = [
     path("payments/", include("core.payments.urls")),
     path("bookings/", include("core.bookings.urls")),
     path("sessions/", include("core.mentoring.urls")),
+    path("notifications/", include("core.realtime.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]
 

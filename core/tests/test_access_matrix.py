@@ -81,6 +81,10 @@ MATRIX = {
     "bookings/<int:pk>/return/": ("/bookings/{booking}/return/", _each(302, 302, 404, 404, 404, 404)),
     "bookings/<int:pk>/accept/": ("/bookings/{booking}/accept/", _all(302, 405, 405, 405)),  # POST only
     "bookings/<int:pk>/reject/": ("/bookings/{booking}/reject/", _all(302, 405, 405, 405)),  # POST only
+    # Notifications: everyone signed in has their own (the list never shows anyone else's)
+    "notifications/": ("/notifications/", _all(302, 200, 200, 200)),
+    "notifications/read/": ("/notifications/read/", _all(302, 405, 405, 405)),  # POST only
+    "notifications/catch-up/": ("/notifications/catch-up/?after=0", _all(302, 200, 200, 200)),
     # Plugins (present only while the plugin is enabled)
     "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
     "": ("/", _all(200, 302, 302, 302)),  # cms.views.home: the landing page
