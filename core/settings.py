@@ -127,8 +127,22 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI every sync request runs in a thread of its own, so persistent connections
+    # pile up (one per thread) until PostgreSQL refuses more: bench/booking_contention.py ran
+    # out of connections at 200 learners. A psycopg pool per process bounds them; requests
+    # beyond it wait up to DB_POOL_TIMEOUT seconds. Tests use plain connections (test
+    # databases are created and dropped under them) unless DB_POOL_MAX_SIZE is set.
+    DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=0 if TESTING else 16)
+    if DB_POOL_MAX_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
