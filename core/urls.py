@@ -28,7 +28,7 @@ core_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("core.users.urls")),
+    path("", include("core.users.urls")),  # /accounts/suggest/ and /profile/…
     path("accounts/", include("allauth.urls")),
     path("", include(core_patterns)),
     path("cms/", include("wagtail.admin.urls")),

@@ -41,6 +41,10 @@ def _each(anonymous, learner, other_learner, mentor, other_mentor, staff) -> dic
 MATRIX = {
     "healthz": ("/healthz", _all(200, 200, 200, 200)),
     "accounts/suggest/": ("/accounts/suggest/?email=a@gmial.com", _all(200, 200, 200, 200)),
+    # Profile pages: everyone signed in, always their own (no ids in the addresses)
+    "profile/": ("/profile/", _all(302, 200, 200, 200)),
+    "profile/settings/": ("/profile/settings/", _all(302, 200, 200, 200)),
+    "profile/security/": ("/profile/security/", _all(302, 200, 200, 200)),
     "dashboard/": ("/dashboard/", _all(302, 302, 302, 302)),
     "dashboard/learner/": ("/dashboard/learner/", _all(302, 200, 403, 403)),
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),

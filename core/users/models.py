@@ -115,6 +115,13 @@ class LearnerProfile(models.Model):
         return f"Learner profile of {self.user}"
 
 
+class PayoutKind(models.TextChoices):
+    """Where a mentor's withdrawals go; the same values as ``core.payments.models.DestinationKind``."""
+
+    BANK_ACCOUNT = "bank_account", "Bank account"
+    VPA = "vpa", "UPI"
+
+
 def intro_video_path(instance: MentorProfile, filename: str) -> str:
     return f"intro-videos/{instance.user_id}/{filename}"
 
@@ -134,9 +141,35 @@ class MentorProfile(models.Model):
         default=False, help_text="Approved mentors' sessions are public. Set by an admin."
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The saved payout destination, which the withdrawal form offers (checked by core/payments/validators.py).
+    payout_kind = models.CharField(max_length=12, choices=PayoutKind.choices, blank=True)
+    payout_account_name = models.CharField("account holder's name", max_length=100, blank=True)
+    payout_ifsc = models.CharField("IFSC", max_length=11, blank=True)
+    payout_account_number = models.CharField("account number", max_length=18, blank=True)
+    payout_vpa = models.CharField("UPI address", max_length=255, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["is_approved"])]
+        constraints = [
+            # A destination is whole: a bank account has its IFSC and number, a UPI address is given.
+            models.CheckConstraint(
+                name="mentorprofile_payout_destination_whole",
+                condition=models.Q(payout_kind="")
+                | models.Q(payout_kind="bank_account", payout_vpa="")
+                & ~models.Q(payout_ifsc="")
+                & ~models.Q(payout_account_number="")
+                & ~models.Q(payout_account_name="")
+                | models.Q(payout_kind="vpa", payout_ifsc="", payout_account_number="")
+                & ~models.Q(payout_vpa="")
+                & ~models.Q(payout_account_name=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Mentor profile of {self.user}"
+
+    @property
+    def payout_account_number_masked(self) -> str:
+        """``••••1234``: the saved account number as pages show it."""
+        number = self.payout_account_number
+        return f"••••{number[-4:]}" if number else ""

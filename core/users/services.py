@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import hooks
-from core.users.models import LearnerProfile, MentorProfile, Role, User
+from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
+from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
 
 
 @transaction.atomic
@@ -88,3 +91,233 @@ def staff_user_create(*, email: str, name: str, password: str, superuser: bool =
 
 def _mark_email_verified(user: User) -> None:
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+# --- Profile and settings ---------------------------------------------------------------------
+
+WRONG_TOTP_CODE = "That code is not right. Check the time on your phone and try again."
+TOTP_THROTTLED = "Too many wrong codes in a row. Wait a minute, then try the newest code."
+
+
+def _full_clean(instance: models.Model, fields: list[str]) -> None:
+    """Run the model's own validators (sizes, file types, timezones) on ``fields`` only."""
+    exclude = [field.name for field in instance._meta.concrete_fields if field.name not in fields]
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _replace_file(instance: models.Model, name: str, new: File | None, remove: bool) -> bool:
+    """Put ``new`` in file field ``name`` (or empty it when ``remove``); the old file is deleted
+    from storage once the transaction commits. Returns whether the field changed."""
+    field_file = getattr(instance, name)
+    old_name = field_file.name
+    if new is None and not (remove and old_name):
+        return False
+    setattr(instance, name, new if new is not None else "")
+    if old_name:
+        storage = field_file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return True
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    name: str,
+    avatar: File | None = None,
+    remove_avatar: bool = False,
+    details: dict | None = None,
+) -> User:
+    """Save what the Profile tab edits: everyone's name and picture, and the role's own details.
+
+    ``details`` for a learner: ``interests`` (list), ``career_goals``; for a mentor: ``bio``,
+    ``domains``, ``skills`` (lists), ``intro_video`` (a new upload or None) and
+    ``remove_intro_video``. Files are checked by the models' validators (type and size) and
+    an old file is deleted once the new one is saved. Raises ValidationError.
+    """
+    details = details or {}
+    user.name = name.strip()
+    fields = ["name"]
+    if _replace_file(user, "avatar", avatar, remove_avatar):
+        fields.append("avatar")
+    _full_clean(user, fields)
+    user.save(update_fields=fields)
+
+    if user.role == Role.LEARNER:
+        profile, _ = LearnerProfile.objects.get_or_create(user=user)
+        profile.interests = list(details.get("interests", profile.interests))
+        profile.career_goals = details.get("career_goals", profile.career_goals).strip()
+        profile_fields = ["interests", "career_goals"]
+    elif user.role == Role.MENTOR:
+        profile, _ = MentorProfile.objects.get_or_create(user=user)
+        profile.bio = details.get("bio", profile.bio).strip()
+        profile.domains = list(details.get("domains", profile.domains))
+        profile.skills = list(details.get("skills", profile.skills))
+        profile_fields = ["bio", "domains", "skills"]
+        if _replace_file(profile, "intro_video", details.get("intro_video"), details.get("remove_intro_video", False)):
+            profile_fields.append("intro_video")
+    else:
+        return user
+    _full_clean(profile, profile_fields)
+    profile.save(update_fields=profile_fields)
+    return user
+
+
+def user_timezone_update(*, user: User, timezone_name: str) -> User:
+    """Show ``user`` every time in ``timezone_name`` (an IANA name, e.g. Asia/Kolkata)."""
+    user.timezone = timezone_name
+    _full_clean(user, ["timezone"])
+    user.save(update_fields=["timezone"])
+    return user
+
+
+@transaction.atomic
+def payout_destination_update(
+    *,
+    mentor: User,
+    kind: str,
+    account_name: str,
+    ifsc: str = "",
+    account_number: str = "",
+    vpa: str = "",
+) -> MentorProfile:
+    """Save where ``mentor``'s withdrawals go: a bank account (IFSC and number) or a UPI address.
+
+    Checked with ``core.payments.validators`` (the withdrawal checks them again); the fields of
+    the other kind are emptied. Raises ValidationError keyed by the ``payout_*`` field names.
+    """
+    if mentor.role != Role.MENTOR:
+        raise ValidationError("Only mentors have a payout destination.")
+    account_name = " ".join(account_name.split())
+    ifsc = ifsc.strip().upper()
+    account_number = "".join(account_number.split()).replace("-", "")
+    vpa = vpa.strip()
+    errors: dict[str, list[str]] = {}
+    if not account_name:
+        errors["payout_account_name"] = ["Give the account holder's name."]
+    checks = {
+        PayoutKind.BANK_ACCOUNT: [
+            ("payout_ifsc", ifsc, validate_ifsc),
+            ("payout_account_number", account_number, validate_account_number),
+        ],
+        PayoutKind.VPA: [("payout_vpa", vpa, validate_vpa)],
+    }
+    if kind not in checks:
+        errors["payout_kind"] = ["Choose a bank account or UPI."]
+    for field, value, check in checks.get(kind, []):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    bank = kind == PayoutKind.BANK_ACCOUNT
+    profile = MentorProfile.objects.select_for_update().get(user=mentor)
+    profile.payout_kind = kind
+    profile.payout_account_name = account_name
+    profile.payout_ifsc = ifsc if bank else ""
+    profile.payout_account_number = account_number if bank else ""
+    profile.payout_vpa = "" if bank else vpa
+    fields = ["payout_kind", "payout_account_name", "payout_ifsc", "payout_account_number", "payout_vpa"]
+    _full_clean(profile, fields)
+    profile.save(update_fields=fields)
+    return profile
+
+
+@transaction.atomic
+def settings_update(
+    *,
+    user: User,
+    timezone_name: str,
+    payout: dict | None = None,
+    notifications: dict[str, dict[str, bool]] | None = None,
+) -> User:
+    """Save the Settings tab at once, or nothing of it: the timezone; for a mentor, the payout
+    destination (``payout``: the keyword arguments of ``payout_destination_update`` without
+    ``mentor``); the notification choices (``notifications``: as
+    ``core.realtime.services.notification_preferences_update`` takes them)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        user_timezone_update(user=user, timezone_name=timezone_name)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if payout is not None:
+        try:
+            payout_destination_update(mentor=user, **payout)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if notifications is not None:
+        # Imported here: core.realtime.services imports bookings and payments, which import users.
+        from core.realtime.services import notification_preferences_update
+
+        notification_preferences_update(user=user, prefs=notifications)
+    return user
+
+
+def user_password_change(*, user: User, password: str) -> User:
+    """Give ``user`` a new password (already checked by the password validators).
+
+    The view keeps the person signed in (``update_session_auth_hash``); other sessions end.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+# --- Two-factor (TOTP) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """Begin setting up two-factor: a new, unconfirmed TOTP device (earlier unfinished ones go).
+
+    It counts for nothing until ``totp_device_confirm`` checks a code from the person's app.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError("Two-factor is already on.", code="already_on")
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def _verify(device: TOTPDevice, token: str) -> None:
+    """Check ``token`` on ``device``. A wrong code is counted (django-otp then throttles) even
+    though this raises, so call it outside any transaction that the error would roll back."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(TOTP_THROTTLED, code="throttled")
+    if not device.verify_token("".join(str(token).split())):
+        raise ValidationError(WRONG_TOTP_CODE, code="wrong_code")
+
+
+def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:
+    """Turn two-factor on: ``token`` must be the current code of the device being set up."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        raise ValidationError("Start the set-up again: there is no code to check yet.", code="not_started")
+    _verify(device, token)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device.confirmed = True
+    return device
+
+
+def totp_device_cancel(*, user: User) -> int:
+    """Drop an unfinished set-up. Returns how many unconfirmed devices were removed."""
+    deleted, _ = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return deleted
+
+
+def totp_device_remove(*, user: User, token: str) -> None:
+    """Turn two-factor off; ``token`` must be a current code. Staff keep theirs (the admin needs it)."""
+    if user.is_staff:
+        raise ValidationError(
+            "Staff accounts keep two-factor on: the admin asks for the code.", code="staff_keep_two_factor"
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    if device is None:
+        raise ValidationError("Two-factor is already off.", code="already_off")
+    _verify(device, token)
+    TOTPDevice.objects.filter(user=user).delete()

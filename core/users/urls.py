@@ -1,3 +1,5 @@
+"""People's URLs outside allauth's: ``/accounts/suggest/`` and the profile pages under ``/profile/``."""
+
 from django.urls import path
 
 from core.users import views
@@ -5,5 +7,8 @@ from core.users import views
 app_name = "users"
 
 urlpatterns = [
-    path("suggest/", views.suggest, name="suggest"),
+    path("accounts/suggest/", views.suggest, name="suggest"),
+    path("profile/", views.ProfileUpdateView.as_view(), name="profile-update"),
+    path("profile/settings/", views.SettingsUpdateView.as_view(), name="settings-update"),
+    path("profile/security/", views.SecurityUpdateView.as_view(), name="security-update"),
 ]
