@@ -18,7 +18,9 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
@@ -82,8 +84,12 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+@method_decorator(never_cache, name="dispatch")
 class ProfileTabView(LoginRequiredMixin, View):
-    """One tab of the profile pages, for anyone signed in (learners, mentors and staff)."""
+    """One tab of the profile pages, for anyone signed in (learners, mentors and staff).
+
+    Never cached: the pages hold personal details and, while two-factor is being set up, its secret.
+    """
 
     tab: str = ""
     template_name: str = ""

@@ -96,6 +96,15 @@ def test_set_up_shows_a_qr_code_and_the_key_then_a_right_code_turns_it_on(client
     assert 'data-testid="two-factor-status">On<' in page.content.decode()
 
 
+def test_the_pages_with_the_secret_are_never_cached(client, learner):
+    client.force_login(learner)
+    _start(client)
+
+    response = client.get(SECURITY)
+
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_a_code_typed_with_a_space_is_fine(client, learner):
     client.force_login(learner)
     device = _start(client)
