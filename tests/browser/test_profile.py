@@ -134,3 +134,38 @@ def test_a_mentor_turns_on_two_factor_in_the_page(page, snap, mentor):
 def _code(device: TOTPDevice) -> str:
     totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
     return str(totp.token()).zfill(device.digits)
+
+
+@pytest.mark.parametrize("width", [360, 1440])
+def test_the_tabs_have_no_serious_accessibility_problems(browser, server_url, mentor, width):
+    """axe-core on each tab, with two-factor set-up open (axe is injected inline: CSP bypassed here)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from core.users import services
+
+    from .test_a11y import violations
+
+    services.totp_device_start(user=mentor)
+    client = Client()
+    client.force_login(mentor)
+    context = browser.new_context(base_url=server_url, viewport={"width": width, "height": 900}, bypass_csp=True)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": server_url,
+            }
+        ]
+    )
+    tab = context.new_page()
+    found = []
+    try:
+        for url in ("/profile/", "/profile/settings/", "/profile/security/"):
+            tab.goto(url)
+            expect(tab.locator("#profile-main")).to_be_visible()
+            found += violations(tab, f"{url} at {width}px")
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
