@@ -31,12 +31,13 @@
     slot_taken: "warning",
   };
 
-  /* --- The last id seen (0: not known yet; the server's hello sets it) ------------------ */
-  var lastId = 0;
+  /* --- The last id seen (null: not known yet, the server's hello sets it) ---------------- */
+  var lastId = null;
   try {
-    lastId = parseInt(window.sessionStorage.getItem(storageKey), 10) || 0;
+    var stored = parseInt(window.sessionStorage.getItem(storageKey), 10);
+    lastId = stored >= 0 ? stored : null;
   } catch (error) {
-    lastId = 0;
+    lastId = null;
   }
   function setLastId(id) {
     lastId = id;
@@ -98,7 +99,7 @@
   function fresh(list) {
     var out = [];
     list.forEach(function (item) {
-      if (item && isId(item.id) && item.id > lastId) out.push(item);
+      if (item && isId(item.id) && lastId !== null && item.id > lastId) out.push(item);
     });
     out.sort(function (a, b) {
       return a.id - b.id;
@@ -121,7 +122,7 @@
   function onHello(message) {
     setUnread(message.unread);
     var last = isId(message.last_id) ? message.last_id : 0;
-    if (!lastId || lastId > last) {
+    if (lastId === null || lastId > last) {
       setLastId(last); // the first page in this tab (or another account's mark): start from now
     } else if (last > lastId) {
       catchUp();
@@ -144,14 +145,19 @@
 
   /* --- Catching up: over the socket when it is open, otherwise over HTTP ----------------- */
   var inflight = null;
+  var again = false; // asked again (``more``) while a fetch was still running
   function fetchMissed() {
-    if (inflight || !catchUpUrl || !window.fetch) return;
+    if (!catchUpUrl || !window.fetch) return;
+    if (inflight) {
+      again = true;
+      return;
+    }
     var controller = window.AbortController ? new AbortController() : null;
     var timer = window.setTimeout(function () {
       if (controller) controller.abort();
     }, FETCH_TIMEOUT);
     // Without a mark yet, ask without ``after``: the answer is a hello (unread count, last id).
-    var url = lastId ? catchUpUrl + "?after=" + encodeURIComponent(lastId) : catchUpUrl;
+    var url = lastId === null ? catchUpUrl : catchUpUrl + "?after=" + encodeURIComponent(lastId);
     inflight = window
       .fetch(url, {
         headers: { Accept: "application/json" },
@@ -171,10 +177,14 @@
       .then(function () {
         window.clearTimeout(timer);
         inflight = null;
+        if (again) {
+          again = false;
+          fetchMissed();
+        }
       });
   }
   function catchUp() {
-    if (socket && socket.readyState === 1) {
+    if (lastId !== null && socket && socket.readyState === 1) {
       socket.send(JSON.stringify({ type: "catch_up", after: lastId }));
     } else {
       fetchMissed();
@@ -225,8 +235,10 @@
       bell.setAttribute("data-notifications-state", "closed");
       window.clearInterval(pingTimer);
       socket = null;
+      // The server refuses a signed-out socket with 4401 before accepting it, which browsers
+      // report as 1006; then this tab keeps backing off (at most one try every 30 s).
       if (event.code === 4401) {
-        stopped = true; // signed out in another tab: nothing to listen to
+        stopped = true;
         return;
       }
       schedule();

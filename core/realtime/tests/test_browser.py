@@ -99,6 +99,29 @@ def test_the_bell_follows_answers_live_and_catches_up_after_being_away(
     assert not problems
 
 
+def test_without_websockets_the_tab_catches_up_over_http(browser, server_url, learner, mentor):  # noqa: F811
+    from core.realtime import services
+
+    context = _signed_in(browser, server_url, learner)
+    context.add_init_script("delete window.WebSocket;")
+    try:
+        tab = context.new_page()
+        with tab.expect_response(re.compile(r"/notifications/catch-up/$")):  # the hello, over HTTP
+            tab.goto("/bookings/")
+        sent = [
+            services.notification_send(user=learner, kind="booking_confirmed", title=f"Confirmed {n}", url="/bookings/")
+            for n in range(1, 103)  # more than one catch-up page (100)
+        ]
+        tab.evaluate("window.PeerLearnNotifications.catchUp()")
+        bell = tab.locator("[data-notifications]")
+        expect(bell).to_have_attribute("aria-label", "Notifications: 102 New")
+        expect(tab.locator("[data-toasts]")).to_contain_text("100 new notifications")
+        expect(tab.locator("[data-toasts]")).to_contain_text("Confirmed 102")  # the second page, one toast each
+        assert tab.evaluate("window.PeerLearnNotifications.lastId()") == sent[-1].pk
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [360, 1440])
 def test_no_serious_axe_violations_on_the_list_and_bell(browser, server_url, learner, width):  # noqa: F811
     from core.realtime import services
