@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -35,3 +37,32 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecondFactorMiddleware:
+    """After a password login by someone with an authenticator app, only the code page (and
+    logging out, static files and health checks) opens until they type a code.
+
+    Sync-only and beside ``UserTimezoneMiddleware`` at the inner end, for the same reason.
+    """
+
+    sync_capable = True
+    async_capable = False
+
+    ALLOWED_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/media/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.users.services import SECOND_FACTOR_PENDING
+
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(SECOND_FACTOR_PENDING)
+            and request.user.is_authenticated
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("users:two-factor"))
+        return self.get_response(request)

@@ -101,7 +101,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # After the others, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
-    # Sync-only and innermost on purpose: see its docstring.
+    # Sync-only and innermost on purpose: see their docstrings.
+    "core.middleware.SecondFactorMiddleware",
     "core.middleware.UserTimezoneMiddleware",
 ]
 

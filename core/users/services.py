@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import hooks
@@ -321,3 +323,33 @@ def totp_device_remove(*, user: User, token: str) -> None:
         raise ValidationError("Two-factor is already off.", code="already_off")
     _verify(device, token)
     TOTPDevice.objects.filter(user=user).delete()
+
+
+# --- The second factor at login ------------------------------------------------------------
+
+SECOND_FACTOR_PENDING = "peerlearn_second_factor_pending"
+
+
+def login_second_factor_require(*, session, user: User) -> bool:
+    """Mark a fresh login as waiting for a TOTP code when the person has a confirmed device.
+
+    Not when the login itself checked a code (the admin's form sets ``user.otp_device``), and
+    not for staff: Django admin (``OTPAdminSite``) asks them for a code on every admin request.
+    """
+    pending = not user.is_staff and getattr(user, "otp_device", None) is None and user_has_device(user, confirmed=True)
+    if pending:
+        session[SECOND_FACTOR_PENDING] = True
+    else:
+        session.pop(SECOND_FACTOR_PENDING, None)
+    return pending
+
+
+def login_second_factor_verify(*, request, token: str) -> bool:
+    """Check a code for the signed-in person; the right one completes the login (django-otp's
+    session marker) and lifts the wait. Wrong codes count towards django-otp's back-off."""
+    device = match_token(request.user, token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    request.session.pop(SECOND_FACTOR_PENDING, None)
+    return True

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -262,3 +263,22 @@ class SecurityUpdateView(ProfileTabView):
             else:
                 return self.saved("Two-factor is off.", "#two-factor")
         return self.render_security(totp_form=form)
+
+
+@never_cache
+def two_factor_login(request: HttpRequest) -> HttpResponse:
+    """The second step of a login for people with an authenticator app: type the code."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = ""
+    if not request.session.get(services.SECOND_FACTOR_PENDING):
+        return redirect(next_url or request.user.dashboard_url)
+    form = TotpCodeForm(request.POST or None, prefix="totp")
+    if request.method == "POST" and form.is_valid():
+        if services.login_second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(next_url or request.user.dashboard_url)
+        form.add_error("token", "That code is not right. Check the time on your phone and try again.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "account/two_factor.html", {"form": form, "next": next_url}, status=status)
