@@ -347,3 +347,48 @@ def bookings_sweep(*, now=None) -> dict[str, int]:
     for session in started:
         rejected += bookings_reject_unanswered(session=session)
     return {"holds_expired": expired, "unanswered_rejected": rejected}
+
+
+LEARNER_CANCEL_BEFORE = timedelta(hours=24)
+CANCELLED_BY_LEARNER = "Cancelled by the learner."
+CANCEL_POLICY = "Cancel up to 24 hours before the start for a full refund; after that the booking can't be cancelled."
+
+
+def booking_cancel_by_learner(*, booking: Booking, learner: User) -> bool:
+    """The learner withdraws a booking, under the policy in ``CANCEL_POLICY``.
+
+    A request still waiting for the mentor (or a checkout in progress) is cancelled and its
+    payment released: it was never captured, so nothing is charged. A confirmed booking may
+    be cancelled until ``LEARNER_CANCEL_BEFORE`` before the start, with a full refund of
+    price + fee; later, ``BookingError``. The refund goes first (idempotent at the gateway,
+    keyed by the payment), then a compare-and-swap from confirmed, so a failed refund
+    leaves the booking confirmed instead of cancelled without the money back.
+
+    Returns True when this call cancelled the booking, False when it was cancelled already
+    (a double submit). The mentor sees it in their lists as cancelled, and the slot opens
+    for other learners.
+    """
+    if booking.learner_id != learner.pk:
+        raise PermissionError("Only the booking's learner can cancel it.")
+    booking.refresh_from_db()
+    if booking.status in (BookingStatus.HELD, BookingStatus.PENDING):
+        if _release(booking=booking, status=BookingStatus.CANCELLED, reason=CANCELLED_BY_LEARNER):
+            return True
+        booking.refresh_from_db()  # answered or cancelled meanwhile
+    if booking.status == BookingStatus.CANCELLED:
+        return False
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingError(f"This booking is {booking.get_status_display().lower()}; there is nothing to cancel.")
+    if timezone.now() + LEARNER_CANCEL_BEFORE > booking.session.starts_at:
+        raise BookingError(
+            "This session starts in less than 24 hours, so the booking can't be cancelled any more. " + CANCEL_POLICY
+        )
+    payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
+    if payment is not None:
+        payment_refund(payment=payment)
+    with transaction.atomic():
+        moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.CANCELLED, status_reason=CANCELLED_BY_LEARNER, decided_at=timezone.now()
+        )
+    booking.refresh_from_db()
+    return bool(moved)
