@@ -131,6 +131,8 @@ def post_release(*, payment: Payment) -> tuple[JournalEntry, bool]:
     )
 
 
+# Money on its way out is kept per person (the platform's own: no user), so each person's
+# "being paid out" is their own balance of PAYOUTS_IN_TRANSIT.
 def _withdrawal_source(withdrawal: Withdrawal) -> Line:
     """Mentors withdraw available earnings; the platform (no user) withdraws its revenue."""
     if withdrawal.user_id is None:
@@ -143,7 +145,10 @@ def post_withdrawal_requested(*, withdrawal: Withdrawal) -> tuple[JournalEntry, 
         reference=f"withdrawal:{withdrawal.pk}",
         memo=f"Withdrawal {withdrawal.pk} requested",
         withdrawal=withdrawal,
-        lines=[_withdrawal_source(withdrawal), Line(AccountKind.PAYOUTS_IN_TRANSIT, -withdrawal.amount_paise)],
+        lines=[
+            _withdrawal_source(withdrawal),
+            Line(AccountKind.PAYOUTS_IN_TRANSIT, -withdrawal.amount_paise, withdrawal.user),
+        ],
     )
 
 
@@ -153,7 +158,7 @@ def post_payout_processed(*, withdrawal: Withdrawal) -> tuple[JournalEntry, bool
         memo=f"Withdrawal {withdrawal.pk} paid out",
         withdrawal=withdrawal,
         lines=[
-            Line(AccountKind.PAYOUTS_IN_TRANSIT, withdrawal.amount_paise),
+            Line(AccountKind.PAYOUTS_IN_TRANSIT, withdrawal.amount_paise, withdrawal.user),
             Line(AccountKind.GATEWAY_CLEARING, -withdrawal.amount_paise),
         ],
     )
@@ -167,7 +172,7 @@ def post_payout_failed(*, withdrawal: Withdrawal) -> tuple[JournalEntry, bool]:
         memo=f"Withdrawal {withdrawal.pk} failed; amount returned",
         withdrawal=withdrawal,
         lines=[
-            Line(AccountKind.PAYOUTS_IN_TRANSIT, withdrawal.amount_paise),
+            Line(AccountKind.PAYOUTS_IN_TRANSIT, withdrawal.amount_paise, withdrawal.user),
             Line(source.kind, -withdrawal.amount_paise, source.user),
         ],
     )

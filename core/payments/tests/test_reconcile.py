@@ -340,7 +340,7 @@ def test_a_processing_payout_that_failed_returns_the_money_once(razorpay, mentor
     withdrawal.refresh_from_db()
     assert (withdrawal.status, withdrawal.failure_reason) == (WithdrawalStatus.FAILED, "Payout failed")
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000
-    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 0
+    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT, user=mentor) == 0
     assert JournalEntry.objects.filter(reference=f"payout-failed:{withdrawal.pk}").count() == 1
     assert ledger.entries_balanced()
 
@@ -365,7 +365,7 @@ def test_a_withdrawal_whose_payout_was_never_sent_is_paid_once(side, mentor, dja
         withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.COMPLETED
     assert payments_reconcile(now=later(minutes=26)) == counts()
-    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 0
+    assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT, user=mentor) == 0
     assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
     assert ledger.entries_balanced()
 
