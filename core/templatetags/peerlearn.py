@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
+
 from django import forms, template
+from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import format_html
 
@@ -26,14 +31,28 @@ SIGNUP_STEPS = {
 }
 
 
+# Two sprites: icons.svg holds what public pages use (the landing's first-load budget counts
+# it), icons-app.svg the icons of signed-in pages. Each page downloads only the sprites it uses.
+APP_SPRITE = "img/icons-app.svg"
+CORE_SPRITE = "img/icons.svg"
+
+
+@functools.cache
+def _app_icon_names() -> frozenset[str]:
+    path = finders.find(APP_SPRITE)
+    text = Path(path).read_text(encoding="utf-8") if path else ""
+    return frozenset(re.findall(r'<symbol id="([a-z0-9-]+)"', text))
+
+
 @register.simple_tag
 def icon(name: str, extra_class: str = "") -> str:
-    """An inline reference to one heroicon of the sprite: ``{% icon "play" %}``."""
+    """An inline reference to one heroicon of the sprites: ``{% icon "play" %}``."""
     classes = f"icon {extra_class}".strip()
+    sprite = APP_SPRITE if name in _app_icon_names() else CORE_SPRITE
     return format_html(
         '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
         classes,
-        static("img/icons.svg"),
+        static(sprite),
         name,
     )
 

@@ -86,8 +86,12 @@
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
     var use = document.createElementNS(svgNS, "use");
-    var sprite = document.querySelector("svg.icon use");
-    var href = sprite ? sprite.getAttribute("href").split("#")[0] : "/static/img/icons.svg";
+    // Two sprites (public and signed-in pages): reuse the one an icon of this name already
+    // comes from on the page, else the public one.
+    var uses = Array.prototype.slice.call(document.querySelectorAll("svg.icon use"));
+    var same = uses.filter(function (node) { return node.getAttribute("href").split("#")[1] === name; })[0];
+    var core = uses.filter(function (node) { return /\/icons(\.[0-9a-f]+)?\.svg#/.test(node.getAttribute("href")); })[0];
+    var href = same || core ? (same || core).getAttribute("href").split("#")[0] : "/static/img/icons.svg";
     use.setAttribute("href", href + "#" + name);
     svg.appendChild(use);
     return svg;
