@@ -26,7 +26,7 @@ from core.payments.models import AccountKind
 from core.payments.services import withdrawal_request
 from core.users.access import restrict_to_role
 from core.users.models import Role
-from core.users.selectors import dashboard_profile_get
+from core.users.selectors import dashboard_profile_get, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
 
@@ -199,7 +199,7 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
 def withdrawals(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     has_two_factor = user_has_device(mentor, confirmed=True)
-    form = WithdrawalForm(request.POST or None, user=mentor)
+    form = WithdrawalForm(request.POST or None, user=mentor, saved=payout_destination_get(user=mentor))
     status = 200
     if request.method == "POST":
         if not has_two_factor:

@@ -35,9 +35,18 @@ class WithdrawalForm(forms.Form):
         error_messages={"required": "Type the 6-digit code from your authenticator app."},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    SAVED = "saved"
+
+    def __init__(self, *args, user, saved: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.saved = saved
+        if saved:
+            # The destination saved in Settings comes first, so a withdrawal is amount + code;
+            # its account number never goes back to the browser.
+            field = self.fields["destination_kind"]
+            field.choices = [(self.SAVED, f"Saved: {describe_destination(saved)}"), *field.choices]
+            field.initial = self.SAVED
 
     def clean_amount(self) -> int:
         try:
@@ -56,6 +65,8 @@ class WithdrawalForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
+        if data["destination_kind"] == self.SAVED and self.saved:
+            return {"amount_paise": data["amount"], **self.saved}
         return {
             "amount_paise": data["amount"],
             "destination_kind": data["destination_kind"],
@@ -72,3 +83,10 @@ class WithdrawalForm(forms.Form):
         for field, errors in error.error_dict.items():
             name = SERVICE_FIELDS.get(field, field)
             self.add_error(name if name in self.fields else None, errors)
+
+
+def describe_destination(destination: dict) -> str:
+    """“UPI meera@okhdfcbank” or “Bank account ••••1234 (HDFC0001234)”, never the whole number."""
+    if destination["destination_kind"] == DestinationKind.UPI:
+        return f"UPI {destination['vpa']}"
+    return f"Bank account ••••{destination['account_number'][-4:]} ({destination['ifsc']})"

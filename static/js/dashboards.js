@@ -87,9 +87,9 @@
   // --- Withdrawal destination ----------------------------------------------------------------
   function syncDestination(form) {
     var checked = form.querySelector('input[name="destination_kind"]:checked');
-    var kind = checked ? checked.value : "vpa";
+    var kind = checked ? checked.value : "saved";
     $all("[data-destination]", form).forEach(function (group) {
-      group.hidden = group.getAttribute("data-destination") !== kind;
+      group.hidden = group.getAttribute("data-destination").split(" ").indexOf(kind) === -1;
     });
   }
 

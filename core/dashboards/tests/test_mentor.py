@@ -266,3 +266,28 @@ def test_no_sections_query_count_grows_from_10_to_1000_bookings(client, guru, dj
     for url in SECTIONS:
         with django_assert_max_num_queries(few[url]):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_saved_payout_account_makes_a_withdrawal_amount_and_code(client, guru, learner,
+                                                                 django_capture_on_commit_callbacks):  # fmt: skip
+    from core.users.services import payout_destination_update
+
+    _earn(guru, learner, django_capture_on_commit_callbacks)
+    payout_destination_update(
+        mentor=guru, kind="bank_account", account_name="Meera Mentor", ifsc="HDFC0001234", account_number="123456789012"
+    )
+    device = _totp_device(guru)
+    page = client.get("/dashboard/mentor/withdrawals/").content.decode()
+    assert "Saved: Bank account ••••9012 (HDFC0001234)" in page
+    assert "123456789012" not in page  # the whole number never goes back to the browser
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/dashboard/mentor/withdrawals/", {"destination_kind": "saved", "amount": "500", "otp_token": _code(device)}
+        )
+    assert response.status_code == 302
+    withdrawal = Withdrawal.objects.get(user=guru)
+    assert (withdrawal.destination_kind, withdrawal.ifsc, withdrawal.account_number) == (
+        "bank_account",
+        "HDFC0001234",
+        "123456789012",
+    )
