@@ -17,7 +17,6 @@ admin.site.index_title = "People and money"
 core_patterns = (
     [
         path("dashboard/", views.dashboard_redirect, name="dashboard"),
-        path("dashboard/learner/", views.learner_dashboard, name="dashboard-learner"),
         *dashboard_urls.urlpatterns,
         path("live/", views.landing_live, name="landing-live"),
         path("styleguide/", views.styleguide, name="styleguide"),

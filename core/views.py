@@ -18,18 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from core import pluginmanager
-from core.bookings.selectors import booking_list_for_learner
-from core.dashboards.common import render_section
 from core.mentoring.live import landing_sections_payload, landing_version
-from core.mentoring.selectors import (
-    MentorCard,
-    SessionCard,
-    session_list_upcoming_for_learner,
-)
-from core.users.access import restrict_to_role
-from core.users.models import Role
-from core.users.selectors import dashboard_profile_get
+from core.mentoring.selectors import MentorCard, SessionCard
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +28,6 @@ logger = logging.getLogger(__name__)
 def dashboard_redirect(request: HttpRequest) -> HttpResponse:
     """``/dashboard/`` sends everyone to their own role's dashboard."""
     return redirect(request.user.dashboard_url)
-
-
-@restrict_to_role(Role.LEARNER)
-def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    return render_section(
-        request,
-        "core/dashboard_learner.html",
-        section="home",
-        profile=dashboard_profile_get(user=request.user),
-        panels=sorted(pluginmanager.collect("dashboard_panels", request=request), key=lambda p: p.order),
-        bookings=booking_list_for_learner(learner=request.user, limit=5),
-        sessions=session_list_upcoming_for_learner(learner=request.user),
-    )
 
 
 @never_cache

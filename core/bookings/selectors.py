@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import MentoringSession
+from core.bookings.services import CANCELLED_BY_LEARNER, LEARNER_CANCEL_BEFORE, SLOT_TAKEN
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.selectors import JOIN_OPENS_BEFORE
 from core.money import format_inr
 from core.payments.models import Payment
 from core.users.models import User
@@ -135,3 +137,166 @@ def booking_count_upcoming_for_learner(*, learner: User, now: datetime | None = 
     """Confirmed bookings whose session has not ended yet."""
     now = now or timezone.now()
     return Booking.objects.filter(learner=learner, status=BookingStatus.CONFIRMED, session__ends_at__gt=now).count()
+
+
+# --- The learner's dashboard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerBookingRow:
+    """One of the learner's bookings as their dashboard shows it: status, Join, Cancel."""
+
+    id: int
+    reference: str
+    status: str
+    status_display: str
+    status_reason: str
+    session_id: int
+    session_title: str
+    session_status: str
+    topics: tuple[str, ...]
+    mentor_name: str
+    starts_at: datetime
+    ends_at: datetime
+    room_id: str
+    amount_paise: int
+    now: datetime
+
+    @property
+    def amount_display(self) -> str:
+        return format_inr(self.amount_paise)
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """(key, label) of the status badge: a confirmed booking of a session that took place
+        reads "Completed"; a request lost to another learner, "Slot taken, try another"."""
+        if self.status == BookingStatus.CONFIRMED and self.session_status == SessionStatus.COMPLETED:
+            return "completed", "Completed"
+        if self.is_slot_taken:
+            return "rejected", SLOT_TAKEN
+        return self.status, self.status_display
+
+    @property
+    def is_slot_taken(self) -> bool:
+        return self.status == BookingStatus.REJECTED and self.status_reason == SLOT_TAKEN
+
+    @property
+    def is_attendable(self) -> bool:
+        """Confirmed, for a session still on: it gets a countdown and, in time, Join."""
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and self.session_status == SessionStatus.ACTIVE
+            and self.now < self.ends_at
+        )
+
+    @property
+    def join_opens_at(self) -> datetime:
+        return self.starts_at - JOIN_OPENS_BEFORE
+
+    @property
+    def is_joinable(self) -> bool:
+        """The room opens 10 minutes before the start, for a confirmed booking, until the end."""
+        return self.is_attendable and self.join_opens_at <= self.now
+
+    @property
+    def cancel_deadline(self) -> datetime:
+        """Until when a confirmed booking may be cancelled for a full refund."""
+        return self.starts_at - LEARNER_CANCEL_BEFORE
+
+    @property
+    def can_cancel(self) -> bool:
+        """What ``booking_cancel_by_learner`` allows: a waiting request any time before the start
+        (nothing was charged), a confirmed booking until 24 hours before it."""
+        if self.session_status != SessionStatus.ACTIVE:
+            return False
+        if self.status in (BookingStatus.HELD, BookingStatus.PENDING):
+            return self.now < self.starts_at
+        return self.status == BookingStatus.CONFIRMED and self.now <= self.cancel_deadline
+
+
+def _learner_rows(queryset: QuerySet[Booking], now: datetime) -> list[LearnerBookingRow]:
+    return [
+        LearnerBookingRow(
+            id=booking.pk,
+            reference=booking.reference,
+            status=booking.status,
+            status_display=booking.get_status_display(),
+            status_reason=booking.status_reason,
+            session_id=booking.session_id,
+            session_title=booking.session.title,
+            session_status=booking.session.status,
+            topics=tuple(booking.session.topics or ()),
+            mentor_name=booking.session.mentor.name,
+            starts_at=booking.session.starts_at,
+            ends_at=booking.session.ends_at,
+            room_id=booking.session.room_id,
+            amount_paise=booking.amount_paise or 0,
+            now=now,
+        )
+        for booking in queryset
+    ]
+
+
+def _is_upcoming(now: datetime) -> Q:
+    """An open booking of a session that is still on: waiting, confirmed, or in checkout."""
+    return Q(session__status=SessionStatus.ACTIVE, session__ends_at__gt=now) & (
+        Q(status__in=[BookingStatus.PENDING, BookingStatus.CONFIRMED])
+        | Q(status=BookingStatus.HELD, hold_expires_at__gt=now)
+    )
+
+
+def booking_list_upcoming_for_learner(
+    *, learner: User, limit: int = 100, now: datetime | None = None
+) -> list[LearnerBookingRow]:
+    """The learner's open bookings of sessions that have not ended, soonest first (one query)."""
+    now = now or timezone.now()
+    queryset = _with_amount(Booking.objects.filter(_is_upcoming(now), learner=learner))
+    return _learner_rows(queryset.order_by("session__starts_at", "pk")[:limit], now)
+
+
+def booking_list_past_for_learner(
+    *, learner: User, limit: int = 100, now: datetime | None = None
+) -> list[LearnerBookingRow]:
+    """The learner's other bookings: sessions that ended, and requests that were turned down
+    or cancelled; most recent session first (one query). Checkouts never paid are left out."""
+    now = now or timezone.now()
+    queryset = _with_amount(
+        Booking.objects.filter(learner=learner).exclude(_is_upcoming(now)).exclude(status=BookingStatus.HELD)
+    )
+    return _learner_rows(queryset.order_by("-session__starts_at", "-pk")[:limit], now)
+
+
+def booking_list_requests_for_learner(
+    *, learner: User, limit: int = 10, now: datetime | None = None
+) -> list[LearnerBookingRow]:
+    """The learner's latest requests for sessions that have not ended, with the answer so far:
+    in checkout, waiting, confirmed, turned down ("Slot taken, try another") or cancelled by
+    the mentor; newest first (one query). Checkouts never paid and bookings the learner
+    cancelled themselves are on the booked sessions page only."""
+    now = now or timezone.now()
+    paid = Payment.objects.filter(booking=OuterRef("pk"), authorized_at__isnull=False)
+    queryset = _with_amount(
+        Booking.objects.filter(learner=learner, session__ends_at__gt=now)
+        .filter(Q(status=BookingStatus.HELD, hold_expires_at__gt=now) | Q(Exists(paid)))
+        .exclude(status=BookingStatus.CANCELLED, status_reason=CANCELLED_BY_LEARNER)
+    )
+    return _learner_rows(queryset.order_by("-created_at", "-pk")[:limit], now)
+
+
+def booking_get_next_for_learner(*, learner: User, now: datetime | None = None) -> LearnerBookingRow | None:
+    """The learner's next confirmed session that has not ended (one query)."""
+    now = now or timezone.now()
+    queryset = _with_amount(
+        Booking.objects.filter(
+            learner=learner,
+            status=BookingStatus.CONFIRMED,
+            session__status=SessionStatus.ACTIVE,
+            session__ends_at__gt=now,
+        )
+    ).order_by("session__starts_at", "pk")[:1]
+    rows = _learner_rows(queryset, now)
+    return rows[0] if rows else None

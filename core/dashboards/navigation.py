@@ -41,6 +41,10 @@ MENTOR_SECTIONS = (
 
 LEARNER_SECTIONS = (
     Section("home", "Home", "core:dashboard-learner", "home"),
+    Section("browse", "Browse", "core:learner-browse", "magnifying-glass"),
+    Section("bookings", "Booked sessions", "core:learner-bookings", "book-open", badge="upcoming"),
+    Section("payments", "Payments", "core:learner-payments", "currency-rupee"),
+    Section("progress", "Progress", "core:learner-progress", "chart-bar"),
     Section("profile", "Profile", "/profile/", "user"),
 )
 

@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from core.dashboards import mentor
+from core.dashboards import learner, mentor
 
 urlpatterns = [
+    path("dashboard/learner/", learner.home, name="dashboard-learner"),
+    path("dashboard/learner/browse/", learner.browse, name="learner-browse"),
+    path("dashboard/learner/bookings/", learner.bookings, name="learner-bookings"),
+    path("dashboard/learner/bookings/<int:pk>/cancel/", learner.booking_cancel, name="learner-booking-cancel"),
+    path("dashboard/learner/payments/", learner.payments, name="learner-payments"),
+    path("dashboard/learner/payments/<int:pk>/receipt/", learner.receipt, name="learner-receipt"),
+    path("dashboard/learner/progress/", learner.progress, name="learner-progress"),
     path("dashboard/mentor/", mentor.home, name="dashboard-mentor"),
     path("dashboard/mentor/sessions/", mentor.sessions, name="mentor-sessions"),
     path("dashboard/mentor/sessions/new/", mentor.session_create, name="mentor-session-create"),

@@ -48,6 +48,19 @@ MATRIX = {
     "profile/security/": ("/profile/security/", _all(302, 200, 200, 200)),
     "dashboard/": ("/dashboard/", _all(302, 302, 302, 302)),
     "dashboard/learner/": ("/dashboard/learner/", _all(302, 200, 403, 403)),
+    # The learner's dashboard sections (learners only; their own data only: see core/dashboards/tests)
+    "dashboard/learner/browse/": ("/dashboard/learner/browse/?q=pyhton", _all(302, 200, 403, 403)),
+    "dashboard/learner/bookings/": ("/dashboard/learner/bookings/", _all(302, 200, 403, 403)),
+    "dashboard/learner/bookings/<int:pk>/cancel/": (
+        "/dashboard/learner/bookings/{booking}/cancel/",
+        _all(405, 405, 405, 405),  # POST only
+    ),
+    "dashboard/learner/payments/": ("/dashboard/learner/payments/", _all(302, 200, 403, 403)),
+    "dashboard/learner/payments/<int:pk>/receipt/": (
+        "/dashboard/learner/payments/999999/receipt/",  # another learner's receipt: 404 as well (tested)
+        _all(302, 404, 403, 403),
+    ),
+    "dashboard/learner/progress/": ("/dashboard/learner/progress/", _all(302, 200, 403, 403)),
     "dashboard/mentor/": ("/dashboard/mentor/", _all(302, 403, 200, 403)),
     # The mentor's dashboard sections (mentors only; someone else's session is 404)
     "dashboard/mentor/sessions/": ("/dashboard/mentor/sessions/", _all(302, 403, 200, 403)),

@@ -1,12 +1,14 @@
 /* PeerLearn dashboards: the bits that need a browser. Every page works without this file.
  *
  * - keeps the sidebar and bottom nav in step with the section htmx swapped in;
- * - live countdowns ("Starts in 2 h 5 min");
+ * - live countdowns ("Starts in 2 h 5 min"), and Join links (data-join-opens/-closes) that
+ *   appear when the room opens, 10 minutes before the start, without a reload;
  * - refreshes the parts marked data-live-refresh="<notification kinds>" when a notification
  *   of one of those kinds arrives (notifications.js dispatches "peerlearn:notification"),
  *   together with the nav badges, by fetching the current page and swapping those parts;
  * - the withdrawal form shows the fields of the chosen destination;
  * - forms with data-confirm ask first;
+ * - [data-print] buttons (the learner's receipt) print the page; hidden without JavaScript;
  * - Chart.js charts on the analytics page, from the page's JSON data.
  */
 (function () {
@@ -44,6 +46,13 @@
     $all("[data-countdown]").forEach(function (node) {
       var at = Date.parse(node.getAttribute("data-countdown"));
       if (!isNaN(at)) node.textContent = describe(at - now);
+    });
+    $all("[data-join-opens]").forEach(function (link) {
+      var open = now >= Date.parse(link.getAttribute("data-join-opens")) &&
+        now < Date.parse(link.getAttribute("data-join-closes"));
+      link.hidden = !open;
+      var wait = link.parentNode.querySelector("[data-join-wait]");
+      if (wait) wait.hidden = open;
     });
   }
 
@@ -105,6 +114,12 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 
+  // --- Print (receipts) ----------------------------------------------------------------------
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
   // --- Charts --------------------------------------------------------------------------------
   var chartLoading = false;
 
@@ -149,6 +164,7 @@
     syncNav();
     tickCountdowns();
     $all("[data-withdrawal-form]").forEach(syncDestination);
+    $all("[data-print]").forEach(function (button) { button.hidden = false; });
     drawCharts();
   }
 

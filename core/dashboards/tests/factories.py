@@ -8,23 +8,36 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import MentoringSession
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import split
 from core.payments.models import Payment, PaymentStatus
 from core.users.models import Role, User
 
 
-def bookings_bulk(*, mentor: User, count: int, learner: User | None = None, status: str = BookingStatus.CONFIRMED):
-    """``count`` sessions of ``mentor``, each booked (and paid) by a learner of its own, or by ``learner``."""
+def bookings_bulk(
+    *,
+    mentor: User,
+    count: int,
+    learner: User | None = None,
+    status: str = BookingStatus.CONFIRMED,
+    days_from_now: float = 1,
+    session_status: str = SessionStatus.ACTIVE,
+):
+    """``count`` sessions of ``mentor``, each booked (and paid) by a learner of its own, or by ``learner``.
+
+    The sessions start ``days_from_now`` days from now (negative: in the past), two hours apart,
+    with ``session_status`` (``completed`` for sessions that took place)."""
     now = timezone.now()
+    first = now + timedelta(days=days_from_now)
     sessions = MentoringSession.objects.bulk_create(
         MentoringSession(
             mentor=mentor,
             title=f"Bulk session {index}",
             topics=["Python"],
             price_paise=100_000,
-            starts_at=now + timedelta(days=1, hours=2 * index),
-            ends_at=now + timedelta(days=1, hours=2 * index + 1),
+            starts_at=first + timedelta(hours=2 * index),
+            ends_at=first + timedelta(hours=2 * index + 1),
+            status=session_status,
         )
         for index in range(count)
     )

@@ -1,15 +1,23 @@
-"""The learner's cancel service, branch by branch, through the real booking flow and the
-test-mode gateway (the learner's dashboard pages come with their own tests here)."""
+"""The learner's dashboard, section by section, through the real booking flow and the
+test-mode gateway: home, browse, booked sessions (with the cancel policy), payments and
+receipts, progress; and that nobody sees another learner's data."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import pluginmanager
 from core.bookings.models import Booking, BookingStatus
+from core.bookings.selectors import booking_get_next_for_learner
 from core.bookings.services import (
+    SLOT_TAKEN,
     BookingError,
     booking_accept,
     booking_cancel_by_learner,
@@ -17,11 +25,16 @@ from core.bookings.services import (
     booking_reject,
 )
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.models import MentoringSession
-from core.mentoring.tests.factories import approved_mentor, session_make
+from core.dashboards.tests.factories import bookings_bulk
+from core.hooks import hookimpl
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.selectors import session_list_public_upcoming
+from core.mentoring.services import session_complete, session_create
+from core.mentoring.tests.factories import approved_mentor, session_in_progress, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
 from core.testmode.models import TestRefund
+from core.users.tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +42,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def guru():
     return approved_mentor()
+
+
+@pytest.fixture
+def as_learner(client, learner):
+    client.force_login(learner)
+    return client
 
 
 def _confirmed(session, learner):
@@ -44,6 +63,345 @@ def _shift(session, *, starts_in: timedelta, minutes: int = 60) -> MentoringSess
     )
     session.refresh_from_db()
     return session
+
+
+def _page(client, url) -> str:
+    """The page's text, entities decoded ("can't", not "can&#x27;t")."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return unescape(response.content.decode())
+
+
+# --- Home ---------------------------------------------------------------------------------
+
+
+def test_home_greets_and_shows_the_next_session_with_a_countdown(as_learner, learner, guru):
+    page = _page(as_learner, "/dashboard/learner/")
+    assert "Hi Asha Learner! Learn something new!" in page
+    assert "No session booked yet" in page
+    session = session_make(mentor=guru, title="Calculus for JEE", topics=["Limits"], hours_from_now=30)
+    _confirmed(session, learner)
+    page = _page(as_learner, "/dashboard/learner/")
+    assert 'data-testid="next-session"' in page and "Calculus for JEE" in page and "with Guru Mentor" in page
+    assert f'data-countdown="{session.starts_at.astimezone(ZoneInfo("UTC")).isoformat()}' in page
+    assert f'href="/session/{session.room_id}/" data-testid="join"' in page  # rendered, hidden until it opens
+    assert "Opens 10 minutes before the start." in page
+    assert 'data-nav-badge="upcoming">1' in page
+
+
+def test_join_is_live_from_ten_minutes_before_the_start_until_the_end(as_learner, learner, guru):
+    session = session_make(mentor=guru, hours_from_now=30)
+    _confirmed(session, learner)
+    start = session.starts_at
+    next_at = lambda moment: booking_get_next_for_learner(learner=learner, now=moment)  # noqa: E731
+    assert not next_at(start - timedelta(minutes=11)).is_joinable
+    assert next_at(start - timedelta(minutes=10)).is_joinable
+    assert next_at(session.ends_at - timedelta(seconds=1)).is_joinable
+    assert next_at(session.ends_at) is None  # over: no next session
+    _shift(session, starts_in=timedelta(minutes=5))
+    page = _page(as_learner, "/dashboard/learner/")
+    join = f'<a class="btn btn--primary btn--lg" href="/session/{session.room_id}/" data-testid="join"'
+    assert join in page
+    assert page.split(join)[1].split(">")[0].count("hidden") == 0
+    assert "Opens 10 minutes before the start." not in page
+
+
+def test_home_lists_requests_waiting_confirmed_and_slot_taken(as_learner, learner, other_learner, guru):
+    waiting = session_make(mentor=guru, title="Waiting one", hours_from_now=30)
+    book_and_pay(waiting, learner)
+    confirmed = session_make(mentor=guru, title="Confirmed one", hours_from_now=50)
+    _confirmed(confirmed, learner)
+    contested = session_make(mentor=guru, title="Contested one", hours_from_now=70)
+    mine = book_and_pay(contested, learner)
+    _confirmed(contested, other_learner)  # the mentor accepted Bilal: Asha's request is released
+    mine.refresh_from_db()
+    assert (mine.status, mine.status_reason) == (BookingStatus.REJECTED, SLOT_TAKEN)
+    page = _page(as_learner, "/dashboard/learner/")
+    requests = page.split('data-testid="your-requests"')[1]
+    assert "Waiting one" in requests and "Waiting for the mentor" in requests
+    assert "Confirmed one" in requests and ">Confirmed</span>" in requests
+    assert "Contested one" in requests and "Slot taken, try another" in requests
+    assert "Find another" in requests
+
+
+def test_no_recommendations_panel_without_a_recommender(as_learner, guru):
+    session_make(mentor=guru, title="Open session")
+    assert pluginmanager.pm.hook.recommended_sessions(user=None, limit=3) == []
+    page = _page(as_learner, "/dashboard/learner/")
+    assert 'data-testid="recommended"' not in page and "Recommended for you" not in page
+
+
+@pytest.fixture
+def recommender():
+    class Recommender:
+        @hookimpl
+        def recommended_sessions(self, user, limit):
+            return session_list_public_upcoming(limit=limit)
+
+    plugin = Recommender()
+    pluginmanager.pm.register(plugin, name="test-recommender")
+    yield plugin
+    pluginmanager.pm.unregister(plugin)
+
+
+def test_a_recommender_plugin_fills_the_panel(as_learner, guru, recommender):
+    session = session_make(mentor=guru, title="Recommended session")
+    page = _page(as_learner, "/dashboard/learner/")
+    panel = page.split('data-testid="recommended"')[1]
+    assert "Recommended for you" in panel and "Recommended session" in panel
+    assert f'href="/sessions/{session.pk}/"' in panel
+
+
+def test_a_broken_recommender_leaves_the_panel_out(as_learner, guru, caplog):
+    class Broken:
+        @hookimpl
+        def recommended_sessions(self, user, limit):
+            raise RuntimeError("model not loaded")
+
+    plugin = Broken()
+    pluginmanager.pm.register(plugin, name="test-broken-recommender")
+    try:
+        page = _page(as_learner, "/dashboard/learner/")
+    finally:
+        pluginmanager.pm.unregister(plugin)
+    assert "Recommended for you" not in page
+    assert "recommended_sessions hook failed" in caplog.text
+
+
+# --- Browse -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(guru, other_mentor):
+    """Sessions on offer: three of Guru's, and one of a mentor nobody approved (never shown)."""
+    return {
+        "python": session_make(
+            mentor=guru, title="Intro to Python", topics=["Python", "Loops"], price_paise=50_000, hours_from_now=30
+        ),
+        "django": session_make(
+            mentor=guru, title="Django views", topics=["Django", "Web"], price_paise=150_000, hours_from_now=60
+        ),
+        "design": session_make(
+            mentor=approved_mentor(email="dia@example.com", name="Dia Designer"),
+            title="Figma for beginners",
+            topics=["UI Design"],
+            price_paise=80_000,
+            hours_from_now=100,
+        ),
+        "hidden": session_make(mentor=other_mentor, title="Python secrets", topics=["Python"], hours_from_now=40),
+    }
+
+
+def _titles(response) -> list[str]:
+    return [card.title for card in response.context["results"].page.object_list]
+
+
+def test_browse_lists_public_sessions_soonest_first(as_learner, catalogue):
+    response = as_learner.get("/dashboard/learner/browse/")
+    assert _titles(response) == ["Intro to Python", "Django views", "Figma for beginners"]
+    page = response.content.decode()
+    assert "Python secrets" not in page  # the mentor is not approved
+    assert f'href="/sessions/{catalogue["python"].pk}/"' in page
+    assert "₹550 with fee" in page
+    assert 'hx-trigger="input changed delay:300ms, submit"' in page and 'hx-push-url="true"' in page
+    assert 'hx-select="#browse-results"' in page and 'id="browse-results"' in page
+    assert "Mentor rating" in page and "No ratings yet" in page and "disabled" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("pyhton", ["Intro to Python"]),  # a typo
+        ("PYTH", ["Intro to Python"]),  # a prefix, any case
+        ("djnago vews", ["Django views"]),  # two typos
+        ("dia", ["Figma for beginners"]),  # the mentor's name
+        ("loops", ["Intro to Python"]),  # a topic
+        ("python cooking", []),  # every word has to match
+    ],
+)
+def test_search_is_typo_tolerant(as_learner, catalogue, query, titles):
+    assert _titles(as_learner.get("/dashboard/learner/browse/", {"q": query})) == titles
+
+
+def test_no_match_says_so(as_learner, catalogue):
+    page = _page(as_learner, "/dashboard/learner/browse/?q=quantum+chromodynamics")
+    assert "No sessions match “quantum chromodynamics”" in page
+    assert "Clear filters" in page
+
+
+def test_filter_by_topic_or_domain_and_price(as_learner, catalogue):
+    get = as_learner.get
+    assert _titles(get("/dashboard/learner/browse/", {"topic": "django"})) == ["Django views"]
+    # "Programming" is the mentors' domain (from their profile), not a session topic
+    assert _titles(get("/dashboard/learner/browse/", {"topic": "Programming"})) == [
+        "Intro to Python",
+        "Django views",
+        "Figma for beginners",
+    ]
+    assert _titles(get("/dashboard/learner/browse/", {"price_min": "600", "price_max": "1,500"})) == [
+        "Django views",
+        "Figma for beginners",
+    ]
+    page = get("/dashboard/learner/browse/").content.decode()
+    assert '<option value="UI Design">UI Design</option>' in page
+
+
+def test_bad_filters_are_explained_and_the_rest_still_apply(as_learner, catalogue):
+    response = as_learner.get("/dashboard/learner/browse/", {"q": "python", "price_min": "lots"})
+    assert "Type an amount in rupees, like 500." in response.content.decode()
+    assert _titles(response) == ["Intro to Python"]
+    response = as_learner.get("/dashboard/learner/browse/", {"price_min": "900", "price_max": "100"})
+    assert "The max price is below the min price." in response.content.decode()
+
+
+def test_dates_are_days_in_the_learners_timezone(client, guru):
+    # 20:00 UTC is 01:30 the next day in India and 12:00 the same day in California.
+    day = (timezone.now() + timedelta(days=5)).astimezone(ZoneInfo("UTC")).date()
+    starts_at = datetime(day.year, day.month, day.day, 20, 0, tzinfo=ZoneInfo("UTC"))
+    session_create(mentor=guru, title="Late in India", price_paise=100_000, starts_at=starts_at)
+    next_day = (day + timedelta(days=1)).isoformat()
+    india = user_make(email="ira@example.com", name="Ira")
+    client.force_login(india)
+    assert _titles(client.get("/dashboard/learner/browse/", {"date_from": next_day, "date_to": next_day})) == [
+        "Late in India"
+    ]
+    assert _titles(client.get("/dashboard/learner/browse/", {"date_to": day.isoformat()})) == []
+    california = user_make(email="cal@example.com", name="Cal")
+    california.timezone = "America/Los_Angeles"
+    california.save(update_fields=["timezone"])
+    client.force_login(california)
+    assert _titles(
+        client.get("/dashboard/learner/browse/", {"date_from": day.isoformat(), "date_to": day.isoformat()})
+    ) == ["Late in India"]
+    assert "America/Los_Angeles" in client.get("/dashboard/learner/browse/").content.decode()
+
+
+def test_results_are_paginated_and_the_address_keeps_the_filters(as_learner, guru):
+    for index in range(14):
+        session_make(mentor=guru, title=f"Python part {index + 1}", topics=["Python"], hours_from_now=30 + 2 * index)
+    first = as_learner.get("/dashboard/learner/browse/", {"q": "python"})
+    assert len(_titles(first)) == 12
+    page = first.content.decode()
+    assert "14 sessions" in page and "Page 1 of 2" in page
+    assert 'href="?q=python&amp;page=2"' in page
+    second = as_learner.get("/dashboard/learner/browse/", {"q": "python", "page": "2"})
+    assert _titles(second) == ["Python part 13", "Python part 14"]
+    assert _titles(as_learner.get("/dashboard/learner/browse/", {"q": "python", "page": "99"})) == [
+        "Python part 13",
+        "Python part 14",
+    ]
+
+
+def test_with_htmx_the_address_bar_gets_the_search_without_empty_fields(as_learner, catalogue):
+    response = as_learner.get(
+        "/dashboard/learner/browse/", {"q": "pyhton", "topic": "", "price_min": "", "page": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Push-Url"] == "/dashboard/learner/browse/?q=pyhton"
+    response = as_learner.get("/dashboard/learner/browse/", {"q": ""}, HTTP_HX_REQUEST="true")
+    assert response["HX-Push-Url"] == "/dashboard/learner/browse/"
+    assert "HX-Push-Url" not in as_learner.get("/dashboard/learner/browse/", {"q": "pyhton"})
+
+
+def test_browse_offers_only_sessions_still_open_for_booking(as_learner, other_learner, guru, catalogue):
+    _confirmed(catalogue["django"], other_learner)  # one-to-one: taken
+    session_in_progress(mentor=guru, title="Already started")
+    assert _titles(as_learner.get("/dashboard/learner/browse/")) == ["Intro to Python", "Figma for beginners"]
+
+
+# --- Booked sessions and the cancel policy -----------------------------------------------
+
+
+def test_booked_sessions_upcoming_and_past(as_learner, learner, guru):
+    upcoming = session_make(mentor=guru, title="Coming up", hours_from_now=48)
+    _confirmed(upcoming, learner)
+    done = session_make(mentor=guru, title="Already done", hours_from_now=72)
+    _confirmed(done, learner)
+    session_complete(session=_shift(done, starts_in=-timedelta(days=2)))
+    declined = session_make(mentor=guru, title="Declined one", hours_from_now=96)
+    booking_reject(booking=book_and_pay(declined, learner), mentor=guru, reason="Travelling that day.")
+    page = _page(as_learner, "/dashboard/learner/bookings/")
+    upcoming_part, past_part = page.split('id="past-heading"')
+    assert "Coming up" in upcoming_part and "Already done" not in upcoming_part
+    assert "Already done" in past_part and "Declined one" in past_part and "Travelling that day." in past_part
+    assert "Cancel up to 24 hours before the start for a full refund; after that the booking can't be cancelled" in page
+    assert 'aria-label="Cancel Coming up"' in upcoming_part
+    assert "Cancel Already done" not in page and "Cancel Declined one" not in page
+
+
+def _cancel(client, booking, **data):
+    return client.post(f"/dashboard/learner/bookings/{booking.pk}/cancel/", data)
+
+
+def test_withdrawing_a_waiting_request_releases_the_payment(as_learner, learner, guru,
+                                                            django_capture_on_commit_callbacks):  # fmt: skip
+    booking = book_and_pay(session_make(mentor=guru, title="Waiting one"), learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _cancel(as_learner, booking)
+    assert response.status_code == 302 and response["Location"] == "/dashboard/learner/bookings/"
+    booking.refresh_from_db()
+    assert (booking.status, booking.status_reason) == (BookingStatus.CANCELLED, "Cancelled by the learner.")
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.VOIDED
+    assert "you were not charged" in _page(as_learner, "/dashboard/learner/bookings/")
+
+
+def test_cancelling_a_confirmed_booking_early_refunds_in_full(client, as_learner, learner, guru,
+                                                             django_capture_on_commit_callbacks):  # fmt: skip
+    session = session_make(mentor=guru, title="Refund me", hours_from_now=48)
+    booking = _confirmed(session, learner)
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _cancel(as_learner, booking, next="/dashboard/learner/")
+    assert response["Location"] == "/dashboard/learner/"
+    booking.refresh_from_db()
+    payment = Payment.objects.get(booking=booking)
+    assert booking.status == BookingStatus.CANCELLED
+    assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, 110_000)
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+    assert "Your full refund is on its way." in _page(as_learner, "/dashboard/learner/")
+    # the mentor sees it cancelled, and the slot is open again
+    client.force_login(guru)
+    mentor_page = _page(client, "/dashboard/mentor/bookings/")
+    assert "Cancelled by the learner." in mentor_page
+    assert "Open for booking" in _page(client, "/dashboard/mentor/")
+
+
+def test_a_confirmed_booking_cannot_be_cancelled_within_24_hours(as_learner, learner, guru):
+    session = session_make(mentor=guru, title="Too late", hours_from_now=30)
+    booking = _confirmed(session, learner)
+    _shift(session, starts_in=timedelta(hours=23, minutes=59))
+    page = _page(as_learner, "/dashboard/learner/bookings/")
+    assert "Cancel Too late" not in page and "Less than 24 hours to go: it can't be cancelled" in page
+    response = _cancel(as_learner, booking)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.CAPTURED
+    assert "starts in less than 24 hours" in _page(as_learner, "/dashboard/learner/bookings/")
+
+
+def test_a_double_submit_cancels_and_refunds_once(as_learner, learner, guru, django_capture_on_commit_callbacks):
+    booking = _confirmed(session_make(mentor=guru, title="Twice", hours_from_now=48), learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _cancel(as_learner, booking)
+        second = _cancel(as_learner, booking)
+    assert first.status_code == second.status_code == 302
+    assert "“Twice” was already cancelled." in _page(as_learner, "/dashboard/learner/bookings/")
+    payment = Payment.objects.get(booking=booking)
+    assert TestRefund.objects.filter(payment_id=payment.razorpay_payment_id).count() == 1
+    assert JournalEntry.objects.filter(payment=payment, reference__startswith="refund").count() == 1
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+
+
+def test_nobody_cancels_someone_elses_booking(client, learner, other_learner, guru):
+    booking = book_and_pay(session_make(mentor=guru), learner)
+    client.force_login(other_learner)
+    assert _cancel(client, booking).status_code == 404
+    client.force_login(guru)
+    assert _cancel(client, booking).status_code == 403  # the mentor rejects instead
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING
+    client.force_login(learner)
+    assert client.get(f"/dashboard/learner/bookings/{booking.pk}/cancel/").status_code == 405
 
 
 # --- The cancel service: every branch ----------------------------------------------------
@@ -107,3 +465,161 @@ def test_a_stale_booking_object_is_read_again_before_cancelling(learner, guru):
     booking_accept(booking=booking, mentor=guru)
     assert booking_cancel_by_learner(booking=stale, learner=learner) is True
     assert Payment.objects.get(booking=booking).status == PaymentStatus.REFUNDED
+
+
+# --- Payments and receipts ----------------------------------------------------------------
+
+
+def test_payments_itemise_price_and_fee_with_what_came_back(as_learner, learner, other_learner, guru):
+    held = session_make(mentor=guru, title="Held one", hours_from_now=30)
+    book_and_pay(held, learner)
+    paid = session_make(mentor=guru, title="Paid one", hours_from_now=50)
+    _confirmed(paid, learner)
+    released = session_make(mentor=guru, title="Released one", hours_from_now=70)
+    book_and_pay(released, learner)
+    _confirmed(released, other_learner)  # slot taken: Asha's hold is released
+    refunded = session_make(mentor=guru, title="Refunded one", hours_from_now=90)
+    booking_cancel_by_learner(booking=_confirmed(refunded, learner), learner=learner)
+    booking_checkout_start(session=session_make(mentor=guru, title="Never paid", hours_from_now=110), learner=learner)
+
+    response = as_learner.get("/dashboard/learner/payments/")
+    rows = {row.session_title: row for row in response.context["receipts"]}
+    assert set(rows) == {"Held one", "Paid one", "Released one", "Refunded one"}  # the unpaid checkout is no receipt
+    assert {title: row.status for title, row in rows.items()} == {
+        "Held one": "held",
+        "Paid one": "paid",
+        "Released one": "released",
+        "Refunded one": "refunded",
+    }
+    assert (rows["Paid one"].price_paise, rows["Paid one"].fee_paise, rows["Paid one"].amount_paise) == (
+        100_000,
+        10_000,
+        110_000,
+    )
+    assert rows["Released one"].released_paise == 110_000 and rows["Released one"].charged_paise == 0
+    assert rows["Refunded one"].refunded_paise == 110_000 and rows["Refunded one"].charged_paise == 0
+    totals = response.context["totals"]
+    assert (totals.paid_paise, totals.held_paise, totals.refunded_paise) == (110_000, 110_000, 110_000)
+    page = response.content.decode()
+    assert "₹1,000" in page and "₹100" in page and "₹1,100" in page
+    assert "₹1,100 refunded" in page and "₹1,100 released" in page
+    assert "Guru Mentor" in page
+
+
+def test_a_receipt_is_a_printable_page_of_ones_own(client, as_learner, learner, other_learner, guru):
+    booking = _confirmed(session_make(mentor=guru, title="Receipt me"), learner)
+    payment = Payment.objects.get(booking=booking)
+    url = f"/dashboard/learner/payments/{payment.pk}/receipt/"
+    page = _page(as_learner, url)
+    assert "Receipt" in page and booking.reference in page and payment.razorpay_payment_id in page
+    assert "Session price" in page and "₹1,000" in page and "Platform fee" in page and "₹1,100" in page
+    assert "Asha Learner" in page and "asha@example.com" in page and "with Guru Mentor" in page
+    assert "Test mode — no real money was charged." in page
+    assert "data-print" in page
+    client.force_login(other_learner)
+    assert client.get(url).status_code == 404
+    client.force_login(guru)
+    assert client.get(url).status_code == 403
+
+
+# --- Progress -----------------------------------------------------------------------------
+
+
+def test_progress_is_honest_when_empty(as_learner, learner, guru):
+    _confirmed(session_make(mentor=guru, title="Not yet"), learner)  # booked, not taken place
+    page = _page(as_learner, "/dashboard/learner/progress/")
+    assert "No sessions attended yet" in page and 'data-testid="sessions-attended"' not in page
+
+
+def test_progress_counts_sessions_hours_and_topics(as_learner, learner, other_learner, guru):
+    for title, topics, minutes in (
+        ("Python basics", ["Python", "Loops"], 60),
+        ("Python again", ["python", "Functions"], 90),
+    ):
+        session = session_make(mentor=guru, title=title, topics=topics, hours_from_now=30 + minutes,
+                               duration_minutes=minutes)  # fmt: skip
+        _confirmed(session, learner)
+        session_complete(session=_shift(session, starts_in=-timedelta(days=1, minutes=minutes), minutes=minutes))
+    theirs = session_make(mentor=guru, title="Bilal's session", topics=["Rust"], hours_from_now=300)
+    _confirmed(theirs, other_learner)
+    session_complete(session=_shift(theirs, starts_in=-timedelta(days=3)))
+    cancelled = session_make(mentor=guru, title="Cancelled one", topics=["Go"], hours_from_now=400)
+    booking_cancel_by_learner(booking=_confirmed(cancelled, learner), learner=learner)
+    session_complete(session=_shift(cancelled, starts_in=-timedelta(days=4)))
+
+    response = as_learner.get("/dashboard/learner/progress/")
+    progress = response.context["progress"]
+    assert (progress.sessions_attended, progress.minutes_learned, progress.hours_display) == (2, 150, "2 h 30 min")
+    assert progress.topics == (("Python", 2), ("Functions", 1), ("Loops", 1))
+    page = response.content.decode()
+    assert "Python basics" in page and "Bilal's session" not in page and "Cancelled one" not in page
+
+
+# --- Navigation -------------------------------------------------------------------------
+
+
+def test_the_sections_in_the_sidebar_and_one_list_of_bookings(as_learner, learner, guru):
+    page = _page(as_learner, "/dashboard/learner/progress/")
+    sidebar = page.split('class="side-nav"')[1].split("</ul>")[0]
+    labels = ["Home", "Browse", "Booked sessions", "Payments", "Progress", "Profile"]
+    positions = [sidebar.index(f"<span>{label}</span>") for label in labels]
+    assert positions == sorted(positions)
+    assert 'aria-current="page" data-section="progress"' in sidebar
+    booking = book_and_pay(session_make(mentor=guru), learner)
+    for url in ("/dashboard/learner/", "/dashboard/learner/bookings/", f"/bookings/{booking.pk}/"):
+        page = _page(as_learner, url)
+        assert 'href="/bookings/"' not in page, url  # every link goes to the one list
+    assert 'href="/dashboard/learner/bookings/"' in _page(as_learner, f"/bookings/{booking.pk}/")
+
+
+# --- Nobody sees another learner's data -----------------------------------------------------
+
+
+def test_another_learners_sections_show_none_of_this(client, learner, other_learner, guru):
+    session = session_make(mentor=guru, title="Asha's private session", hours_from_now=48)
+    booking = _confirmed(session, learner)
+    done = session_make(mentor=guru, title="Asha's finished session", hours_from_now=72)
+    _confirmed(done, learner)
+    session_complete(session=_shift(done, starts_in=-timedelta(days=1)))
+    client.force_login(other_learner)
+    for url in SECTIONS:
+        page = _page(client, url)
+        assert "Asha's private session" not in page and "Asha's finished session" not in page, url
+        assert booking.reference not in page and session.room_id not in page, url
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+SECTIONS = [
+    "/dashboard/learner/",
+    "/dashboard/learner/browse/",
+    "/dashboard/learner/browse/?q=bulk+sesion&price_max=2000",
+    "/dashboard/learner/bookings/",
+    "/dashboard/learner/payments/",
+    "/dashboard/learner/progress/",
+]
+
+
+def test_no_sections_query_count_grows_from_10_to_1000_bookings(client, learner, guru, django_assert_max_num_queries):
+    client.force_login(learner)
+
+    def add(count):
+        bookings_bulk(mentor=guru, count=count, learner=learner, days_from_now=10)  # confirmed, upcoming
+        bookings_bulk(mentor=guru, count=count, learner=learner, status=BookingStatus.PENDING, days_from_now=400)
+        bookings_bulk(
+            mentor=guru, count=count, learner=learner, days_from_now=-300, session_status=SessionStatus.COMPLETED
+        )
+        bookings_bulk(mentor=guru, count=count, days_from_now=200)  # other learners' bookings
+
+    add(10)
+    receipt = Payment.objects.filter(learner=learner).first()
+    urls = [*SECTIONS, f"/dashboard/learner/payments/{receipt.pk}/receipt/"]
+    few = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        few[url] = len(queries)
+    add(1000)
+    for url in urls:
+        with django_assert_max_num_queries(few[url]):
+            assert client.get(url).status_code == 200, url
