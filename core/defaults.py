@@ -54,3 +54,13 @@ def on_payment_refunded(payment, amount_paise):
     from core.realtime import services
 
     services.payment_refund_notify(payment=payment, amount_paise=amount_paise)
+
+
+@hookimpl
+def on_session_completed(session):
+    """Both people get a summary after the session (in the app and by email, from a task)."""
+    from django.db import transaction
+
+    from core.realtime import tasks
+
+    transaction.on_commit(lambda: tasks.session_summary_send_task.delay(session.pk))

@@ -198,6 +198,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Lapsed checkout holds and requests unanswered at the start time (idempotent).
     "bookings-sweep": {"task": "core.bookings.tasks.bookings_sweep_task", "schedule": 60.0},
+    # Reminders a day, 15 and 10 minutes before each booked session (each sent once).
+    "session-reminders": {
+        "task": "core.realtime.tasks.session_reminders_send_task",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     # Fetch stale orders, captures, refunds and payouts from the gateway (webhooks can be lost).
     "payments-reconcile": {
         "task": "core.payments.tasks.payments_reconcile_task",

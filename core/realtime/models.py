@@ -19,7 +19,8 @@ class NotificationKind(models.TextChoices):
     PAYMENT_CAPTURED = "payment_captured", "Payment receipts"
     EARNINGS_UPDATED = "earnings_updated", "Earnings"
     PAYMENT_REFUNDED = "payment_refunded", "Refunds"
-    SESSION_STARTING = "session_starting", "Session starting soon"
+    SESSION_STARTING = "session_starting", "Session reminders (a day and 15 minutes before)"
+    SESSION_SUMMARY = "session_summary", "Summaries after a session"
     CHAT_MESSAGE = "chat_message", "New chat messages"
 
 
@@ -31,6 +32,8 @@ EMAIL_TEMPLATES: dict[str, str] = {
     NotificationKind.SLOT_TAKEN: "booking_rejected",
     NotificationKind.PAYMENT_CAPTURED: "payment_captured",
     NotificationKind.PAYMENT_REFUNDED: "payment_refunded",
+    NotificationKind.SESSION_STARTING: "session_reminder",
+    NotificationKind.SESSION_SUMMARY: "session_summary",
 }
 
 

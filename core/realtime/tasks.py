@@ -21,3 +21,15 @@ def booking_email_send_task(booking_id: int, kind: str) -> bool:
 def payment_email_send_task(payment_id: int, kind: str) -> bool:
     payment = Payment.objects.select_related("booking__session", "learner", "mentor").get(pk=payment_id)
     return services.payment_email_send(payment=payment, kind=kind)
+
+
+@shared_task(acks_late=True)
+def session_reminders_send_task() -> dict[str, int]:
+    return services.session_reminders_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def session_summary_send_task(session_id: int) -> int:
+    from core.mentoring.models import MentoringSession
+
+    return services.session_summary_send(session=MentoringSession.objects.select_related("mentor").get(pk=session_id))

@@ -273,6 +273,7 @@ NOTIFICATION_KINDS_BY_ROLE = {
         NotificationKind.BOOKING_REQUESTED,
         NotificationKind.EARNINGS_UPDATED,
         NotificationKind.SESSION_STARTING,
+        NotificationKind.SESSION_SUMMARY,
         NotificationKind.CHAT_MESSAGE,
     ),
     Role.LEARNER: (
@@ -282,6 +283,7 @@ NOTIFICATION_KINDS_BY_ROLE = {
         NotificationKind.PAYMENT_CAPTURED,
         NotificationKind.PAYMENT_REFUNDED,
         NotificationKind.SESSION_STARTING,
+        NotificationKind.SESSION_SUMMARY,
         NotificationKind.CHAT_MESSAGE,
     ),
 }
