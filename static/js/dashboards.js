@@ -51,7 +51,8 @@
       var open = now >= Date.parse(link.getAttribute("data-join-opens")) &&
         now < Date.parse(link.getAttribute("data-join-closes"));
       link.hidden = !open;
-      var wait = link.parentNode.querySelector("[data-join-wait]");
+      var scope = link.closest("[data-join-scope]") || link.parentNode;
+      var wait = scope.querySelector("[data-join-wait]");
       if (wait) wait.hidden = open;
     });
   }
