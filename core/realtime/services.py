@@ -230,7 +230,7 @@ def _booking_message(*, booking: Booking, kind: str) -> tuple[User, str, str]:
     else:
         title = f"Not accepted: {session.title}"
     if booking.status == BookingStatus.REJECTED:
-        reason = f"{reason} You were not charged."
+        reason = f"{reason.rstrip('.!')}. You were not charged."
     return learner, title, reason
 
 

@@ -59,13 +59,17 @@
 
   // --- Live refresh on notifications ----------------------------------------------------------
   var refreshing = false;
-  var again = false;
+  var waiting = [];  // kinds that arrived while a refresh was in flight
 
-  function refreshParts(kind) {
+  function refreshParts(kinds) {
+    if (refreshing) {
+      kinds.forEach(function (kind) { if (waiting.indexOf(kind) === -1) waiting.push(kind); });
+      return;
+    }
     var parts = $all("[data-live-refresh]").filter(function (node) {
-      return (" " + node.getAttribute("data-live-refresh") + " ").indexOf(" " + kind + " ") !== -1;
+      var listens = " " + node.getAttribute("data-live-refresh") + " ";
+      return kinds.some(function (kind) { return listens.indexOf(" " + kind + " ") !== -1; });
     });
-    if (refreshing) { again = true; return; }
     refreshing = true;
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
@@ -85,13 +89,13 @@
       .catch(function () { /* the next notification or a reload catches up */ })
       .then(function () {
         refreshing = false;
-        if (again) { again = false; refreshParts(kind); }
+        if (waiting.length) refreshParts(waiting.splice(0));
       });
   }
 
   document.addEventListener("peerlearn:notification", function (event) {
     var kind = event.detail && event.detail.kind;
-    if (kind) refreshParts(kind);
+    if (kind) refreshParts([kind]);
   });
 
   // --- Withdrawal destination ----------------------------------------------------------------

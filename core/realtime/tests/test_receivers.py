@@ -78,7 +78,7 @@ def test_accepting_confirms_one_learner_and_tells_the_other_the_slot_is_taken(
     ]
     assert _notes(other_learner) == [("slot_taken", "Slot taken: Intro to Django")]
     slot_taken = Notification.objects.get(user=other_learner)
-    assert slot_taken.body == f"{SLOT_TAKEN} You were not charged."
+    assert slot_taken.body == f"{SLOT_TAKEN}. You were not charged."
     assert slot_taken.url == f"/bookings/{other.pk}/"
     assert _notes(mentor)[-1] == ("earnings_updated", "₹900 earned")  # the mentor share, format_inr
 
