@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from core.bookings.models import Booking, BookingStatus
-from core.bookings.services import SLOT_TAKEN
+from core.bookings.services import CANCELLED_BY_LEARNER, SLOT_TAKEN
 from core.money import format_inr, split
 from core.payments.models import Payment
 from core.realtime import selectors
@@ -254,7 +254,10 @@ def booking_confirmation_notify(*, booking: Booking) -> Notification | None:
 
 
 def booking_rejection_notify(*, booking: Booking, reason: str) -> Notification | None:
-    """A request was declined, cancelled, or lost to another learner (``slot_taken``)."""
+    """A request was declined, cancelled, or lost to another learner (``slot_taken``). A learner
+    who withdrew their own request is not told about it."""
+    if reason == CANCELLED_BY_LEARNER:
+        return None
     return _booking_notify(booking=booking, kind=_rejection_kind(reason))
 
 

@@ -132,3 +132,16 @@ def test_preferences_are_respected_in_the_flow(session, mentor, learner, django_
         book_and_pay(session, learner)
     assert len(_notes(mentor)) == 1
     assert _mail_to(mentor) == []
+
+
+def test_a_learner_who_withdraws_their_request_is_not_told_about_it(
+    session, mentor, learner, django_capture_on_commit_callbacks
+):
+    from core.bookings.services import booking_cancel_by_learner
+
+    booking = book_and_pay(session, learner)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert booking_cancel_by_learner(booking=booking, learner=learner)
+    assert not Notification.objects.filter(user=learner).exists()
+    assert _mail_to(learner) == []
