@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -210,6 +211,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 300.0},
     },
+    # Live rooms: no-show checks and time-outs whose scheduled task was missed (idempotent).
+    "rooms-sweep": {"task": "core.mentoring.tasks.rooms_sweep_task", "schedule": 60.0, "options": {"expires": 60.0}},
+    # Recordings older than RECORDING_RETENTION_DAYS are deleted, files included.
+    "recordings-retention": {
+        "task": "core.mentoring.tasks.recordings_delete_older_than_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Users and authentication -----------------------------------------------------------
@@ -329,6 +337,20 @@ SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # 
 SESSION_PRICE_MAX_PAISE = env.int("SESSION_PRICE_MAX_PAISE", default=50_000_00)  # ₹50,000
 SESSION_DURATION_DEFAULT_MINUTES = 60
 LANDING_CACHE_SECONDS = 60
+
+# --- The live room ------------------------------------------------------------------------
+# STUN/TURN servers for WebRTC, a JSON list of RTCIceServer dicts, e.g.
+# [{"urls": "stun:stun.example.com:3478"}, {"urls": "turn:turn.example.com", "username": "u", "credential": "p"}].
+# None are needed on localhost.
+ICE_SERVERS = env.json("ICE_SERVERS", default=[])
+if not isinstance(ICE_SERVERS, list):
+    raise environ.ImproperlyConfigured("ICE_SERVERS must be a JSON list of RTCIceServer objects.")
+ROOM_OPENS_BEFORE_MINUTES = 10  # the room opens this long before the start
+ROOM_GRACE_MINUTES = 15  # ... and closes this long after the end
+ROOM_NO_SHOW_MINUTES = 10  # whoever has not joined this long after the start is a no-show
+RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=500 * 1024 * 1024)
+RECORDING_CHUNK_MAX_BYTES = 5 * 1024 * 1024  # one upload request
+RECORDING_RETENTION_DAYS = env.int("RECORDING_RETENTION_DAYS", default=30)
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

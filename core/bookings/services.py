@@ -321,6 +321,27 @@ def bookings_cancel_for_session(*, session: MentoringSession) -> int:
     return count
 
 
+MENTOR_NO_SHOW = "The mentor did not join within 10 minutes of the start. You get a full refund."
+
+
+def booking_cancel_no_show(*, booking: Booking) -> bool:
+    """The mentor did not come (the live room's no-show rule): refund the confirmed booking in
+    full, then cancel it and tell the learner. Idempotent like ``bookings_cancel_for_session``:
+    the refund is keyed by the payment and the cancel is a compare-and-swap from confirmed, so
+    running it twice refunds once. Returns True when this call cancelled the booking."""
+    payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
+    if payment is not None:
+        payment_refund(payment=payment)
+    with transaction.atomic():
+        moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.CANCELLED, status_reason=MENTOR_NO_SHOW, decided_at=timezone.now()
+        )
+        if moved:
+            booking.refresh_from_db()
+            _send(hooks.booking_rejected, booking=booking, reason=MENTOR_NO_SHOW)
+    return bool(moved)
+
+
 def earnings_release_for_session(*, session: MentoringSession) -> int:
     """The session took place: the mentor's share moves from pending to available.
 

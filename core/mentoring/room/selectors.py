@@ -1,0 +1,138 @@
+"""Reads for the live room: the state a socket gets on ``welcome``, payload shapes, recordings,
+and the ratings learners who attended gave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Avg, Count, Sum
+from django.utils import timezone
+
+from core.mentoring.models import (
+    BoardStroke,
+    ChatMessage,
+    Feedback,
+    MentoringSession,
+    Recording,
+    RecordingConsent,
+    RecordingStatus,
+    RoomPresence,
+    TopicCheck,
+)
+from core.users.models import User
+
+WELCOME_CHAT = 200
+PRESENCE_STALE_SECONDS = 60  # a socket not heard from for this long no longer counts
+HEARTBEAT_SECONDS = 20  # how often an open socket says it is still there
+
+
+def iso(moment: datetime) -> str:
+    """An ISO 8601 instant in UTC, as the browser reads it."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def display_name(user: User) -> str:
+    return user.name or user.email.split("@")[0]
+
+
+def chat_payload(message: ChatMessage) -> dict:
+    return {
+        "id": message.pk,
+        "sender_id": message.sender_id,
+        "sender_name": display_name(message.sender),
+        "text": message.text,
+        "created_at": iso(message.created_at),
+    }
+
+
+def stroke_payload(stroke: BoardStroke) -> dict:
+    return {"id": stroke.pk, "sender_id": stroke.sender_id, **stroke.data}
+
+
+def board_strokes(*, session: MentoringSession):
+    """The board as it stands: strokes since the last clear, not undone, oldest first."""
+    return BoardStroke.objects.filter(session=session, is_cleared=False, is_undone=False).order_by("id")
+
+
+def board_point_count(*, session: MentoringSession) -> int:
+    return board_strokes(session=session).aggregate(total=Sum("point_count"))["total"] or 0
+
+
+def topics_state(*, session: MentoringSession) -> list[dict]:
+    done = dict(TopicCheck.objects.filter(session=session).values_list("index", "is_done"))
+    return [
+        {"index": index, "title": title, "done": done.get(index, False)} for index, title in enumerate(session.topics)
+    ]
+
+
+def recording_consents(*, session: MentoringSession, learner_id: int | None) -> dict[str, bool]:
+    given = dict(RecordingConsent.objects.filter(session=session).values_list("user_id", "is_given"))
+    return {"mentor": given.get(session.mentor_id, False), "learner": bool(learner_id and given.get(learner_id, False))}
+
+
+def recording_active(*, session: MentoringSession) -> Recording | None:
+    return Recording.objects.filter(session=session, status=RecordingStatus.UPLOADING).order_by("-id").first()
+
+
+def recording_state(*, session: MentoringSession, learner_id: int | None) -> dict:
+    return {
+        "type": "recording",
+        "consent": recording_consents(session=session, learner_id=learner_id),
+        "active": recording_active(session=session) is not None,
+    }
+
+
+def live_presences(*, now: datetime | None = None):
+    now = now or timezone.now()
+    return RoomPresence.objects.filter(
+        left_at__isnull=True, seen_at__gte=now - timedelta(seconds=PRESENCE_STALE_SECONDS)
+    )
+
+
+def presence_is_live(*, session: MentoringSession, user_id: int | None, now: datetime | None = None) -> bool:
+    if user_id is None:
+        return False
+    return live_presences(now=now).filter(session=session, user_id=user_id).exists()
+
+
+def room_state_get(*, session: MentoringSession, learner_id: int | None) -> dict:
+    """What ``welcome`` carries: the last chat lines, the board, the topics, recording, status."""
+    chat = list(ChatMessage.objects.filter(session=session).select_related("sender").order_by("-id")[:WELCOME_CHAT])
+    chat.reverse()
+    return {
+        "chat": [chat_payload(message) for message in chat],
+        "strokes": [stroke_payload(stroke) for stroke in board_strokes(session=session)],
+        "topics": topics_state(session=session),
+        "recording": {
+            key: value
+            for key, value in recording_state(session=session, learner_id=learner_id).items()
+            if key != "type"
+        },
+        "status": session.status,
+    }
+
+
+def recording_list_complete(*, session: MentoringSession) -> list[Recording]:
+    """The recordings both participants can download, oldest first."""
+    return list(Recording.objects.filter(session=session, status=RecordingStatus.COMPLETE, size_bytes__gt=0))
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    average: float
+    count: int
+
+
+def rating_summary_for_mentors(*, mentor_ids: list[int]) -> dict[int, RatingSummary]:
+    """Each mentor's average rating and how many ratings, from learners who attended (feedback
+    is only accepted from them), for many mentors in one query."""
+    rows = (
+        Feedback.objects.filter(booking__session__mentor_id__in=mentor_ids)
+        .values("booking__session__mentor_id")
+        .annotate(average=Avg("rating"), count=Count("id"))
+    )
+    return {
+        row["booking__session__mentor_id"]: RatingSummary(average=round(row["average"], 1), count=row["count"])
+        for row in rows
+    }
