@@ -35,7 +35,7 @@ urlpatterns = [
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
     path("bookings/", include("core.bookings.urls")),
-    path("sessions/", include("core.mentoring.urls")),
+    path("", include("core.mentoring.urls")),  # sessions/<pk>/ and the live room, session/<room_id>/
     path("notifications/", include("core.realtime.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]

@@ -36,8 +36,8 @@ def _each(anonymous, learner, other_learner, mentor, other_mentor, staff) -> dic
 
 
 # route (as Django prints it) -> (path to request, expected status per persona)
-# "{session}" and "{booking}" in a path are filled by ``matrix_objects``: a public session of
-# ``mentor`` and a booking of it owned by ``learner``.
+# "{session}", "{room}" and "{booking}" in a path are filled by ``matrix_objects``: a public
+# session of ``mentor``, its room id, and a booking of it owned by ``learner``.
 MATRIX = {
     "healthz": ("/healthz", _all(200, 200, 200, 200)),
     "accounts/suggest/": ("/accounts/suggest/?email=a@gmial.com", _all(200, 200, 200, 200)),
@@ -92,6 +92,24 @@ MATRIX = {
     "testmode/payouts/": ("/testmode/payouts/", _all(302, 403, 403, 200)),
     # Bookings: a learner sees only their own, a mentor only those of their sessions (others: 404)
     "sessions/<int:pk>/": ("/sessions/{session}/", _all(200, 200, 200, 200)),
+    # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
+    # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)
+    "session/<str:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),
+    "session/<str:room_id>/recordings/": ("/session/{room}/recordings/", _all(302, 405, 405, 405)),  # POST only
+    "session/<str:room_id>/recordings/<int:pk>/": (
+        "/session/{room}/recordings/999999/",  # participants' downloads: see core/mentoring/tests
+        _all(302, 404, 404, 404),
+    ),
+    "session/<str:room_id>/recordings/<int:pk>/chunk/": (
+        "/session/{room}/recordings/999999/chunk/",
+        _all(302, 405, 405, 405),  # POST only
+    ),
+    "session/<str:room_id>/recordings/<int:pk>/finish/": (
+        "/session/{room}/recordings/999999/finish/",
+        _all(302, 405, 405, 405),  # POST only
+    ),
+    "session/<str:room_id>/board.png": ("/session/{room}/board.png", _each(302, 404, 404, 200, 404, 404)),
+    "session/<str:room_id>/feedback/": ("/session/{room}/feedback/", _all(302, 403, 403, 403)),
     "bookings/": ("/bookings/", _all(302, 200, 403, 403)),
     "bookings/start/<int:session_pk>/": ("/bookings/start/{session}/", _all(405, 405, 405, 405)),  # POST only
     "bookings/<int:pk>/": ("/bookings/{booking}/", _each(302, 200, 404, 200, 404, 404)),
@@ -151,7 +169,7 @@ def _cases():
 
 @pytest.fixture
 def matrix_objects(learner, mentor) -> dict:
-    """A public session of ``mentor`` and a booking of it owned by ``learner`` (in checkout)."""
+    """A public session of ``mentor``, its room id, and a booking of it owned by ``learner`` (in checkout)."""
     from core.bookings.services import booking_checkout_start
     from core.mentoring.tests.factories import session_make
     from core.users.services import mentor_approve
@@ -159,7 +177,7 @@ def matrix_objects(learner, mentor) -> dict:
     mentor_approve(mentor=mentor)
     session = session_make(mentor=mentor)
     booking, _payment, _order = booking_checkout_start(session=session, learner=learner)
-    return {"session": session.pk, "booking": booking.pk}
+    return {"session": session.pk, "booking": booking.pk, "room": session.room_id}
 
 
 @pytest.mark.django_db
