@@ -122,11 +122,19 @@ def session_slot_state(*, session: MentoringSession, viewer: User, now: datetime
     )
 
 
-def booking_list_for_mentor(*, mentor: User, limit: int = 100) -> list[BookingRow]:
-    """Every paid request and answer on ``mentor``'s sessions, newest first (one query).
-    Checkouts still in progress (held) are not requests yet and are left out."""
-    queryset = _with_amount(Booking.objects.filter(session__mentor=mentor).exclude(status=BookingStatus.HELD))
-    return [_row(booking) for booking in queryset.order_by("-created_at", "-pk")[:limit]]
+def _mentor_history(mentor: User) -> QuerySet[Booking]:
+    # Checkouts still in progress (held) are not requests yet and are left out.
+    return Booking.objects.filter(session__mentor=mentor).exclude(status=BookingStatus.HELD)
+
+
+def booking_list_for_mentor(*, mentor: User, limit: int = 25, offset: int = 0) -> list[BookingRow]:
+    """Paid requests and answers on ``mentor``'s sessions, newest first, one page (one query)."""
+    queryset = _with_amount(_mentor_history(mentor)).order_by("-created_at", "-pk")
+    return [_row(booking) for booking in queryset[offset : offset + limit]]
+
+
+def booking_count_for_mentor(*, mentor: User) -> int:
+    return _mentor_history(mentor).count()
 
 
 def booking_count_pending_for_mentor(*, mentor: User) -> int:

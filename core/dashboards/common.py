@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -30,3 +33,31 @@ def render_section(request: HttpRequest, template: str, *, section: str, **conte
         template,
         {"dash_sections": sections_for(user), "dash_current": section, "dash_badges": nav_badges(user=user), **context},
     )
+
+
+PER_PAGE = 25
+
+
+class SelectorRows:
+    """What ``Paginator`` needs from a selector: ``count()`` and slicing, each one query.
+
+    ``rows(limit=, offset=)`` returns the shaped rows of one page; ``count()`` the total. So a
+    long history costs one COUNT and one page of rows, never the whole list.
+    """
+
+    def __init__(self, *, rows: Callable[..., list], count: Callable[[], int]):
+        self._rows, self._count = rows, count
+
+    def count(self) -> int:
+        return self._count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return self._rows(limit=index.stop - index.start, offset=index.start)
+
+
+def page_get(request: HttpRequest, *, rows: Callable[..., list], count: Callable[[], int], per_page: int = PER_PAGE):
+    """The page of ``?page=N`` (the last one for a number past the end; the first for nonsense)."""
+    return Paginator(SelectorRows(rows=rows, count=count), per_page).get_page(request.GET.get("page"))

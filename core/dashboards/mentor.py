@@ -14,8 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import user_has_device
 
 from core import pluginmanager
-from core.bookings.selectors import booking_list_for_mentor, booking_list_pending_for_mentor
-from core.dashboards.common import render_section
+from core.bookings.selectors import (
+    booking_count_for_mentor,
+    booking_list_for_mentor,
+    booking_list_pending_for_mentor,
+)
+from core.dashboards.common import page_get, render_section
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
 from core.mentoring.selectors import session_get_own, session_list_own_for_mentor
@@ -29,6 +33,7 @@ from core.users.models import Role
 from core.users.selectors import dashboard_profile_get, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
+PENDING_SHOWN = 50  # the soonest requests; the nav badge counts them all
 
 
 @mentor_only
@@ -150,8 +155,13 @@ def bookings(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/mentor_bookings.html",
         section="bookings",
-        pending=booking_list_pending_for_mentor(mentor=mentor),
-        bookings=booking_list_for_mentor(mentor=mentor),
+        pending=booking_list_pending_for_mentor(mentor=mentor, limit=PENDING_SHOWN),
+        pending_shown=PENDING_SHOWN,
+        page=page_get(
+            request,
+            rows=lambda **window: booking_list_for_mentor(mentor=mentor, **window),
+            count=lambda: booking_count_for_mentor(mentor=mentor),
+        ),
     )
 
 
@@ -163,7 +173,11 @@ def earnings(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/mentor_earnings.html",
         section="earnings",
-        rows=money.earning_list_for_mentor(mentor=mentor, limit=200),
+        page=page_get(
+            request,
+            rows=lambda **window: money.earning_list_for_mentor(mentor=mentor, **window),
+            count=lambda: money.earning_count_for_mentor(mentor=mentor),
+        ),
         totals=money.earning_totals_for_mentor(mentor=mentor),
         available_paise=balances[AccountKind.MENTOR_AVAILABLE],
         pending_paise=balances[AccountKind.MENTOR_PENDING],

@@ -59,8 +59,12 @@ class EarningRow:
         return {"pending": "Pending", "available": "Available", "refunded": "Refunded"}[self.status]
 
 
-def earning_list_for_mentor(*, mentor: User, limit: int | None = None) -> list[EarningRow]:
-    """The mentor's statement, newest first (one query)."""
+def earning_count_for_mentor(*, mentor: User) -> int:
+    return Payment.objects.filter(mentor=mentor, captured_at__isnull=False).count()
+
+
+def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: int = 0) -> list[EarningRow]:
+    """The mentor's statement, newest first: all of it, or ``limit`` lines from ``offset`` (one query)."""
     released = JournalEntry.objects.filter(payment=OuterRef("pk"), reference__startswith="release:")
     queryset = (
         Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
@@ -69,7 +73,7 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None) -> list[E
         .order_by("-captured_at", "-pk")
     )
     if limit is not None:
-        queryset = queryset[:limit]
+        queryset = queryset[offset : offset + limit]
     rows = []
     for payment in queryset:
         if payment.status == PaymentStatus.REFUNDED:

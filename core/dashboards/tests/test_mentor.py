@@ -291,3 +291,16 @@ def test_a_saved_payout_account_makes_a_withdrawal_amount_and_code(client, guru,
         "HDFC0001234",
         "123456789012",
     )
+
+
+def test_long_lists_come_a_page_at_a_time(client, guru):
+    bookings_bulk(mentor=guru, count=30)
+    first = client.get("/dashboard/mentor/bookings/")
+    assert len(first.context["page"].object_list) == 25
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    second = client.get("/dashboard/mentor/bookings/?page=2")
+    assert len(second.context["page"].object_list) == 5
+    assert client.get("/dashboard/mentor/bookings/?page=nonsense").context["page"].number == 1
+    statement = client.get("/dashboard/mentor/earnings/?page=9")  # past the end: the last page
+    assert (statement.context["page"].number, len(statement.context["page"].object_list)) == (2, 5)
+    assert len(list(csv.reader(io.StringIO(client.get("/dashboard/mentor/earnings.csv").content.decode())))) == 31
