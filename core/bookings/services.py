@@ -205,18 +205,26 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
     """
     if booking.session.mentor_id != mentor.pk:
         raise PermissionError("Only the session's mentor can answer this booking.")
-    payment = Payment.objects.get(booking=booking, status__in=[PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED])
+    payment = Payment.objects.filter(
+        booking=booking, status__in=[PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED]
+    ).first()
+    if payment is None:  # not paid yet, or released meanwhile (a stale page, or another accept won)
+        booking.refresh_from_db()
+        raise BookingError(f"This booking is {booking.get_status_display().lower()}; it cannot be accepted.")
     try:
         with transaction.atomic():
-            confirmed = Booking.objects.filter(pk=booking.pk, status=BookingStatus.PENDING).update(
-                status=BookingStatus.CONFIRMED, decided_at=timezone.now()
-            )
+            # Only into a session still on: a completed one has released its earnings already.
+            confirmed = Booking.objects.filter(
+                pk=booking.pk, status=BookingStatus.PENDING, session__status=SessionStatus.ACTIVE
+            ).update(status=BookingStatus.CONFIRMED, decided_at=timezone.now())
     except IntegrityError as exc:
         raise BookingError(SLOT_TAKEN) from exc
     if not confirmed:
         booking.refresh_from_db()
         if booking.status == BookingStatus.CONFIRMED:
             return booking  # accepted already (double click)
+        if booking.status == BookingStatus.PENDING:
+            raise BookingError("This session is over or cancelled, so the request can no longer be accepted.")
         raise BookingError(f"This booking is {booking.get_status_display().lower()}; it cannot be accepted.")
     try:
         captured = get_gateway().payment_capture(

@@ -117,6 +117,35 @@ def test_reject_releases_the_payment_without_charging(guru, session, learner):
     assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
 
 
+def test_accepting_a_request_that_is_gone_says_so(guru, session, learner):
+    """A stale page or a second tab: the request was rejected (payment voided) meanwhile."""
+    booking = book_and_pay(session, learner)
+    booking_reject(booking=booking, mentor=guru)
+    with pytest.raises(BookingError, match="This booking is rejected; it cannot be accepted"):
+        booking_accept(booking=booking, mentor=guru)
+    held, _, _ = booking_checkout_start(session=session, learner=learner)  # not paid yet
+    with pytest.raises(BookingError, match="in checkout; it cannot be accepted"):
+        booking_accept(booking=held, mentor=guru)
+
+
+def test_a_request_cannot_be_accepted_once_the_session_is_over(
+    guru, session, learner, django_capture_on_commit_callbacks
+):
+    """Completion released the earnings already: a capture now would charge the learner for a
+    session they never had, and leave the mentor's share pending for ever."""
+    from core.mentoring.services import session_complete
+
+    booking = book_and_pay(session, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        session_complete(session=session)
+    with pytest.raises(BookingError, match="over or cancelled"):
+        booking_accept(booking=booking, mentor=guru)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PENDING  # the sweep releases it at the start time
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.AUTHORIZED
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+
+
 def test_only_the_sessions_mentor_answers(session, learner, other_mentor):
     booking = book_and_pay(session, learner)
     with pytest.raises(PermissionError):
