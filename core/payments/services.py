@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 
 from core.money import format_inr
 from core.payments import ledger, tasks
 from core.payments.gateways import Destination, get_gateway
-from core.payments.models import AccountKind, DestinationKind, LedgerAccount, Withdrawal, WithdrawalStatus
+from core.payments.models import (
+    AccountKind,
+    DestinationKind,
+    LedgerAccount,
+    Payment,
+    PaymentStatus,
+    Withdrawal,
+    WithdrawalStatus,
+)
 from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 from core.users.models import User
 
@@ -49,7 +58,8 @@ def withdrawal_request(
     account_number: str = "",
     vpa: str = "",
 ) -> Withdrawal:
-    """Ask to be paid ``amount_paise`` of the available balance (``user=None``: the platform's revenue).
+    """Ask to be paid ``amount_paise`` of the available balance (``user=None``: the platform's revenue
+    from sessions that took place; its share of upcoming ones may still be refunded).
 
     The balance is checked and debited in one transaction under a lock on the source
     account (PostgreSQL row lock; SQLite's IMMEDIATE transactions serialise writers), so
@@ -66,6 +76,8 @@ def withdrawal_request(
         source = ledger.account_get(kind=kind, user=user)
         LedgerAccount.objects.select_for_update().filter(pk=source.pk).first()
         available = ledger.balance(kind=kind, user=user)
+        if user is None:
+            available = max(available - _platform_unearned_paise(), 0)
         if amount_paise > available:
             raise ValidationError(
                 {"amount_paise": [f"You can withdraw at most {format_inr(available)} right now."]}, code="overdraw"
@@ -82,6 +94,18 @@ def withdrawal_request(
         ledger.post_withdrawal_requested(withdrawal=withdrawal)
         transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
     return withdrawal
+
+
+def _platform_unearned_paise() -> int:
+    """The platform's share of captured payments whose session has not taken place yet.
+
+    It is in platform revenue from the capture on, but a cancelled session refunds it, so the
+    platform may withdraw it only once the mentor's share is released too.
+    """
+    unreleased = Payment.objects.filter(status=PaymentStatus.CAPTURED).exclude(
+        entries__reference__startswith="release:"
+    )
+    return unreleased.aggregate(total=Sum("app_share_paise"))["total"] or 0
 
 
 PAYOUT_DONE_STATUSES = {"processed"}

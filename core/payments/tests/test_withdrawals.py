@@ -146,3 +146,27 @@ def test_an_admin_settles_a_withdrawal_when_payouts_are_manual(mentor, staff, cl
     withdrawal.refresh_from_db()
     assert withdrawal.status == "failed"
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000
+
+
+@pytest.mark.django_db
+def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
+    learner, staff, django_capture_on_commit_callbacks
+):
+    """Its share of an upcoming session is refunded if the session is cancelled, so it stays put."""
+    from core.bookings.services import booking_accept
+    from core.bookings.tests.factories import book_and_pay
+    from core.mentoring.services import session_complete
+    from core.mentoring.tests.factories import approved_mentor, session_make
+
+    guru = approved_mentor()
+    session = session_make(mentor=guru, price_paise=100_000)
+    booking_accept(booking=book_and_pay(session, learner), mentor=guru)
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 20_000
+    upi = {"destination_kind": "vpa", "account_name": "PeerLearn", "vpa": "peerlearn@okaxis"}
+    with pytest.raises(ValidationError) as error:
+        withdrawal_request(user=None, amount_paise=20_000, **upi)
+    assert error.value.message_dict["amount_paise"] == ["You can withdraw at most ₹0 right now."]
+    with django_capture_on_commit_callbacks(execute=True):
+        session_complete(session=session)
+    withdrawal_request(user=None, amount_paise=20_000, **upi)
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
