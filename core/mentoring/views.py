@@ -8,10 +8,12 @@ from django.utils import timezone
 
 from core.bookings.selectors import session_slot_state
 from core.mentoring.models import MentoringSession
+from core.mentoring.room.selectors import rating_summary_for_mentors, review_list_for_mentor
 from core.mentoring.selectors import session_get_public
 from core.money import format_inr, split
 from core.payments.gateways import get_gateway
 from core.users.models import Role
+from core.users.selectors import dashboard_profile_get
 
 
 def fee_itemised(*, price_paise: int, fee_paise: int, amount_paise: int) -> str:
@@ -37,6 +39,9 @@ def session_detail_render(
         "is_anonymous": not user.is_authenticated,
         "test_mode": get_gateway().is_test_mode,
         "error": error,
+        "mentor_profile": dashboard_profile_get(user=session.mentor),
+        "rating": rating_summary_for_mentors(mentor_ids=[session.mentor_id]).get(session.mentor_id),
+        "reviews": review_list_for_mentor(mentor_id=session.mentor_id),
     }
     return render(request, "mentoring/session_detail.html", context, status=status)
 

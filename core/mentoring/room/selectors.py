@@ -136,3 +136,32 @@ def rating_summary_for_mentors(*, mentor_ids: list[int]) -> dict[int, RatingSumm
         row["booking__session__mentor_id"]: RatingSummary(average=round(row["average"], 1), count=row["count"])
         for row in rows
     }
+
+
+@dataclass(frozen=True)
+class Review:
+    rating: int
+    comment: str
+    learner_first_name: str
+    session_title: str
+    created_at: datetime
+
+
+def review_list_for_mentor(*, mentor_id: int, limit: int = 5) -> list[Review]:
+    """The mentor's latest reviews, newest first (one query). Feedback is accepted only from
+    learners who attended (their presence is on record), so every review here is verified."""
+    rows = (
+        Feedback.objects.filter(booking__session__mentor_id=mentor_id)
+        .select_related("booking__learner", "booking__session")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return [
+        Review(
+            rating=row.rating,
+            comment=row.comment,
+            learner_first_name=(row.booking.learner.name or "A learner").split()[0],
+            session_title=row.booking.session.title,
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]

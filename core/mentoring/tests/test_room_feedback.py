@@ -130,3 +130,18 @@ def test_the_form_is_for_the_learner_only(client, attended, mentor, other_learne
     for person in (mentor, other_learner, staff):
         client.force_login(person)
         assert client.get(f"/session/{session.room_id}/feedback/").status_code == 403
+
+
+def test_verified_reviews_show_on_the_mentors_next_session(client, attended, mentor, learner):
+    from core.mentoring.tests.factories import session_make
+    from core.users.services import mentor_approve
+
+    mentor_approve(mentor=mentor)
+    _, booking = attended
+    upcoming = session_make(mentor=mentor, title="Next one", hours_from_now=72)
+    page = client.get(f"/sessions/{upcoming.pk}/").content.decode()
+    assert "No reviews yet." in page
+    feedback_submit(booking=booking, learner=learner, rating=4, comment="Patient and clear.")
+    page = client.get(f"/sessions/{upcoming.pk}/").content.decode()
+    assert "<strong>4.0</strong> / 5 from 1 review by learners who attended" in page
+    assert "Patient and clear." in page and "Asha" in page
