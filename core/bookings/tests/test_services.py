@@ -1,10 +1,8 @@
 """Booking and paying through the offline test-mode gateway (the same interface as Razorpay)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
 from django.utils import timezone
 
 from core import hooks
@@ -22,6 +20,7 @@ from core.bookings.tests.factories import book_and_pay, pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, Payment, PaymentStatus
+from core.payments.tests import races
 from core.users.tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
@@ -169,39 +168,33 @@ def test_who_may_book(guru, session, mentor):
         booking_checkout_start(session=hidden, learner=user_make(email="l2@example.com"))
 
 
+def _exactly_one_confirmed(result: dict) -> None:
+    assert result["outcomes"] == {"confirmed": 1, "refused": 49}  # no crash, no second confirmation
+    assert result["confirmed"] == result["captured"] == result["captured_at_gateway"] == 1
+    assert (result["still_pending"], result["voided"]) == (0, 49)  # the others are released
+    assert result["mentor_pending_paise"] == result["mentor_share_paise"] == 90_000
+    assert result["entries_balanced"]
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.services
 def test_fifty_simultaneous_accepts_confirm_exactly_one_on_postgresql(postgres_database):
-    guru = approved_mentor()
-    session = session_make(mentor=guru)
-    bookings = []
-    for index in range(50):
-        learner = user_make(email=f"learner{index}@example.com")
-        Booking.objects.filter(session=session, status=BookingStatus.HELD).update(status=BookingStatus.CANCELLED)
-        bookings.append(book_and_pay(session, learner))
-    barrier = threading.Barrier(50)
-    outcomes = []
+    _exactly_one_confirmed(races.accepts(requests=50))
 
-    def accept(booking):
-        barrier.wait()
-        try:
-            booking_accept(booking=booking, mentor=guru)
-            outcomes.append("confirmed")
-        except BookingError as exc:
-            outcomes.append(exc.messages[0])
-        finally:
-            close_old_connections()
 
-    threads = [threading.Thread(target=accept, args=(booking,)) for booking in bookings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).count() == 1
-    assert outcomes.count("confirmed") == 1
-    assert Payment.objects.filter(booking__session=session, status=PaymentStatus.CAPTURED).count() == 1
-    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000
-    assert ledger.entries_balanced()
+@pytest.mark.django_db(transaction=True)  # the test database is copied, so nothing may hold it open
+def test_fifty_simultaneous_accepts_confirm_exactly_one_on_sqlite(tmp_path, django_db_blocker):
+    """The same race on a SQLite file in WAL mode with IMMEDIATE transactions, as the
+    embedded default runs, in a child process (see ``races``); runs under PostgreSQL too."""
+    path = races.sqlite_file(tmp_path=tmp_path, django_db_blocker=django_db_blocker)
+    result = races.run_on_sqlite_file("accepts", path=path, requests=50)
+    assert result["vendor"] == {
+        "vendor": "sqlite",
+        "name": str(path),
+        "journal_mode": "wal",
+        "transaction_mode": "IMMEDIATE",
+    }
+    _exactly_one_confirmed(result)
 
 
 def test_cancelling_a_session_refunds_the_confirmed_learner_in_full(

@@ -1,13 +1,11 @@
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
 
 from core.payments import ledger
 from core.payments.ledger import Line
 from core.payments.models import AccountKind, Withdrawal
 from core.payments.services import withdrawal_request
+from core.payments.tests import races
 
 BANK = {
     "destination_kind": "bank_account",
@@ -81,32 +79,34 @@ def test_upi_and_the_platforms_own_revenue(mentor):
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
 
 
+def _never_overdrawn(result: dict) -> None:
+    # Room for exactly five of ₹1,000 in ₹5,000: five are taken, fifteen refused, none crash.
+    assert result["outcomes"] == {"ok": 5, "refused": 15}
+    assert (result["withdrawals"], result["withdrawn_paise"], result["available_paise"]) == (5, 500_000, 0)
+    assert result["entries_balanced"]
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_withdrawals_never_overdraw_on_postgresql(postgres_database, mentor):
-    _earn(mentor, 500_000)  # room for exactly five of ₹1,000
-    barrier = threading.Barrier(20)
-    outcomes = []
+def test_twenty_simultaneous_withdrawals_never_overdraw_on_postgresql(postgres_database):
+    _never_overdrawn(races.withdrawals(attempts=20, balance_paise=500_000, amount_paise=100_000))
 
-    def attempt():
-        barrier.wait()
-        try:
-            withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            close_old_connections()
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("ok") == 5
-    assert outcomes.count("refused") == 15
-    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 0
-    assert ledger.entries_balanced()
+@pytest.mark.django_db(transaction=True)  # the test database is copied, so nothing may hold it open
+def test_twenty_simultaneous_withdrawals_never_overdraw_on_sqlite(tmp_path, django_db_blocker):
+    """The same race on a SQLite file in WAL mode with IMMEDIATE transactions, as the
+    embedded default runs, in a child process (see ``races``); runs under PostgreSQL too."""
+    path = races.sqlite_file(tmp_path=tmp_path, django_db_blocker=django_db_blocker)
+    result = races.run_on_sqlite_file(
+        "withdrawals", path=path, attempts=20, balance_paise=500_000, amount_paise=100_000
+    )
+    assert result["vendor"] == {
+        "vendor": "sqlite",
+        "name": str(path),
+        "journal_mode": "wal",
+        "transaction_mode": "IMMEDIATE",
+    }
+    _never_overdrawn(result)
 
 
 @pytest.mark.django_db
