@@ -181,8 +181,35 @@ def booking_payment_failed(*, booking: Booking) -> Booking:
     return booking
 
 
+def _captured_at_gateway(*, booking: Booking) -> list[Payment]:
+    """Payments of ``booking`` that we asked the gateway to capture but never heard back about
+    (a timeout) and that the gateway did capture: recorded now, so they can be refunded.
+
+    Raises BookingError when the gateway does not answer: then nothing is released yet.
+    """
+    captured = []
+    for payment in Payment.objects.filter(
+        booking=booking, status=PaymentStatus.AUTHORIZED, capture_attempted_at__isnull=False
+    ):
+        try:
+            remote = get_gateway().payment_fetch(payment_id=payment.razorpay_payment_id)
+        except GatewayError as exc:
+            raise BookingError(exc.user_message) from exc
+        if remote.status == "captured":
+            payment_mark_captured(payment=payment)
+            payment.refresh_from_db()
+            captured.append(payment)
+    return captured
+
+
 def _release(*, booking: Booking, status: str, reason: str) -> bool:
-    """Move an open booking to ``status`` and release its uncaptured payment (no charge)."""
+    """Move an open booking to ``status`` and release its uncaptured payment (no charge).
+
+    A payment whose capture answer was lost may have been captured after all: that one is
+    recorded and refunded in full, so the learner is never charged for a session that does
+    not happen.
+    """
+    captured = _captured_at_gateway(booking=booking)
     now = timezone.now()
     with transaction.atomic():
         moved = Booking.objects.filter(pk=booking.pk, status__in=[BookingStatus.PENDING, BookingStatus.HELD]).update(
@@ -194,6 +221,9 @@ def _release(*, booking: Booking, status: str, reason: str) -> bool:
             ).update(status=PaymentStatus.VOIDED, closed_at=now)
             booking.refresh_from_db()
             _send(hooks.booking_rejected, booking=booking, reason=reason)
+    if moved:
+        for payment in captured:
+            payment_refund(payment=payment)
     return bool(moved)
 
 
@@ -226,16 +256,17 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
         if booking.status == BookingStatus.PENDING:
             raise BookingError("This session is over or cancelled, so the request can no longer be accepted.")
         raise BookingError(f"This booking is {booking.get_status_display().lower()}; it cannot be accepted.")
+    # Saved before the call: if its answer is lost, a later release asks the gateway first.
+    Payment.objects.filter(pk=payment.pk, capture_attempted_at__isnull=True).update(capture_attempted_at=timezone.now())
     try:
         captured = get_gateway().payment_capture(
             payment_id=payment.razorpay_payment_id, amount_paise=payment.amount_paise
         )
     except GatewayError as exc:
-        Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
-            status=BookingStatus.PENDING, decided_at=None
-        )
+        _unconfirm(booking)
         raise BookingError(exc.user_message) from exc
     if captured.status != "captured":
+        _unconfirm(booking)
         raise BookingError("The payment could not be captured.")
     with transaction.atomic():
         payment_mark_captured(payment=payment)
@@ -246,6 +277,13 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
     ).exclude(pk=booking.pk):
         _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
     return booking
+
+
+def _unconfirm(booking: Booking) -> None:
+    """The capture failed: the request waits for the mentor again (Accept can be pressed again)."""
+    Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+        status=BookingStatus.PENDING, decided_at=None
+    )
 
 
 def booking_reject(*, booking: Booking, mentor: User, reason: str = "The mentor could not take this session.") -> bool:
@@ -259,9 +297,12 @@ def bookings_reject_unanswered(*, session: MentoringSession) -> int:
     """At the start time, requests nobody answered are rejected and released (idempotent)."""
     released = 0
     for booking in Booking.objects.filter(session=session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]):
-        released += _release(
-            booking=booking, status=BookingStatus.REJECTED, reason="The mentor did not answer before the start."
-        )
+        try:
+            released += _release(
+                booking=booking, status=BookingStatus.REJECTED, reason="The mentor did not answer before the start."
+            )
+        except BookingError:  # the gateway did not answer about a lost capture: the next sweep retries
+            logger.warning("Could not release booking %s yet", booking.reference, exc_info=True)
     return released
 
 

@@ -41,6 +41,9 @@ class Payment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     authorized_at = models.DateTimeField(null=True, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
+    capture_attempted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set before asking the gateway to capture; the answer may be lost."
+    )
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Voided, refunded or failed.")
 
     class Meta:

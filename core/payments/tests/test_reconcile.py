@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from core.bookings.services import (
     booking_accept,
     booking_checkout_start,
     booking_payment_authorize,
+    booking_reject,
     bookings_reject_unanswered,
     holds_expire,
 )
@@ -195,6 +197,8 @@ def _capture_answer_lost(side: Side, booking: Booking, mentor) -> None:
     died between the capture and recording it (test mode, whose calls cannot time out)."""
     payment = Payment.objects.get(booking=booking)
     if side.fake is None:
+        # What booking_accept does before it calls the gateway, then the capture it never records.
+        Payment.objects.filter(pk=payment.pk).update(capture_attempted_at=timezone.now())
         testmode.payment_capture(payment_id=payment.razorpay_payment_id, amount_paise=payment.amount_paise)
         return
     capture = side.fake._capture
@@ -247,6 +251,49 @@ def test_a_captured_payment_of_a_rejected_request_is_refunded(side, guru, learne
     assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
     assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
     assert ledger.entries_balanced()
+
+
+def test_a_reject_right_after_a_lost_capture_refunds_at_once(side, guru, learner, django_capture_on_commit_callbacks):
+    """Before the reconciler has seen the capture, the mentor rejects (or the start comes): the
+    release asks the gateway first, records the capture and refunds it, so nobody is charged."""
+    session = session_make(mentor=guru)
+    booking = _book_and_pay(side, session, learner)
+    _capture_answer_lost(side, booking, guru)
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.AUTHORIZED  # as far as we know
+    with django_capture_on_commit_callbacks(execute=True):
+        assert booking_reject(booking=Booking.objects.get(pk=booking.pk), mentor=guru)
+    payment = Payment.objects.get(booking=booking)
+    assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, payment.amount_paise)
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.REJECTED
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
+    assert ledger.entries_balanced()
+    if side.fake:
+        refunds = side.fake.calls("POST", f"/payments/{payment.razorpay_payment_id}/refund")
+        assert len(refunds) == 1
+        assert json.loads(refunds[0].request.body)["amount"] == payment.amount_paise
+    assert payments_reconcile(now=later(minutes=40)) == counts()  # nothing left to mend
+
+
+def test_a_release_waits_when_the_gateway_cannot_say(razorpay, guru, learner):
+    session = session_make(mentor=guru)
+    booking = _book_and_pay(razorpay, session, learner)
+    _capture_answer_lost(razorpay, booking, guru)
+    fetch = razorpay.fake._payment_fetch
+
+    def down(request, body, id):
+        raise requests.exceptions.ConnectionError("no route")
+
+    razorpay.fake._payment_fetch = down
+    try:
+        with pytest.raises(BookingError):
+            booking_reject(booking=Booking.objects.get(pk=booking.pk), mentor=guru)
+        assert bookings_reject_unanswered(session=session) == 0  # logged; the next sweep retries
+    finally:
+        razorpay.fake._payment_fetch = fetch
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.PENDING
+    assert bookings_reject_unanswered(session=session) == 1
+    assert Payment.objects.get(booking=booking).status == PaymentStatus.REFUNDED
 
 
 # --- Refunds ------------------------------------------------------------------------------------
