@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from import_export.admin import ExportMixin
 
-from core.payments import ledger, services
+from core.payments import ledger, selectors, services
+from core.payments.forms import WithdrawalForm
 from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
 
 
@@ -75,6 +80,41 @@ class WithdrawalAdmin(ExportMixin, ReadOnlyAdmin):
     list_filter = ("status", "destination_kind")
     search_fields = ("user__email", "payout_id")
     actions = ["mark_paid", "mark_failed"]
+    change_list_template = "admin/payments/withdrawal/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.platform_withdrawal_view)
+        return [path("platform/", view, name="payments_withdrawal_platform"), *super().get_urls()]
+
+    def platform_withdrawal_view(self, request):
+        """Staff withdraw the platform's revenue the way mentors withdraw theirs: at most what
+        sessions that took place earned, with a current code from their authenticator app."""
+        if not request.user.has_perm("payments.view_withdrawal"):
+            raise PermissionDenied
+        form = WithdrawalForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                withdrawal = services.withdrawal_request(user=None, **form.service_kwargs())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                self.message_user(
+                    request,
+                    f"Platform withdrawal {withdrawal.pk} requested. Processed within 24 hours.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:payments_withdrawal_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Withdraw platform revenue",
+            "form": form,
+            "withdrawable_paise": selectors.platform_withdrawable_paise(),
+            "unearned_paise": selectors.platform_unearned_paise(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/payments/withdrawal/platform.html", context, status=400 if form.errors else 200
+        )
 
     @admin.action(description="Mark selected withdrawals paid")
     def mark_paid(self, request, queryset):

@@ -317,3 +317,21 @@ def receipt_totals_for_learner(*, learner: User) -> ReceiptTotals:
     return ReceiptTotals(
         paid_paise=(totals["captured"] or 0) - refunded, held_paise=totals["held"] or 0, refunded_paise=refunded
     )
+
+
+def platform_unearned_paise() -> int:
+    """The platform's share of captured payments whose session has not taken place yet.
+
+    It is in platform revenue from the capture on, but a cancelled session refunds it, so the
+    platform may withdraw it only once the mentor's share is released too (one query).
+    """
+    unreleased = Payment.objects.filter(status=PaymentStatus.CAPTURED).exclude(
+        entries__reference__startswith="release:"
+    )
+    return unreleased.aggregate(total=Sum("app_share_paise"))["total"] or 0
+
+
+def platform_withdrawable_paise() -> int:
+    """What the platform may withdraw now: its revenue from sessions that took place."""
+    revenue = balances_get(user=None)[AccountKind.PLATFORM_REVENUE]
+    return max(revenue - platform_unearned_paise(), 0)

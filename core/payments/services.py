@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 
 from core.money import format_inr
-from core.payments import ledger, tasks
+from core.payments import ledger, selectors, tasks
 from core.payments.gateways import Destination, get_gateway
 from core.payments.models import (
     AccountKind,
     DestinationKind,
     LedgerAccount,
-    Payment,
-    PaymentStatus,
     Withdrawal,
     WithdrawalStatus,
 )
@@ -77,7 +74,7 @@ def withdrawal_request(
         LedgerAccount.objects.select_for_update().filter(pk=source.pk).first()
         available = ledger.balance(kind=kind, user=user)
         if user is None:
-            available = max(available - _platform_unearned_paise(), 0)
+            available = max(available - selectors.platform_unearned_paise(), 0)
         if amount_paise > available:
             raise ValidationError(
                 {"amount_paise": [f"You can withdraw at most {format_inr(available)} right now."]}, code="overdraw"
@@ -94,18 +91,6 @@ def withdrawal_request(
         ledger.post_withdrawal_requested(withdrawal=withdrawal)
         transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
     return withdrawal
-
-
-def _platform_unearned_paise() -> int:
-    """The platform's share of captured payments whose session has not taken place yet.
-
-    It is in platform revenue from the capture on, but a cancelled session refunds it, so the
-    platform may withdraw it only once the mentor's share is released too.
-    """
-    unreleased = Payment.objects.filter(status=PaymentStatus.CAPTURED).exclude(
-        entries__reference__startswith="release:"
-    )
-    return unreleased.aggregate(total=Sum("app_share_paise"))["total"] or 0
 
 
 PAYOUT_DONE_STATUSES = {"processed"}
