@@ -86,6 +86,7 @@ MATRIX = {
     "payments/razorpay/webhook/": ("/payments/razorpay/webhook/", _all(405, 405, 405, 405)),  # POST only
     # Django admin (staff with a verified TOTP device only; the matrix's staff has not entered a code)
     "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 302)),
+    "admin/payments/withdrawal/platform/": ("/admin/payments/withdrawal/platform/", _all(302, 302, 302, 302)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
     "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -269,7 +270,7 @@ class SecurityUpdateView(ProfileTabView):
 def two_factor_login(request: HttpRequest) -> HttpResponse:
     """The second step of a login for people with an authenticator app: type the code."""
     if not request.user.is_authenticated:
-        return redirect("account_login")
+        return redirect_to_login(request.get_full_path())
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
