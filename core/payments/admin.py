@@ -9,22 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from import_export.admin import ExportMixin
 
+from core.admin_base import ReadOnlyAdmin
 from core.payments import ledger, selectors, services
 from core.payments.forms import WithdrawalForm
 from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records are written by services only; admins read and export them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)

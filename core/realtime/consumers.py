@@ -18,7 +18,20 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class JsonObjectConsumer(AsyncJsonWebsocketConsumer):
+    """A JSON consumer that reads anything but a JSON object as an empty message (never a crash):
+    ``receive_json`` then sees no ``type`` and answers with an error or ignores it."""
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return {}
+        return content if isinstance(content, dict) else {}
+
+
+class NotificationConsumer(JsonObjectConsumer):
     """``/ws/notifications/``: one socket per tab, joined to its person's group.
 
     Anonymous sockets are refused (close code 4401); foreign origins are refused by the
@@ -45,14 +58,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    @classmethod
-    async def decode_json(cls, text_data):
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            return {}
-        return content if isinstance(content, dict) else {}
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type")

@@ -92,7 +92,6 @@ import json
 import logging
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
 from core.mentoring.models import MentoringSession
@@ -101,6 +100,7 @@ from core.mentoring.room import attendance, board, chat, presence, recording, to
 from core.mentoring.room.access import RoomError, room_access_get
 from core.mentoring.room.broadcast import room_group, room_user_group
 from core.mentoring.room.selectors import HEARTBEAT_SECONDS, presence_is_live, room_state_get
+from core.realtime.consumers import JsonObjectConsumer
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ MESSAGE_MAX_CHARS = 256 * 1024  # the largest stroke is ~40 KB of JSON
 SIGNAL_MAX_CHARS = 64 * 1024
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(JsonObjectConsumer):
     """One socket of one participant in one session's room (see the module docstring)."""
 
     presence_id: int | None = None
@@ -185,14 +185,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self._error("invalid", "That message is too large or not text.")
             return
         await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-
-    @classmethod
-    async def decode_json(cls, text_data):
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            return {}
-        return content if isinstance(content, dict) else {}
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type")
