@@ -147,6 +147,18 @@
       "Your camera is in use by another app",
       "You will join with audio only. Close the other app and press Try again to add video.",
     ],
+    deniedcamera: [
+      "The camera is blocked",
+      "You will join with audio only. To add video, allow the camera in the address bar, then press Try again.",
+    ],
+    deniedmic: [
+      "The microphone is blocked",
+      "You will join without sound; use chat to talk. Allow the microphone in the address bar, then press Try again.",
+    ],
+    novideo: [
+      "The camera is not available",
+      "It is blocked for this page or missing. You will join with audio only; fix it, then press Try again.",
+    ],
     nomic: [
       "No microphone found",
       "You will join without sound; use chat to talk. Plug in a microphone and press Try again.",
@@ -168,7 +180,7 @@
     const [title, text] = PROBLEMS[key];
     $("[data-problem-title]").textContent = title;
     $("[data-problem-text]").textContent = text;
-    box.classList.toggle("alert--error", key === "denied" || key === "none" || key === "busy" || key === "unsupported");
+    box.classList.toggle("alert--error", ["denied", "none", "busy", "unsupported"].includes(key));
     box.classList.toggle("alert--warning", !box.classList.contains("alert--error"));
     box.hidden = false;
   }
@@ -219,20 +231,23 @@
     if (both.stream) {
       micTrack = both.stream.getAudioTracks()[0] || null;
       cameraTrack = both.stream.getVideoTracks()[0] || null;
-    } else if (kindOf(both.error) === "denied") {
-      problem = "denied";
+      // A browser may leave out what a site policy blocks instead of failing.
+      if (!cameraTrack) problem = micTrack ? "novideo" : "none";
+      else if (!micTrack) problem = "nomic";
     } else {
+      // One of them may still work (a camera blocked or busy, a microphone missing...).
+      const why = kindOf(both.error);
       const audioOnly = await tryGet({ audio: audioConstraint() });
       if (audioOnly.stream) {
         micTrack = audioOnly.stream.getAudioTracks()[0];
-        problem = kindOf(both.error) === "busy" ? "busycamera" : "nocamera";
+        problem = why === "denied" ? "deniedcamera" : why === "busy" ? "busycamera" : "nocamera";
       } else {
         const videoOnly = await tryGet({ video: videoConstraint() });
         if (videoOnly.stream) {
           cameraTrack = videoOnly.stream.getVideoTracks()[0];
-          problem = "nomic";
+          problem = kindOf(audioOnly.error) === "denied" ? "deniedmic" : "nomic";
         } else {
-          problem = kindOf(audioOnly.error) === "denied" ? "denied" : kindOf(both.error);
+          problem = kindOf(audioOnly.error) === "denied" ? "denied" : why;
         }
       }
     }
@@ -276,9 +291,11 @@
     }
     const video = outgoingVideo();
     if (video) localStream.addTrack(video);
+    // An element playing a stream without tracks would hold up the page's load event.
+    const source = localStream.getTracks().length ? localStream : null;
     for (const element of [previewVideo, localVideo]) {
-      if (element.srcObject !== localStream) element.srcObject = localStream;
-      element.play().catch(() => {});
+      if (element.srcObject !== source) element.srcObject = source;
+      if (source) element.play().catch(() => {});
     }
     levels.watch("me", micTrack);
     updateSelfTile();
@@ -461,7 +478,7 @@
       }, 4000);
     }
     remoteStream = new MediaStream();
-    remoteVideo.srcObject = remoteStream;
+    remoteVideo.srcObject = null;
 
     async function negotiate() {
       if (awaitingFirstOffer || pc !== connection) return;
@@ -1365,7 +1382,7 @@
   /* ===================================================================================== */
   const recorder = (function () {
     const CHUNK_MS = 3000;
-    const MAX_BODY = 1024 * 1024;
+    const MAX_BODY = Math.min(1024 * 1024, config.recording_chunk_max_bytes || Infinity);
     let media = null;
     let upload = null; // {uploadUrl, finishUrl, buffer, acked, busy, stopped, failed, done}
     let mixer = null;
@@ -1487,6 +1504,11 @@
             upload.buffer = upload.buffer.slice(skip);
             upload.acked = size;
             wait = 1000;
+          } else if (response.status === 410 || response.status === 403) {
+            // The server finished it already (consent was switched off): stop sending, quietly.
+            upload.buffer = new Blob([], { type: "video/webm" });
+            upload.stopped = true;
+            stop();
           } else if (response.status === 413) {
             fail(await reason(response, "The recording reached its size limit, so it stopped."));
             stop();
@@ -1805,7 +1827,9 @@
     navigator.mediaDevices.addEventListener("devicechange", () => listDevices());
   }
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && state.panel && !confirmDialog.open && state.screen === "call") closePanel();
+    if (event.key === "Escape" && state.panel && !document.querySelector("dialog[open]") && state.screen === "call") {
+      closePanel();
+    }
   });
 
   // A "left" presence that never came (the tab closed) is the server's job; we only make sure
