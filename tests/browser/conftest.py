@@ -116,6 +116,28 @@ def browser(allow_orm_beside_playwright, django_db_setup):
     playwright.stop()
 
 
+FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@pytest.fixture
+def media_browser(allow_orm_beside_playwright, django_db_setup):
+    """Chromium with a fake camera and microphone (a moving test card and a beep) and media
+    prompts answered yes, for the live room. Contexts still need
+    ``permissions=["camera", "microphone"]``."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{message} (REQUIRE_SERVICES=1)", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + FAKE_MEDIA_ARGS)
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
 class BrowserProblems(list):
     """Console errors, CSP violations, uncaught exceptions and failed sub-resources."""
 

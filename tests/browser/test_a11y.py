@@ -97,3 +97,53 @@ def test_no_serious_or_critical_axe_violations(browser, server_url, width):
         staff.close()
 
     assert not problems, "axe found serious or critical problems:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1440])
+def test_the_live_room_has_no_serious_or_critical_axe_violations(media_browser, server_url, width, learner, mentor):
+    """The room's pre-call check, the call with each panel open, and the screen after leaving."""
+    from django.conf import settings
+    from django.test import Client
+
+    from .test_room import _room_session
+
+    session = _room_session(mentor, learner)
+    client = Client()
+    client.force_login(learner)
+    context = media_browser.new_context(
+        base_url=server_url,
+        viewport={"width": width, "height": 800 if width < 768 else 900},
+        bypass_csp=True,
+        permissions=["camera", "microphone"],
+    )
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": server_url}])
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        page.goto(f"/session/{session.room_id}/")
+        join = page.get_by_role("button", name="Join now")
+        expect(join).to_be_enabled()
+        problems += violations(page, f"room pre-call at {width}px")
+
+        join.click()
+        expect(page.locator("[data-screen-part=call]")).to_be_visible()
+        expect(page.locator("[data-peer-status]")).to_have_text("Waiting for Meera Mentor…")
+        problems += violations(page, f"room call at {width}px")
+        for name, tab in (("chat", "Chat"), ("board", "Whiteboard"), ("topics", "Topics")):
+            if not page.locator("#room-panel").is_visible():
+                page.locator(f'[data-action="{name}"]').first.click()
+            page.get_by_role("tab", name=tab).click()
+            expect(page.locator(f'[data-pane="{name}"]')).to_be_visible()
+            page.wait_for_timeout(350)  # the panel slides in
+            problems += violations(page, f"room {tab} panel at {width}px")
+
+        page.keyboard.press("Escape")
+        page.get_by_role("button", name="Leave", exact=True).click()
+        page.get_by_role("dialog").get_by_role("button", name="Leave").click()
+        expect(page.get_by_role("heading", name="You left the room")).to_be_visible()
+        problems += violations(page, f"room after leaving at {width}px")
+    finally:
+        context.close()
+
+    assert not problems, "axe found serious or critical problems:\n" + "\n".join(problems)
