@@ -64,7 +64,7 @@ def wait_until(tab, script: str, timeout: float = 20.0, what: str = ""):
         tab.wait_for_timeout(100)
 
 
-def _room_session(mentor, learner) -> MentoringSession:
+def _room_session(mentor, learner, minutes_left: float = 59.5) -> MentoringSession:
     """A confirmed booking for a session that starts now, made the way people make it: the
     mentor publishes, the learner books and pays (test mode), the mentor accepts; then the clock
     is moved to the start (services only publish future sessions)."""
@@ -73,7 +73,7 @@ def _room_session(mentor, learner) -> MentoringSession:
     booking_accept(booking=book_and_pay(session, learner), mentor=mentor)
     now = timezone.now()
     MentoringSession.objects.filter(pk=session.pk).update(
-        starts_at=now - timedelta(seconds=30), ends_at=now + timedelta(minutes=59, seconds=30)
+        starts_at=now - timedelta(seconds=30), ends_at=now + timedelta(minutes=minutes_left)
     )
     session.refresh_from_db()
     return session
@@ -285,6 +285,19 @@ def test_recording_needs_both_and_a_lost_connection_offers_rejoin(media_browser,
         expect(peer_tile).to_have_class(re.compile("has-video"))
         expect(peer_tile).not_to_have_class(re.compile("is-muted"))
 
+        # Screen share replaces the camera on the same sender, and the camera comes back after.
+        sent_video = (
+            "() => window.PeerLearnRoom.pc.getSenders().find((s) => s.track && s.track.kind === 'video').track.label"
+        )
+        camera_label = learner_tab.evaluate(sent_video)
+        learner_tab.get_by_role("button", name="Share screen").click()
+        expect(peer_tile).to_have_class(re.compile("is-screen"))
+        assert learner_tab.evaluate(sent_video).startswith("screen")
+        learner_tab.get_by_role("button", name="Stop sharing").click()
+        expect(peer_tile).not_to_have_class(re.compile("is-screen"))
+        expect(peer_tile).to_have_class(re.compile("has-video"))
+        assert learner_tab.evaluate(sent_video) == camera_label
+
         # Recording needs both switches; the mentor's browser records and uploads chunks.
         record = mentor_tab.get_by_role("button", name="Record", exact=True)
         expect(record).to_be_disabled()
@@ -352,7 +365,9 @@ REFUSE = """(() => {
 })();"""
 
 
-def _pre_call_problem(chromium, server_url, learner, url, problems, refuse, title, join_label, mic_label):
+def _pre_call_problem(
+    chromium, server_url, learner, url, problems, refuse, title, join_label, mic_label, session_ends_soon=False
+):
     """Open the room with ``refuse`` ({kind: error name}) failing getUserMedia, check what the
     pre-call check says, and join anyway."""
     context, tab = _participant(chromium, server_url, learner, problems, width=360)
@@ -369,6 +384,9 @@ def _pre_call_problem(chromium, server_url, learner, url, problems, refuse, titl
         expect(tab.locator('.controls [data-action="mic"]')).to_have_text(mic_label)
         expect(tab.get_by_role("button", name="No camera")).to_be_disabled()
         wait_until(tab, "() => window.PeerLearnRoom.state.socket === 'open'", what="the socket")
+        if session_ends_soon:
+            expect(tab.locator("[data-timer]")).to_have_class(re.compile("is-warning"))
+            expect(tab.locator("[data-toasts]")).to_contain_text("5 minutes left in this session.")
     finally:
         context.close()
 
@@ -393,10 +411,12 @@ def test_a_refused_or_busy_camera_means_audio_only(media_browser, server_url, le
 
 
 def test_no_camera_or_microphone_still_lets_one_join(browser, server_url, learner, mentor):
-    """Plain Chromium has no devices at all."""
-    session = _room_session(mentor, learner)
+    """Plain Chromium has no devices at all. (The session has 4 minutes left: the timer warns.)"""
+    session = _room_session(mentor, learner, minutes_left=4)
     url = f"/session/{session.room_id}/"
     problems: list[str] = []
     title = "No camera or microphone found"
-    _pre_call_problem(browser, server_url, learner, url, problems, None, title, "Join without camera and mic", "No mic")
+    _pre_call_problem(
+        browser, server_url, learner, url, problems, None, title, "Join without camera and mic", "No mic", True
+    )
     assert not problems, "The browser reported problems:\n" + "\n".join(problems)
