@@ -105,6 +105,18 @@ def _tasks_run_inline():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel layer for every test. Each async test runs on an event loop of its own, and
+    channels-redis binds its receive lock and queues to the loop that first used them, so one
+    layer shared across tests fails with "bound to a different event loop" on Redis (CI)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages never leak from one test into the next."""
     cache.clear()

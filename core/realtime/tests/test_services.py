@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
@@ -21,11 +20,25 @@ pytestmark = pytest.mark.django_db
 KIND = NotificationKind.BOOKING_CONFIRMED
 
 
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+@pytest.fixture(autouse=True)
+def _one_loop_per_test():
+    """The listening side of a test runs on one event loop: channel layers bind their queues and
+    locks to the loop that first waits on them (a new loop per call fails on Redis)."""
+    global _loop
+    _loop = asyncio.new_event_loop()
+    yield
+    _loop.close()
+    _loop = None
+
+
 def _listen(user) -> str:
     """A channel in ``user``'s group, as an open tab would have."""
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(user_group(user.pk), channel)
+    channel = _loop.run_until_complete(layer.new_channel())
+    _loop.run_until_complete(layer.group_add(user_group(user.pk), channel))
     return channel
 
 
@@ -36,7 +49,7 @@ def _received(channel: str, timeout: float = 0.2) -> dict | None:
         except TimeoutError:
             return None
 
-    return async_to_sync(receive)()
+    return _loop.run_until_complete(receive())
 
 
 def test_a_notification_is_saved_before_it_is_broadcast(learner, django_capture_on_commit_callbacks):
