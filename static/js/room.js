@@ -1077,9 +1077,11 @@
 
   function onError(message) {
     const text = message.message || "Something went wrong.";
-    if (message.code === "rate_limited" || message.code === "too_long") {
+    if ((message.code === "rate_limited" || message.code === "too_long") && chatVisible()) {
       showChatError(text);
       if (lastSent && !chatInput.value) chatInput.value = lastSent;
+    } else if (message.code === "rate_limited") {
+      toast(text, "warning");
     } else {
       toast(text, "error");
     }
@@ -1844,6 +1846,15 @@
       sendSignal({ kind: "hello", restart: true }, null);
     }
   }, 5000);
+
+  // Closing the tab while the recording is still going up would cut it short: ask first.
+  window.addEventListener("beforeunload", (event) => {
+    const info = recorder.info();
+    if (recorder.running() || (info && info.pending && !info.failed)) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   /* --- The read-only hook for tests -------------------------------------------------------- */
   window.PeerLearnRoom = Object.freeze({
