@@ -196,6 +196,7 @@ def test_two_people_meet_talk_draw_and_finish(media_browser, server_url, snap, l
             ["Namaste Asha, shall we start with the ORM?", "<b>Yes</b> please!"]
         )
         wait_until(learner_tab, CONNECTED, timeout=30, what="the call after the learner's reload")
+        snap(learner_tab, "room-chat")
 
         # A whiteboard stroke appears on the other side, and again after both rejoin.
         _draw(learner_tab)
