@@ -456,3 +456,20 @@ def session_summary_send(*, session) -> int:
                    "url": settings.SITE_URL.rstrip("/") + url}  # fmt: skip
         sent += notification_email_send(user=user, kind=Kind.SESSION_SUMMARY, key=event, subject=title, context=context)
     return sent
+
+
+def chat_message_notify(*, message, recipient: User) -> Notification | None:
+    """Someone wrote in a session's room chat while ``recipient`` was not in the room: one
+    in-app notification with the room's link, until they read it (no flood for a busy chat)."""
+    session = message.session
+    url = _room_url(session)
+    if Notification.objects.filter(user=recipient, kind=Kind.CHAT_MESSAGE, url=url, read_at=None).exists():
+        return None
+    sender = message.sender.name or "Your session partner"
+    return notification_send(
+        user=recipient,
+        kind=Kind.CHAT_MESSAGE,
+        title=f"New message from {sender}",
+        body=_fit(message.text, 140),
+        url=url,
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.mentoring.models import CHAT_MAX_LENGTH, ChatMessage, MentoringSession
 from core.mentoring.room.access import RoomError
 from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.selectors import chat_payload
+from core.mentoring.room.selectors import chat_payload, presence_is_live
 from core.users.models import User
 
 RATE_COUNT = 10
@@ -50,4 +50,26 @@ def chat_send(
     if client_id := client_id_clean(client_id):
         payload["client_id"] = client_id
     room_broadcast(room_id=session.room_id, payload=payload)
+    _tell_the_absent_peer(message)
     return message
+
+
+def _tell_the_absent_peer(message: ChatMessage) -> None:
+    """A message written while the other participant is not in the room reaches them as a
+    notification (in the app; their choices apply)."""
+    from core.bookings.models import Booking, BookingStatus
+    from core.realtime.services import chat_message_notify
+
+    session = message.session
+    if message.sender_id == session.mentor_id:
+        peer = (
+            Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
+            .select_related("learner")
+            .values_list("learner", flat=True)
+            .first()
+        )
+    else:
+        peer = session.mentor_id
+    if peer is None or presence_is_live(session=session, user_id=peer):
+        return
+    chat_message_notify(message=message, recipient=User.objects.get(pk=peer))

@@ -269,10 +269,11 @@ def test_a_bad_topic_tick_is_refused(room, learner, index, done):
 # --- The hot path: what one socket message costs -------------------------------------------------------
 
 
-def test_a_chat_message_with_its_access_check_takes_four_queries(room, learner, django_assert_num_queries):
+def test_a_chat_message_with_its_access_check_takes_five_queries(room, mentor, learner, django_assert_num_queries):
     from core.mentoring.room.access import room_access_get
 
-    with django_assert_num_queries(4):  # session, booking, rate count, insert
+    presence_join(session=room, user=mentor)  # the usual case: the partner is in the room
+    with django_assert_num_queries(5):  # session, booking, rate count, insert, is the partner here?
         access = room_access_get(user=learner, room_id=room.room_id)
         chat_send(session=access.session, sender=learner, text="hi")
 
@@ -283,3 +284,22 @@ def test_a_stroke_with_its_access_check_takes_five_queries(room, learner, django
     with django_assert_num_queries(5):  # session, booking, rate count, board size, insert
         access = room_access_get(user=learner, room_id=room.room_id)
         stroke_add(session=access.session, sender=learner, stroke=PEN)
+
+
+def test_a_message_to_an_absent_partner_notifies_them_once_until_read(room, mentor, learner):
+    from core.realtime.models import Notification, NotificationKind
+    from core.realtime.services import notification_mark_read
+
+    presence_join(session=room, user=learner)  # the learner is in the room, the mentor is not
+    chat_send(session=room, sender=learner, text="I'm here, see you soon")
+    chat_send(session=room, sender=learner, text="Starting with recursion?")
+    notes = Notification.objects.filter(user=mentor, kind=NotificationKind.CHAT_MESSAGE)
+    assert [(n.title, n.body, n.url) for n in notes] == [
+        ("New message from Asha Learner", "I'm here, see you soon", f"/session/{room.room_id}/")
+    ]
+    notification_mark_read(user=mentor)
+    presence_join(session=room, user=mentor)
+    chat_send(session=room, sender=learner, text="Great, you're in")  # the mentor is present now
+    assert notes.count() == 1
+    chat_send(session=room, sender=mentor, text="Hello!")  # and the learner is present: no notification
+    assert not Notification.objects.filter(user=learner, kind=NotificationKind.CHAT_MESSAGE).exists()
