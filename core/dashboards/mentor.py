@@ -22,6 +22,7 @@ from core.bookings.selectors import (
 from core.dashboards.common import page_get, render_section
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
+from core.mentoring.room.selectors import rating_weekly_for_mentor
 from core.mentoring.selectors import session_get_own, session_list_own_for_mentor
 from core.money import format_inr, paise_to_rupees_text
 from core.payments import selectors as money
@@ -249,6 +250,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     weeks = money.analytics_weekly_for_mentor(mentor=mentor)
     hours = money.analytics_busiest_hours_for_mentor(mentor=mentor)
+    ratings = rating_weekly_for_mentor(mentor=mentor)
     has_data = any(point.bookings for point in weeks) or any(hours)
     return render_section(
         request,
@@ -260,7 +262,9 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "earnings": [paise_to_rupees_text(point.earnings_paise) for point in weeks],
             "bookings": [point.bookings for point in weeks],
             "hours": hours,
+            "ratings": [point["average"] for point in ratings],
         },
+        rating_count=sum(point["count"] for point in ratings),
         weeks=weeks,
         total_bookings=sum(point.bookings for point in weeks),
         total_earnings_paise=sum(point.earnings_paise for point in weeks),

@@ -148,6 +148,7 @@
     var specs = {
       earnings: { type: "bar", labels: data.weeks, values: data.earnings.map(Number), color: orange, label: "₹ earned" },
       bookings: { type: "line", labels: data.weeks, values: data.bookings, color: purple, label: "Bookings" },
+      ratings: { type: "line", labels: data.weeks, values: data.ratings, color: orange, label: "Average rating", max: 5 },
       hours: {
         type: "bar",
         labels: data.hours.map(function (_, hour) { return (hour < 10 ? "0" : "") + hour + ":00"; }),
@@ -160,7 +161,10 @@
       canvas.chart = new window.Chart(canvas, {
         type: spec.type,
         data: { labels: spec.labels, datasets: [{ label: spec.label, data: spec.values, backgroundColor: spec.color, borderColor: spec.color, tension: 0.3 }] },
-        options: Object.assign({ scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }, common)
+        options: Object.assign({
+          spanGaps: true,
+          scales: { y: spec.max ? { min: 1, max: spec.max, ticks: { stepSize: 1 } } : { beginAtZero: true, ticks: { precision: 0 } } }
+        }, common)
       });
     });
   }

@@ -3,10 +3,12 @@ and the ratings learners who attended gave."""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Avg, Count, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.mentoring.models import (
@@ -165,3 +167,32 @@ def review_list_for_mentor(*, mentor_id: int, limit: int = 5) -> list[Review]:
         )
         for row in rows
     ]
+
+
+def rating_weekly_for_mentor(*, mentor, weeks: int = 12, now: datetime | None = None) -> list[dict]:
+    """The mentor's average rating per week (by when the feedback was given, in the mentor's
+    timezone) for the last ``weeks`` weeks: ``{"week", "average" (None without ratings), "count"}``.
+    One query; weeks without ratings stay empty rather than zero."""
+    zone = zoneinfo.ZoneInfo(mentor.timezone or "Asia/Kolkata")
+    local_now = timezone.localtime(now or timezone.now(), zone)
+    this_monday = (local_now - timedelta(days=local_now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = this_monday - timedelta(weeks=weeks - 1)
+    rows = (
+        Feedback.objects.filter(booking__session__mentor=mentor, created_at__gte=first)
+        .annotate(week=TruncWeek("created_at", tzinfo=zone))
+        .values("week")
+        .annotate(average=Avg("rating"), count=Count("id"))
+    )
+    by_week = {row["week"].date(): row for row in rows}
+    points = []
+    for index in range(weeks):
+        monday = (first + timedelta(weeks=index)).date()
+        row = by_week.get(monday)
+        points.append(
+            {
+                "week": monday.isoformat(),
+                "average": round(row["average"], 2) if row else None,
+                "count": row["count"] if row else 0,
+            }
+        )
+    return points

@@ -145,3 +145,14 @@ def test_verified_reviews_show_on_the_mentors_next_session(client, attended, men
     page = client.get(f"/sessions/{upcoming.pk}/").content.decode()
     assert "<strong>4.0</strong> / 5 from 1 review by learners who attended" in page
     assert "Patient and clear." in page and "Asha" in page
+
+
+def test_ratings_over_time_on_the_mentors_analytics(client, attended, mentor, learner):
+    _, booking = attended
+    client.force_login(mentor)
+    assert "No ratings yet." in client.get("/dashboard/mentor/analytics/").content.decode()
+    feedback_submit(booking=booking, learner=learner, rating=4)
+    response = client.get("/dashboard/mentor/analytics/")
+    assert response.context["chart_data"]["ratings"][-1] == 4.0
+    assert response.context["chart_data"]["ratings"][:-1] == [None] * 11
+    assert "1 rating in 12 weeks, all from learners who attended." in response.content.decode()
