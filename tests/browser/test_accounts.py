@@ -77,7 +77,7 @@ def test_learner_registers_and_lands_on_their_dashboard(page, snap, emailed_code
     )
     expect(page).to_have_url(re.compile(r"/dashboard/learner/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Asha Verma")
-    expect(page.get_by_text("No sessions yet")).to_be_visible()
+    expect(page.get_by_text("No session booked yet")).to_be_visible()
     expect(page.locator(".tag", has_text="Data Science")).to_be_visible()
     snap(page, "dashboard-learner")
 
@@ -96,7 +96,7 @@ def test_mentor_registers_and_sees_the_approval_banner(page, snap, emailed_code)
     expect(page).to_have_url(re.compile(r"/dashboard/mentor/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meera Iyer")
     expect(page.get_by_text("Your profile is waiting for approval by our team.")).to_be_visible()
-    expect(page.get_by_text("No sessions yet")).to_be_visible()
+    expect(page.get_by_text("No upcoming sessions")).to_be_visible()
     snap(page, "dashboard-mentor")
 
 
