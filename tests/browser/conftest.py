@@ -163,7 +163,12 @@ def page(browser, server_url):
     tab.on("console", on_console)
     tab.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     tab.on("response", on_response)
-    tab.on("requestfailed", lambda request: problems.append(f"request failed: {request.url} {request.failure}"))
+    def on_request_failed(request):
+        # A load cut short because the test moved to the next page is not a problem of the page.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"request failed: {request.url} {request.failure}")
+
+    tab.on("requestfailed", on_request_failed)
     tab.problems = problems
     yield tab
     context.close()
