@@ -176,11 +176,23 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="peerlearn"),
         }
     }
+    # bench/ws_capacity.py at 2,000 sockets found three channels-redis defaults too small:
+    # a process's sockets share one Redis list, and at the default capacity of 100 a broadcast
+    # to ~1,000 of them was dropped silently; the client's 5 s socket timeout equals the
+    # layer's 5 s blocking read, so idle consumers died; and its pool of 100 connections ran
+    # out when many sockets closed at once.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": env.float("CHANNEL_LAYER_SOCKET_TIMEOUT", default=30.0),
+                        "max_connections": env.int("CHANNEL_LAYER_MAX_CONNECTIONS", default=1000),
+                    }
+                ],
+                "capacity": env.int("CHANNEL_LAYER_CAPACITY", default=5000),
                 "prefix": env("CHANNEL_LAYER_PREFIX", default="peerlearn"),
             },
         }
