@@ -163,6 +163,7 @@ def page(browser, server_url):
     tab.on("console", on_console)
     tab.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
     tab.on("response", on_response)
+
     def on_request_failed(request):
         # A load cut short because the test moved to the next page is not a problem of the page.
         if request.failure != "net::ERR_ABORTED":
