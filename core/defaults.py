@@ -67,3 +67,19 @@ def on_session_completed(session):
     from core.realtime import tasks
 
     transaction.on_commit(lambda: tasks.session_summary_send_task.delay(session.pk))
+
+
+@hookimpl
+def on_dispute_opened(dispute):
+    """Both participants hear that the learner reported a problem and the share is on hold."""
+    from core.realtime import services
+
+    services.dispute_open_notify(dispute=dispute)
+
+
+@hookimpl
+def on_dispute_settled(dispute):
+    """Both participants hear how staff settled the dispute, and why."""
+    from core.realtime import services
+
+    services.dispute_settle_notify(dispute=dispute)

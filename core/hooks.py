@@ -75,6 +75,16 @@ session_completed = django.dispatch.Signal()
 feedback_given = django.dispatch.Signal()
 """A learner rated a completed session. Arguments: ``feedback``."""
 
+dispute_opened = django.dispatch.Signal()
+"""A learner reported a problem with a completed session within the hold window; the
+mentor's share stays pending until staff settle it. Arguments: ``dispute``
+(``bookings.Dispute``)."""
+
+dispute_settled = django.dispatch.Signal()
+"""Staff settled a dispute in the admin: released the share, or refunded the learner in part
+or in full (``dispute.status``, ``dispute.refund_paise``, ``dispute.decision_note``).
+Arguments: ``dispute``."""
+
 SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "user_registered": ("user",),
     "session_created": ("session",),
@@ -88,6 +98,8 @@ SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "session_started": ("session",),
     "session_completed": ("session",),
     "feedback_given": ("feedback",),
+    "dispute_opened": ("dispute",),
+    "dispute_settled": ("dispute",),
 }
 
 
@@ -152,6 +164,16 @@ def on_session_completed(session):
 @hookspec
 def on_feedback_given(feedback):
     """A learner left feedback. Return value ignored."""
+
+
+@hookspec
+def on_dispute_opened(dispute):
+    """A learner reported a problem with a session (its share is on hold). Return value ignored."""
+
+
+@hookspec
+def on_dispute_settled(dispute):
+    """Staff settled a dispute (released, partly or fully refunded). Return value ignored."""
 
 
 # --- Contribution hooks -------------------------------------------------------------------

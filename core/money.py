@@ -36,6 +36,34 @@ def split(price_paise: int) -> Split:
     return Split(price_paise, fee, amount, mentor_share, amount - mentor_share)
 
 
+@dataclass(frozen=True)
+class RefundSplit:
+    refund_paise: int  # what goes back to the learner
+    mentor_paise: int  # taken from the mentor's pending share
+    app_paise: int  # taken from the platform's share (its fee and commission)
+
+
+def refund_split(*, amount_paise: int, mentor_share_paise: int, refund_paise: int) -> RefundSplit:
+    """How a partial refund after a dispute divides between the two shares of a payment.
+
+    The rule: each share gives back in proportion to what it took of the payment, so a
+    refund of a third takes a third of the mentor's share and a third of the platform's.
+    The mentor's part is rounded down, so the platform bears the odd paisa and the mentor
+    never gives back more than their proportion: ₹1,100 paid (mentor ₹900, platform ₹200),
+    ₹550 refunded → mentor ₹450, platform ₹100. ``mentor + app == refund`` always, and a
+    full refund takes each share whole.
+    """
+    for value in (amount_paise, mentor_share_paise, refund_paise):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"Amounts are ints of paise, not {value!r}.")
+    if not 0 <= mentor_share_paise <= amount_paise:
+        raise ValueError("The mentor's share is part of the amount paid.")
+    if not 0 < refund_paise <= amount_paise:
+        raise ValueError(f"A refund is more than ₹0 and at most the {format_inr(amount_paise)} paid.")
+    mentor = refund_paise * mentor_share_paise // amount_paise
+    return RefundSplit(refund_paise, mentor, refund_paise - mentor)
+
+
 def _group_indian(rupees: int) -> str:
     """12345678 → "1,23,45,678" (Indian digit grouping)."""
     digits = str(rupees)

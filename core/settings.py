@@ -225,6 +225,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Live rooms: no-show checks and time-outs whose scheduled task was missed (idempotent).
     "rooms-sweep": {"task": "core.mentoring.tasks.rooms_sweep_task", "schedule": 60.0, "options": {"expires": 60.0}},
+    # Mentor shares whose EARNINGS_HOLD_HOURS passed without a dispute become available (idempotent).
+    "earnings-release": {
+        "task": "core.bookings.tasks.earnings_release_due_task",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # Recordings older than RECORDING_RETENTION_DAYS are deleted, files included.
     "recordings-retention": {
         "task": "core.mentoring.tasks.recordings_delete_older_than_task",
@@ -343,6 +349,9 @@ RAZORPAYX_ACCOUNT_NUMBER = env("RAZORPAYX_ACCOUNT_NUMBER", default="")  # payout
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 MENTOR_SHARE_PERCENT = 90
 PLATFORM_FEE_PERCENT = 10
+# A mentor's share becomes available this long after the session ends; until then the learner
+# can report a problem, which holds it until staff settle the dispute (DECISIONS.md).
+EARNINGS_HOLD_HOURS = env.int("EARNINGS_HOLD_HOURS", default=48)
 
 # --- Mentoring sessions -------------------------------------------------------------------
 SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # ₹100

@@ -39,6 +39,9 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    went_as_booked = models.BooleanField(
+        null=True, blank=True, help_text="The learner's answer after a session the mentor ended early."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -62,3 +65,73 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_status_display()})"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open: the mentor's share is on hold"
+    RELEASED = "released", "Released to the mentor"
+    PARTIALLY_REFUNDED = "partially_refunded", "Partly refunded"
+    REFUNDED = "refunded", "Refunded in full"
+
+
+SETTLED_STATUSES = (DisputeStatus.RELEASED, DisputeStatus.PARTIALLY_REFUNDED, DisputeStatus.REFUNDED)
+
+
+class DisputeSource(models.TextChoices):
+    BOOKING_PAGE = "booking_page", "The booking page"
+    FEEDBACK = "feedback", "The feedback form"
+    ENDED_EARLY = "ended_early", "“No” to “Did the session go as booked?”"
+
+
+class Dispute(models.Model):
+    """A learner's report of a problem with a completed session, made within the hold window.
+
+    While it is open the mentor's share stays pending; staff settle it in the admin (release,
+    partial refund or full refund) through ``core.bookings.disputes``, which records who
+    decided, when and why. Written by that module only.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="disputes")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=DisputeSource.choices)
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=20, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, help_text="Why staff decided so; shown to both participants.")
+    refund_paise = models.PositiveIntegerField(default=0, help_text="What the learner got back, in paise.")
+    gateway_refund_id = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(status="open"), name="bookings_one_open_dispute_per_booking"
+            ),
+            # Open means undecided; a decision always says who, when and why.
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", decided_by__isnull=True, decided_at__isnull=True)
+                    | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(status="open") & ~Q(decision_note=""))
+                ),
+                name="bookings_dispute_decision_recorded",
+            ),
+            # A refund amount goes with a refund decision, and only with one.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["open", "released"], refund_paise=0)
+                    | Q(status__in=["partially_refunded", "refunded"], refund_paise__gt=0)
+                ),
+                name="bookings_dispute_refund_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} on {self.booking.reference} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DisputeStatus.OPEN

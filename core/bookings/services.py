@@ -9,15 +9,16 @@ gateway happen outside transactions; their results are recorded idempotently.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from core import hooks
-from core.bookings.models import Booking, BookingStatus
+from core.bookings.models import Booking, BookingStatus, DisputeStatus
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import split
 from core.payments import ledger
@@ -334,7 +335,14 @@ def payment_refund(*, payment: Payment) -> Payment:
 
 
 def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
-    """Record a processed refund and reverse the capture's postings (idempotent)."""
+    """Record a processed refund and reverse the capture's postings (idempotent).
+
+    A payment staff partly refunded after a dispute is never marked refunded in full: the
+    ``refund.processed`` of that partial refund lands here too, and its ledger entry was
+    posted by ``core.bookings.disputes`` when the gateway accepted it.
+    """
+    if Booking.objects.filter(pk=payment.booking_id, disputes__status=DisputeStatus.PARTIALLY_REFUNDED).exists():
+        return False
     with transaction.atomic():
         moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED).update(
             status=PaymentStatus.REFUNDED, refunded_paise=F("amount_paise"), closed_at=timezone.now()
@@ -391,18 +399,56 @@ def booking_cancel_no_show(*, booking: Booking) -> bool:
     return bool(moved)
 
 
-def earnings_release_for_session(*, session: MentoringSession) -> int:
-    """The session took place: the mentor's share moves from pending to available.
+def earnings_hold_ends_at(*, session: MentoringSession) -> datetime | None:
+    """When a completed session's mentor share becomes available (and the learner's window to
+    report a problem closes): ``EARNINGS_HOLD_HOURS`` after it ended. None before it ended."""
+    if session.completed_at is None:
+        return None
+    return session.completed_at + timedelta(hours=settings.EARNINGS_HOLD_HOURS)
 
-    PeerLearn releases at completion (no dispute window): refunds after that are handled by
-    support by hand. Idempotent: each payment's release entry has a unique reference.
-    """
-    released = 0
-    for payment in Payment.objects.filter(
-        booking__session=session, booking__status=BookingStatus.CONFIRMED, status=PaymentStatus.CAPTURED
-    ).select_related("mentor"):
-        released += ledger.post_release(payment=payment)[1]
-    return released
+
+def _payments_releasable(*, now: datetime) -> QuerySet[Payment]:
+    """Captured payments of completed sessions whose hold is over, with no dispute and no release yet."""
+    cutoff = now - timedelta(hours=settings.EARNINGS_HOLD_HOURS)
+    return (
+        Payment.objects.filter(
+            status=PaymentStatus.CAPTURED,
+            booking__status=BookingStatus.CONFIRMED,
+            booking__session__status=SessionStatus.COMPLETED,
+            booking__session__completed_at__lte=cutoff,
+        )
+        .exclude(booking__disputes__isnull=False)
+        .exclude(entries__reference__startswith="release:")
+        .select_related("mentor")
+    )
+
+
+def payment_earnings_release(*, payment: Payment) -> bool:
+    """Move the mentor's share of ``payment`` from pending to available, unless the learner
+    reported a problem: the booking row is locked, as ``dispute_open`` locks it, so a report
+    and the release never both win. True when this call released it (idempotent)."""
+    with transaction.atomic():
+        Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
+        if Booking.objects.filter(pk=payment.booking_id, disputes__isnull=False).exists():
+            return False
+        return ledger.post_release(payment=payment)[1]
+
+
+def earnings_release_for_session(*, session: MentoringSession, now: datetime | None = None) -> int:
+    """Release the mentor's share of ``session`` if its hold is over and nobody reported a problem."""
+    now = now or timezone.now()
+    return sum(
+        payment_earnings_release(payment=payment)
+        for payment in _payments_releasable(now=now).filter(booking__session=session)
+    )
+
+
+def earnings_release_due(*, now: datetime | None = None) -> int:
+    """The periodic release (DECISIONS.md): every mentor share whose ``EARNINGS_HOLD_HOURS``
+    after the session's end passed without a dispute becomes available. Idempotent: each
+    payment's release entry has a unique reference, so running it twice releases once."""
+    now = now or timezone.now()
+    return sum(payment_earnings_release(payment=payment) for payment in _payments_releasable(now=now))
 
 
 def bookings_sweep(*, now=None) -> dict[str, int]:

@@ -24,3 +24,8 @@ def bookings_sweep_task() -> dict[str, int]:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def earnings_release_for_session_task(session_id: int) -> int:
     return services.earnings_release_for_session(session=MentoringSession.objects.get(pk=session_id))
+
+
+@shared_task(acks_late=True)
+def earnings_release_due_task() -> int:
+    return services.earnings_release_due()

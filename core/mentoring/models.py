@@ -33,6 +33,13 @@ class MentoringSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Written once, by ``session_complete``: when it ended, whether the mentor ended it before
+    # half its scheduled length, and the minutes both participants were in the room together.
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="When the session ended (UTC).")
+    ended_early = models.BooleanField(default=False, help_text="The mentor ended it before half its scheduled length.")
+    minutes_together = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minutes both participants were present, from the presence records."
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import hooks
-from core.bookings.tasks import bookings_cancel_for_session_task, earnings_release_for_session_task
+from core.bookings.models import Booking, BookingStatus
+from core.bookings.tasks import bookings_cancel_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.room.selectors import presence_minutes_together
 from core.money import format_inr
 from core.users.models import Role, User
 
@@ -141,19 +143,26 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
     return bool(updated)
 
 
-def session_complete(*, session: MentoringSession) -> bool:
-    """Mark a session that took place as completed and release the mentor's earnings.
+def session_complete(*, session: MentoringSession, ended_early: bool = False, now: datetime | None = None) -> bool:
+    """Mark a session that took place as completed, with when it ended, whether the mentor
+    ended it early, and the minutes both participants were present (from the presence rows).
 
-    Compare-and-swap from active, so ending twice completes once. (The live room calls this
-    when the mentor ends or time runs out; no-show rules decide before it is called.)
+    The mentor's share stays pending: it becomes available ``EARNINGS_HOLD_HOURS`` after
+    ``completed_at`` unless the learner reports a problem by then (the periodic
+    ``earnings_release_due``). Compare-and-swap from active, so ending twice completes once.
+    (The live room calls this when the mentor ends or time runs out; no-show rules decide
+    before it is called.)
     """
+    now = now or timezone.now()
+    confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
+    learner_id = confirmed.values_list("learner_id", flat=True).first()
+    minutes = presence_minutes_together(session=session, learner_id=learner_id, until=now) if learner_id else 0
     with transaction.atomic():
         updated = MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
-            status=SessionStatus.COMPLETED
+            status=SessionStatus.COMPLETED, completed_at=now, ended_early=ended_early, minutes_together=minutes
         )
         if updated:
             session.refresh_from_db()
             transaction.on_commit(lambda: hooks.session_completed.send_robust(sender=MentoringSession, session=session))
-            transaction.on_commit(lambda: earnings_release_for_session_task.delay(session.pk))
             transaction.on_commit(lambda: live.landing_changed(session=session, change="updated"))
     return bool(updated)

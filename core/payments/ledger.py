@@ -118,15 +118,37 @@ def post_refund(*, payment: Payment, refund_id: str) -> tuple[JournalEntry, bool
     )
 
 
-def post_release(*, payment: Payment) -> tuple[JournalEntry, bool]:
-    """The session happened: the mentor's share moves from pending to available."""
+def post_release(*, payment: Payment, amount_paise: int | None = None) -> tuple[JournalEntry, bool]:
+    """The hold is over: the mentor's share (or what a partial refund left of it, ``amount_paise``)
+    moves from pending to available. One release per payment, whatever its amount."""
+    amount = payment.mentor_share_paise if amount_paise is None else amount_paise
     return post(
         reference=f"release:{payment.pk}",
         memo=f"Released earnings of booking {payment.booking_id}",
         payment=payment,
         lines=[
-            Line(AccountKind.MENTOR_PENDING, payment.mentor_share_paise, payment.mentor),
-            Line(AccountKind.MENTOR_AVAILABLE, -payment.mentor_share_paise, payment.mentor),
+            Line(AccountKind.MENTOR_PENDING, amount, payment.mentor),
+            Line(AccountKind.MENTOR_AVAILABLE, -amount, payment.mentor),
+        ],
+    )
+
+
+# --- Disputes (a learner reported a problem; staff settled it) -----------------------------
+
+
+def post_dispute_refund(
+    *, payment: Payment, dispute_id: int, mentor_paise: int, app_paise: int, refund_id: str
+) -> tuple[JournalEntry, bool]:
+    """Staff refunded part of a disputed payment: the refund leaves the gateway, taken from the
+    mentor's pending share and the platform's revenue as ``core.money.refund_split`` divides it."""
+    return post(
+        reference=f"dispute-refund:{dispute_id}",
+        memo=f"Dispute {dispute_id}: refunded part of {payment.razorpay_payment_id} ({refund_id})",
+        payment=payment,
+        lines=[
+            Line(AccountKind.MENTOR_PENDING, mentor_paise, payment.mentor),
+            Line(AccountKind.PLATFORM_REVENUE, app_paise),
+            Line(AccountKind.GATEWAY_CLEARING, -(mentor_paise + app_paise)),
         ],
     )
 

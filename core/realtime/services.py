@@ -293,7 +293,8 @@ def _payment_message(*, payment: Payment, kind: str) -> tuple[User, str, str]:
         return (
             payment.mentor,
             f"{format_inr(payment.mentor_share_paise)} earned",
-            f"{title} with {payment.learner.name}. It becomes available to withdraw once the session is completed.",
+            f"{title} with {payment.learner.name}. It becomes available to withdraw "
+            f"{settings.EARNINGS_HOLD_HOURS} hours after the session ends, unless the learner reports a problem.",
         )
     return (
         payment.learner,
@@ -329,6 +330,56 @@ def payment_refund_notify(*, payment, amount_paise: int) -> None:
     user, title, body = _payment_message(payment=payment, kind=Kind.PAYMENT_REFUNDED)
     notification_send(user=user, kind=Kind.PAYMENT_REFUNDED, title=title, body=body, url=_booking_url(payment.booking))
     transaction.on_commit(lambda: tasks.payment_email_send_task.delay(payment.pk, Kind.PAYMENT_REFUNDED))
+
+
+def dispute_open_notify(*, dispute) -> None:
+    """The learner reported a problem: the mentor hears their share is on hold; the learner,
+    that staff will look at it."""
+    booking = dispute.booking
+    session = booking.session
+    url = _booking_url(booking)
+    notification_send(
+        user=session.mentor,
+        kind=Kind.EARNINGS_UPDATED,
+        title=f"Problem reported: {session.title}",
+        body=f"{booking.learner.name or 'Your learner'} reported a problem: “{dispute.reason}”. "
+        "Your earning for this session is on hold until our team settles it.",
+        url=url,
+    )
+    notification_send(
+        user=booking.learner,
+        kind=Kind.SESSION_SUMMARY,
+        title=f"We received your report: {session.title}",
+        body="Our team will look at it and decide: release the payment to the mentor, or refund you in part or "
+        "in full. You will hear from us here.",
+        url=url,
+    )
+
+
+def dispute_settle_notify(*, dispute) -> None:
+    """Staff settled a dispute: both participants hear the decision and why."""
+    from core.bookings.models import DisputeStatus
+
+    booking = dispute.booking
+    session = booking.session
+    url = _booking_url(booking)
+    refund = format_inr(dispute.refund_paise)
+    learner_text, mentor_text = {
+        DisputeStatus.RELEASED: ("The payment goes to the mentor.", "Your earning is now available."),
+        DisputeStatus.PARTIALLY_REFUNDED: (
+            f"You get {refund} back.",
+            f"{refund} was refunded to the learner; the rest of your earning is now available.",
+        ),
+        DisputeStatus.REFUNDED: (f"You get {refund} back in full.", "The learner was refunded in full."),
+    }[dispute.status]
+    for user, text in ((booking.learner, learner_text), (session.mentor, mentor_text)):
+        notification_send(
+            user=user,
+            kind=Kind.EARNINGS_UPDATED if user.pk == session.mentor_id else Kind.SESSION_SUMMARY,
+            title=f"Report settled: {session.title}",
+            body=f"{text} Our team's note: {dispute.decision_note}",
+            url=url,
+        )
 
 
 def payment_email_send(*, payment: Payment, kind: str) -> bool:
@@ -442,12 +493,26 @@ def session_summary_send(*, session) -> int:
     sent = 0
     mentor, learner = session.mentor, booking.learner
     share = split(session.price_paise).mentor_share_paise
+    hold_ends = session.completed_at + timedelta(hours=settings.EARNINGS_HOLD_HOURS)
+    minutes = session.minutes_together or 0
+    together = f"you were both present for {minutes} minute{'' if minutes == 1 else 's'}"
     for user, next_step, url in (
-        (learner, f"How was it? Rate your session with {mentor.name}.", f"/session/{session.room_id}/feedback/"),
-        (mentor, f"{format_inr(share)} moved to your available earnings.", reverse("core:mentor-earnings")),
+        (
+            learner,
+            f"How was it? Rate your session with {mentor.name}. Something wrong? Report it by "
+            f"{_when(hold_ends, learner)}.",
+            f"/session/{session.room_id}/feedback/",
+        ),
+        (
+            mentor,
+            f"{format_inr(share)} becomes available on {_when(hold_ends, mentor)}, unless the learner reports "
+            "a problem by then.",
+            reverse("core:mentor-earnings"),
+        ),
     ):
         title = f"Session summary: {session.title}"
-        body = f"{_when(session.starts_at, user)}, {session.duration_minutes} minutes. {next_step}"
+        early = " The mentor ended it early." if session.ended_early else ""
+        body = f"{_when(session.starts_at, user)}: {together}.{early} {next_step}"
         event = f"summary:session:{session.pk}:user:{user.pk}"
         if _claim(user=user, key=event):
             notification_send(user=user, kind=Kind.SESSION_SUMMARY, title=title, body=body, url=url)

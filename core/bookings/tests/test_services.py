@@ -227,18 +227,50 @@ def _testmode_refund_count(payment) -> int:
     return TestRefund.objects.filter(payment_id=payment.razorpay_payment_id).count()
 
 
-def test_completion_releases_the_mentors_share_once(guru, session, learner, django_capture_on_commit_callbacks):
+def test_completion_holds_the_mentors_share_for_48_hours_then_releases_it_once(
+    guru, session, learner, django_capture_on_commit_callbacks, settings
+):
+    from core.bookings.services import earnings_hold_ends_at, earnings_release_due
+    from core.bookings.tasks import earnings_release_due_task
     from core.mentoring.services import session_complete
 
     booking = book_and_pay(session, learner)
     booking_accept(booking=booking, mentor=guru)
+    ended = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert session_complete(session=session) is True
+        assert session_complete(session=session, now=ended) is True
     with django_capture_on_commit_callbacks(execute=True):
         assert session_complete(session=session) is False
+    session.refresh_from_db()
+    assert earnings_hold_ends_at(session=session) == ended + timedelta(hours=settings.EARNINGS_HOLD_HOURS)
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 90_000  # completion pays nothing yet
+    assert earnings_release_due(now=ended + timedelta(hours=47, minutes=59)) == 0
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=guru) == 0
+    assert earnings_release_due(now=ended + timedelta(hours=48)) == 1
+    assert earnings_release_due(now=ended + timedelta(hours=49)) == 0  # idempotent
     assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=guru) == 90_000
+    assert earnings_release_due_task.delay().get() == 0
     assert ledger.entries_balanced()
+
+
+def test_the_hold_length_is_a_setting(guru, session, learner, settings):
+    from core.bookings.services import earnings_release_due
+    from core.mentoring.services import session_complete
+
+    settings.EARNINGS_HOLD_HOURS = 2
+    booking_accept(booking=book_and_pay(session, learner), mentor=guru)
+    ended = timezone.now()
+    session_complete(session=session, now=ended)
+    assert earnings_release_due(now=ended + timedelta(hours=1)) == 0
+    assert earnings_release_due(now=ended + timedelta(hours=2)) == 1
+
+
+def test_the_release_task_is_on_the_beat_schedule(settings):
+    from core.bookings.tasks import earnings_release_due_task
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert earnings_release_due_task.name in tasks
 
 
 def test_the_sweep_expires_holds_and_rejects_unanswered_requests_at_the_start(session, learner, other_learner):

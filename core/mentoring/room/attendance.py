@@ -8,11 +8,13 @@
   sweep until done, so running the check twice refunds once and completes once.
 - Time running out: a session still active at the end of the grace period
   (``ROOM_GRACE_MINUTES`` after ``ends_at``) in which both joined is completed.
-- The mentor ends: completed at once, provided the learner joined (or the no-show deadline
-  passed without them, when the no-show rule completes it).
+- The mentor ends: never before the start; completed at once, provided the learner joined (or
+  the no-show deadline passed without them, when the no-show rule completes it). Before half
+  the scheduled length it is stored as "ended early".
 
-Completion goes through ``core.mentoring.services.session_complete``, which releases the
-mentor's earnings; every socket in the room hears ``ended``.
+Completion goes through ``core.mentoring.services.session_complete``, which stores the end
+and the minutes both were present; the mentor's share becomes available 48 hours later
+(``core.bookings.services.earnings_release_due``). Every socket in the room hears ``ended``.
 """
 
 from __future__ import annotations
@@ -120,11 +122,14 @@ def session_time_up(*, session: MentoringSession, now: datetime | None = None) -
 
 
 def room_end(*, session: MentoringSession, by: User, now: datetime | None = None) -> bool:
-    """The mentor ends the session for both: it is completed and the earnings released.
+    """The mentor ends the session for both: it is completed (the earnings stay pending for
+    ``EARNINGS_HOLD_HOURS``).
 
-    Refused while the learner has not joined and the no-show deadline has not passed (ending
-    then would pay for a session that did not happen); after the deadline the no-show rule
-    decides instead. True if this call completed the session.
+    Refused before the start (nothing has taken place yet), and while the learner has not
+    joined and the no-show deadline has not passed (ending then would pay for a session that
+    did not happen); after the deadline the no-show rule decides instead. Ending before half
+    the scheduled length marks the session "ended early": the learner is then asked whether
+    it went as booked. True if this call completed the session.
     """
     now = now or timezone.now()
     if by.pk != session.mentor_id:
@@ -132,6 +137,11 @@ def room_end(*, session: MentoringSession, by: User, now: datetime | None = None
     booking = _confirmed_booking(session)
     if booking is None:
         raise RoomError("forbidden", "This session has no confirmed learner.")
+    if now < session.starts_at:
+        raise RoomError(
+            "forbidden",
+            "The session has not started yet, so it cannot end. You can end it once it has started.",
+        )
     if not has_joined(session=session, user_id=booking.learner_id):
         if now < no_show_deadline(session):
             raise RoomError(
@@ -141,10 +151,15 @@ def room_end(*, session: MentoringSession, by: User, now: datetime | None = None
                 "earning.",
             )
         return session_no_show_check(session=session, now=now) == AttendanceOutcome.LEARNER_ABSENT
-    if session_complete(session=session):
+    if session_complete(session=session, ended_early=session_ends_early(session=session, at=now), now=now):
         _ended(session, by=by.pk, status=SessionStatus.COMPLETED)
         return True
     return False
+
+
+def session_ends_early(*, session: MentoringSession, at: datetime) -> bool:
+    """Whether ending at ``at`` is before half the scheduled length (DECISIONS.md)."""
+    return at < session.starts_at + (session.ends_at - session.starts_at) / 2
 
 
 def rooms_sweep(*, now: datetime | None = None) -> dict[str, int]:

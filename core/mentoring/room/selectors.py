@@ -98,6 +98,49 @@ def presence_is_live(*, session: MentoringSession, user_id: int | None, now: dat
     return live_presences(now=now).filter(session=session, user_id=user_id).exists()
 
 
+def _presence_intervals(*, session: MentoringSession, user_id: int, until: datetime) -> list[tuple[datetime, datetime]]:
+    """One person's time in the room as merged ``(start, end)`` intervals, none past ``until``.
+
+    A closed row ends when it closed; an open row whose heartbeat is fresh ends at ``until``;
+    an open row gone stale (its server died) ends at its last heartbeat."""
+    stale_before = until - timedelta(seconds=PRESENCE_STALE_SECONDS)
+    spans = []
+    rows = RoomPresence.objects.filter(session=session, user_id=user_id, joined_at__lt=until).order_by("joined_at")
+    for joined_at, seen_at, left_at in rows.values_list("joined_at", "seen_at", "left_at"):
+        open_end = until if seen_at >= stale_before else seen_at
+        end = min(left_at if left_at is not None else open_end, until)
+        if end <= joined_at:
+            continue
+        if spans and joined_at <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((joined_at, end))
+    return spans
+
+
+def presence_seconds_together(*, session: MentoringSession, learner_id: int, until: datetime) -> int:
+    """How many seconds the mentor and ``learner_id`` were both in the room, up to ``until``
+    (from the presence rows: the overlap of each person's merged intervals)."""
+    mentor = _presence_intervals(session=session, user_id=session.mentor_id, until=until)
+    learner = _presence_intervals(session=session, user_id=learner_id, until=until)
+    total, i, j = 0.0, 0, 0
+    while i < len(mentor) and j < len(learner):
+        start = max(mentor[i][0], learner[j][0])
+        end = min(mentor[i][1], learner[j][1])
+        if end > start:
+            total += (end - start).total_seconds()
+        if mentor[i][1] < learner[j][1]:
+            i += 1
+        else:
+            j += 1
+    return int(total)
+
+
+def presence_minutes_together(*, session: MentoringSession, learner_id: int, until: datetime) -> int:
+    """``presence_seconds_together`` in whole minutes, rounded to the nearest (30 s rounds up)."""
+    return (presence_seconds_together(session=session, learner_id=learner_id, until=until) + 30) // 60
+
+
 def room_state_get(*, session: MentoringSession, learner_id: int | None) -> dict:
     """What ``welcome`` carries: the last chat lines, the board, the topics, recording, status."""
     chat = list(ChatMessage.objects.filter(session=session).select_related("sender").order_by("-id")[:WELCOME_CHAT])

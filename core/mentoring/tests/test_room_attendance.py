@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from celery.signals import task_prerun
+from django.conf import settings
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
@@ -38,6 +39,10 @@ def _joined(session, user, *, minutes_after_start: float) -> None:
 
 
 def _available(mentor) -> int:
+    """The mentor's available balance once every hold has run out (earnings wait 48 hours)."""
+    from core.bookings.services import earnings_release_due
+
+    earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS, minutes=1))
     return ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor)
 
 
@@ -157,7 +162,53 @@ def test_the_mentor_ends_and_the_earning_is_released(mentor, learner, django_cap
         assert room_end(session=session, by=mentor) is False
     session.refresh_from_db()
     assert session.status == SessionStatus.COMPLETED
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 0  # held for 48 hours first
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=mentor) == MENTOR_SHARE
     assert _available(mentor) == MENTOR_SHARE
+
+
+def test_the_mentor_cannot_end_a_session_before_its_start(mentor, learner):
+    session, _ = session_booked(mentor=mentor, learner=learner, starts_in=timedelta(minutes=7))
+    _joined(session, mentor, minutes_after_start=-2)
+    _joined(session, learner, minutes_after_start=-1)
+    with pytest.raises(RoomError, match="has not started yet"):
+        room_end(session=session, by=mentor)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ACTIVE and session.completed_at is None
+    assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=mentor) == MENTOR_SHARE
+
+
+def _in_room(session, user, *, from_minute: float, to_minute: float | None) -> None:
+    """A socket of ``user`` open from ``from_minute`` after the start to ``to_minute`` (None: still open)."""
+    joined = session.starts_at + timedelta(minutes=from_minute)
+    left = None if to_minute is None else session.starts_at + timedelta(minutes=to_minute)
+    RoomPresence.objects.create(
+        session=session, user=user, joined_at=joined, seen_at=left or timezone.now(), left_at=left
+    )
+
+
+def test_ending_before_half_the_length_is_stored_as_ended_early_with_the_minutes_together(mentor, learner):
+    session, _ = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=20))
+    assert session.duration_minutes == 60
+    _in_room(session, mentor, from_minute=-5, to_minute=None)
+    _in_room(session, learner, from_minute=2, to_minute=6)  # dropped out...
+    _in_room(session, learner, from_minute=9, to_minute=None)  # ...and came back
+    ended = timezone.now()
+    assert room_end(session=session, by=mentor, now=ended) is True
+    session.refresh_from_db()
+    assert session.ended_early is True
+    assert session.completed_at == ended
+    assert session.minutes_together == 4 + 11  # minutes 2-6 and 9-20, never the scheduled 60
+
+
+def test_ending_after_half_the_length_is_not_early(mentor, learner):
+    session, _ = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=31))
+    _in_room(session, mentor, from_minute=0, to_minute=None)
+    _in_room(session, learner, from_minute=1, to_minute=None)
+    assert room_end(session=session, by=mentor) is True
+    session.refresh_from_db()
+    assert session.ended_early is False
+    assert session.minutes_together == 30
 
 
 def test_ending_after_the_deadline_without_the_learner_applies_the_no_show_rule(

@@ -1,6 +1,10 @@
 """Staff withdraw the platform's revenue in Django admin, as mentors withdraw theirs."""
 
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from core.payments import ledger
 from core.payments.models import Withdrawal
@@ -14,7 +18,7 @@ def test_staff_withdraw_the_platforms_earned_revenue_in_admin(staff, learner, cl
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from core.bookings.services import booking_accept
+    from core.bookings.services import booking_accept, earnings_release_due
     from core.bookings.tests.factories import book_and_pay
     from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import approved_mentor, session_make
@@ -24,6 +28,7 @@ def test_staff_withdraw_the_platforms_earned_revenue_in_admin(staff, learner, cl
     booking_accept(booking=book_and_pay(done, learner), mentor=guru)
     with django_capture_on_commit_callbacks(execute=True):
         session_complete(session=done)
+    earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
     upcoming = session_make(mentor=guru, price_paise=100_000, hours_from_now=72)
     booking_accept(booking=book_and_pay(upcoming, user_make(email="second@example.com")), mentor=guru)
 

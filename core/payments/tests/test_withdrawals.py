@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.payments import ledger
 from core.payments.ledger import Line
@@ -153,7 +157,7 @@ def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
     learner, staff, django_capture_on_commit_callbacks
 ):
     """Its share of an upcoming session is refunded if the session is cancelled, so it stays put."""
-    from core.bookings.services import booking_accept
+    from core.bookings.services import booking_accept, earnings_release_due
     from core.bookings.tests.factories import book_and_pay
     from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import approved_mentor, session_make
@@ -168,5 +172,8 @@ def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
     assert error.value.message_dict["amount_paise"] == ["You can withdraw at most ₹0 right now."]
     with django_capture_on_commit_callbacks(execute=True):
         session_complete(session=session)
+    with pytest.raises(ValidationError):  # the learner may still report a problem for 48 hours
+        withdrawal_request(user=None, amount_paise=20_000, **upi)
+    earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
     withdrawal_request(user=None, amount_paise=20_000, **upi)
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0

@@ -83,4 +83,26 @@ def test_a_summary_after_the_session_once(guru, learner, django_capture_on_commi
     learner_note = Notification.objects.get(user=learner, kind=NotificationKind.SESSION_SUMMARY)
     assert learner_note.url == f"/session/{session.room_id}/feedback/"
     mentor_note = Notification.objects.get(user=guru, kind=NotificationKind.SESSION_SUMMARY)
-    assert "₹900 moved to your available earnings." in mentor_note.body
+    assert (
+        "₹900 becomes available on" in mentor_note.body and "unless the learner reports a problem" in mentor_note.body
+    )
+    assert "moved to your available" not in mentor_note.body
+    # The minutes both were present (no one joined here), never the scheduled length.
+    assert "you were both present for 0 minutes" in learner_note.body and "60 minutes" not in learner_note.body
+
+
+def test_the_summary_states_the_minutes_both_were_present(guru, learner, django_capture_on_commit_callbacks):
+    from core.mentoring.models import RoomPresence
+
+    session = _confirmed(guru, learner, hours_from_now=30)
+    start = session.starts_at
+    for user, joined, left in ((guru, 0, 30), (learner, 5, 12)):
+        left_at = start + timedelta(minutes=left)
+        RoomPresence.objects.create(
+            session=session, user=user, joined_at=start + timedelta(minutes=joined), seen_at=left_at, left_at=left_at
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        session_complete(session=session, now=start + timedelta(minutes=30))
+    note = Notification.objects.get(user=learner, kind=NotificationKind.SESSION_SUMMARY)
+    assert "you were both present for 7 minutes" in note.body
+    assert any("you were both present for 7 minutes" in message.body for message in mail.outbox)
