@@ -80,6 +80,7 @@ SETTLED_STATUSES = (DisputeStatus.RELEASED, DisputeStatus.PARTIALLY_REFUNDED, Di
 class DisputeSource(models.TextChoices):
     BOOKING_PAGE = "booking_page", "The booking page"
     FEEDBACK = "feedback", "The feedback form"
+    ROOM = "room", "The room after the session"
     ENDED_EARLY = "ended_early", "“No” to “Did the session go as booked?”"
 
 

@@ -8,12 +8,13 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.bookings.models import Booking, BookingStatus
-from core.bookings.services import CANCELLED_BY_LEARNER, LEARNER_CANCEL_BEFORE, SLOT_TAKEN
+from core.bookings.disputes import dispute_refusal, early_end_question_open
+from core.bookings.models import Booking, BookingStatus, Dispute
+from core.bookings.services import CANCELLED_BY_LEARNER, LEARNER_CANCEL_BEFORE, SLOT_TAKEN, earnings_hold_ends_at
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.selectors import JOIN_OPENS_BEFORE
 from core.money import format_inr
-from core.payments.models import Payment
+from core.payments.models import JournalEntry, Payment
 from core.users.models import User
 
 
@@ -85,6 +86,44 @@ def booking_get_for_viewer(*, pk: int, user: User) -> Booking | None:
         Booking.objects.filter(Q(learner=user) | Q(session__mentor=user), pk=pk)
         .select_related("session", "session__mentor", "learner")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class AfterSession:
+    """What a completed session's pages say about it: the minutes both were present, the hold
+    on the mentor's share, the learner's report (if any) and what they may do now."""
+
+    booked_minutes: int
+    minutes_together: int | None  # None: ended before presence was measured
+    ended_early: bool
+    hold_ends_at: datetime | None
+    is_released: bool
+    dispute: Dispute | None
+    can_report: bool  # the viewer (the learner) may report a problem now
+    ask_went_as_booked: bool  # ... and is asked "Did the session go as booked?"
+
+    @property
+    def is_held(self) -> bool:
+        return self.hold_ends_at is not None and not self.is_released and self.dispute is None
+
+
+def booking_after_session(*, booking: Booking, user: User, now: datetime | None = None) -> AfterSession | None:
+    """For a confirmed booking of a completed session, else None (a few small queries)."""
+    session = booking.session
+    if booking.status != BookingStatus.CONFIRMED or session.status != SessionStatus.COMPLETED:
+        return None
+    now = now or timezone.now()
+    can_report = booking.learner_id == user.pk and not dispute_refusal(booking=booking, user=user, now=now)
+    return AfterSession(
+        booked_minutes=session.duration_minutes,
+        minutes_together=session.minutes_together,
+        ended_early=session.ended_early,
+        hold_ends_at=earnings_hold_ends_at(session=session),
+        is_released=JournalEntry.objects.filter(payment__booking=booking, reference__startswith="release:").exists(),
+        dispute=Dispute.objects.filter(booking=booking).select_related("decided_by").first(),
+        can_report=can_report,
+        ask_went_as_booked=can_report and early_end_question_open(booking=booking, user=user, now=now),
     )
 
 

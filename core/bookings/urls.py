@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.checkout_return, name="checkout-return"),
     path("<int:pk>/accept/", views.booking_accept_view, name="booking-accept"),
     path("<int:pk>/reject/", views.booking_reject_view, name="booking-reject"),
+    path("<int:pk>/report/", views.booking_report_view, name="booking-report"),
+    path("<int:pk>/went-as-booked/", views.booking_went_as_booked_view, name="booking-went-as-booked"),
 ]

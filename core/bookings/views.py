@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.bookings import selectors
-from core.bookings.models import Booking, BookingStatus
+from core.bookings.disputes import DisputeError, booking_early_end_answer, dispute_open
+from core.bookings.models import Booking, BookingStatus, DisputeSource
 from core.bookings.services import (
     BEING_BOOKED,
     MAX_PAYMENT_TRIES,
@@ -204,8 +206,65 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "not_paid": NOT_PAID,
         "max_tries": MAX_TRIES,
         "test_mode": get_gateway().is_test_mode,
+        "after": selectors.booking_after_session(booking=booking, user=request.user),
     }
     return render(request, "bookings/booking_detail.html", context)
+
+
+# --- After the session: report a problem, answer "Did the session go as booked?" --------------
+
+
+def _back(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """Back to the page the form was on (the booking page or the feedback form)."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = reverse("bookings:booking-detail", args=[booking.pk])
+    return redirect(target)
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def booking_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner reports a problem within the hold window: the mentor's share waits for staff."""
+    booking = _own_booking(request, pk)
+    source = (
+        DisputeSource.FEEDBACK if request.POST.get("source") == DisputeSource.FEEDBACK else DisputeSource.BOOKING_PAGE
+    )
+    try:
+        _dispute, created = dispute_open(
+            booking=booking, learner=request.user, reason=request.POST.get("reason", ""), source=source
+        )
+    except DisputeError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if created:
+            messages.success(request, REPORTED)
+    return _back(request, booking)
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def booking_went_as_booked_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The learner's answer after an early end: "yes", or "no" (which reports a problem)."""
+    booking = _own_booking(request, pk)
+    answer = request.POST.get("went_as_booked")
+    if answer not in ("yes", "no"):
+        messages.error(request, "Answer Yes or No.")
+        return _back(request, booking)
+    try:
+        booking_early_end_answer(
+            booking=booking, learner=request.user, went_as_booked=answer == "yes", reason=request.POST.get("reason", "")
+        )
+    except DisputeError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Thank you for telling us." if answer == "yes" else REPORTED)
+    return _back(request, booking)
+
+
+REPORTED = "Thank you. The payment is on hold until our team looks at your report; you will hear from us."
 
 
 def _mentor_answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import pluginmanager
+from core.bookings.selectors import booking_after_session
 from core.mentoring.models import CHAT_MAX_LENGTH, Feedback, Recording, RecordingStatus, SessionStatus
 from core.mentoring.room import access as room_access
 from core.mentoring.room.access import RoomAccess, RoomError, room_access_get, room_closes_at
@@ -95,6 +96,7 @@ def room_config(*, access: RoomAccess) -> dict:
         "feedback_url": reverse("mentoring:feedback", args=[room_id]),
         "board_url": reverse("mentoring:board-png", args=[room_id]),
         "max_chat_length": CHAT_MAX_LENGTH,
+        "earnings_hold_hours": settings.EARNINGS_HOLD_HOURS,
     }
 
 
@@ -116,6 +118,12 @@ def _closed(request: HttpRequest, access: RoomAccess) -> HttpResponse:
             and not feedback_refusal(booking=access.booking, learner=request.user)
         ),
         "own_booking": access.own_booking or (access.booking if access.is_participant else None),
+        "is_mentor": access.role == room_access.MENTOR,
+        "after": (
+            booking_after_session(booking=access.booking, user=request.user)
+            if access.is_participant and access.booking is not None
+            else None
+        ),
     }
     status = 403 if access.state in REFUSED else 200
     return render(request, "mentoring/room_closed.html", context, status=status)
@@ -296,5 +304,6 @@ def feedback_view(request: HttpRequest, room_id: str) -> HttpResponse:
         "form": form,
         "feedback": feedback,
         "refusal": refusal,
+        "after": booking_after_session(booking=booking, user=request.user),
     }
     return render(request, "mentoring/feedback.html", context)

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractHour, TruncWeek
 from django.utils import timezone
 
-from core.money import format_inr
+from core.money import format_inr, refund_split
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus, Posting, Withdrawal
 from core.users.models import User
 
@@ -76,10 +76,17 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
         queryset = queryset[offset : offset + limit]
     rows = []
     for payment in queryset:
+        net = payment.mentor_share_paise
         if payment.status == PaymentStatus.REFUNDED:
             status = "refunded"
         else:
             status = "available" if payment.is_released else "pending"
+            if payment.refunded_paise:  # partly refunded after a dispute: the mentor's part is gone
+                net -= refund_split(
+                    amount_paise=payment.amount_paise,
+                    mentor_share_paise=payment.mentor_share_paise,
+                    refund_paise=payment.refunded_paise,
+                ).mentor_paise
         rows.append(
             EarningRow(
                 payment_id=payment.pk,
@@ -90,7 +97,7 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
                 captured_at=payment.captured_at,
                 gross_paise=payment.price_paise,
                 fee_paise=payment.price_paise - payment.mentor_share_paise,
-                net_paise=payment.mentor_share_paise,
+                net_paise=net,
                 status=status,
             )
         )

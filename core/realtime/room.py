@@ -42,7 +42,8 @@ Server → client
 - ``{"type": "topic", "index", "done": bool, "by"}``.
 - ``{"type": "recording", "consent": {"mentor": bool, "learner": bool}, "active": bool}`` — on
   every consent switch, and when a recording starts or finishes (HTTP endpoints below).
-- ``{"type": "ended", "by": <user_id>|null, "status": "completed"|"cancelled"}`` — the mentor
+- ``{"type": "ended", "by": <user_id>|null, "status": "completed"|"cancelled"}`` (a completed one
+  also carries ``minutes_together`` and ``ended_early``) — the mentor
   ended (``by`` is the mentor), time ran out at the end of the grace period or the learner was
   a no-show (``by`` null, completed), or the mentor was a no-show (``by`` null, cancelled: the
   learner is refunded).

@@ -1708,10 +1708,17 @@
     stopEverything();
     if (state.status === "cancelled") {
       showEnd("This session was cancelled", "If you paid, the refund goes back to your payment method.", "cancelled");
-    } else if (isMentor) {
-      showEnd("Session complete", "Thank you for teaching, " + me.name + ". Your earning for this session is in your dashboard.", "completed");
     } else {
-      showEnd("Session complete", "How did it go with " + peer.name + "? Your rating helps other learners choose.", "completed");
+      // The minutes both were present, from the server's presence records (never the booked length).
+      const minutes = Number(message.minutes_together || 0);
+      const together = "You were both present for " + minutes + " minute" + (minutes === 1 ? "" : "s") + ". ";
+      if (isMentor) {
+        showEnd("Session complete", together + "Thank you for teaching, " + me.name + ". Your earning becomes available " + (config.earnings_hold_hours || 48) + " hours after the session, unless the learner reports a problem.", "completed");
+      } else if (message.ended_early) {
+        showEnd("Session complete", together + "The mentor ended the session early: on the next page, tell us whether it went as booked.", "completed");
+      } else {
+        showEnd("Session complete", together + "How did it go with " + peer.name + "? Your rating helps other learners choose.", "completed");
+      }
     }
   }
 

@@ -2,13 +2,16 @@
 reloads (htmx, the address bar follows, Back works), earn, and withdraw with a TOTP code."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from core.bookings.services import booking_accept
+from core.bookings.services import booking_accept, earnings_release_due
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import MentoringSession
 from core.mentoring.services import session_complete
@@ -23,7 +26,9 @@ pytestmark = pytest.mark.browser
 def _earned(mentor, learner):
     session = session_make(mentor=mentor, title="Calculus for JEE", price_paise=100_000, topics=["Limits"])
     booking_accept(booking=book_and_pay(session, learner), mentor=mentor)
-    session_complete(session=session)  # releases the ₹900 (tasks run inline)
+    session_complete(session=session)
+    # The 48 hours in which the learner may report a problem pass: the ₹900 becomes available.
+    earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
 
 
 def test_a_mentor_creates_a_session_and_moves_between_sections(page, snap, mentor, learner):

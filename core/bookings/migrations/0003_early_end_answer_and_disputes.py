@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Dispute',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('booking_page', 'The booking page'), ('feedback', 'The feedback form'), ('ended_early', '“No” to “Did the session go as booked?”')], max_length=16)),
+                ('source', models.CharField(choices=[('booking_page', 'The booking page'), ('feedback', 'The feedback form'), ('room', 'The room after the session'), ('ended_early', '“No” to “Did the session go as booked?”')], max_length=16)),
                 ('reason', models.TextField(max_length=2000)),
                 ('status', models.CharField(choices=[('open', "Open: the mentor's share is on hold"), ('released', 'Released to the mentor'), ('partially_refunded', 'Partly refunded'), ('refunded', 'Refunded in full')], default='open', max_length=20)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

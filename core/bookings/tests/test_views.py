@@ -206,3 +206,107 @@ def test_bookings_of_a_learner_is_one_query(learner, mentor, django_assert_num_q
         rows = booking_list_for_learner(learner=learner)
     assert len(rows) == count
     assert {row.mentor_name for row in rows} == {"Meera Mentor"}
+
+
+# --- After the session: minutes present, the hold, reporting a problem ------------------------
+
+
+def _completed(mentor, learner, *, ended_early: bool = False):
+    """A ₹1,000 session the learner and mentor attended together for 20 minutes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.mentoring.models import RoomPresence
+    from core.mentoring.services import session_complete
+    from core.mentoring.tests.factories import session_booked
+
+    session, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=25))
+    for user in (mentor, learner):
+        joined, left = session.starts_at, session.starts_at + timedelta(minutes=20)
+        RoomPresence.objects.create(session=session, user=user, joined_at=joined, seen_at=left, left_at=left)
+    session_complete(session=session, ended_early=ended_early, now=timezone.now())
+    booking.refresh_from_db()
+    return session, booking
+
+
+def test_the_booking_page_states_the_minutes_present_and_the_hold(client, mentor, learner):
+    _, booking = _completed(mentor, learner)
+    client.force_login(learner)
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert "You were both present for 20 minutes (booked for 60)." in page
+    assert 'data-testid="booking-minutes">20 min' in page
+    assert "The payment goes to the mentor on" in page and 'data-testid="report-problem"' in page
+    client.force_login(mentor)
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert "Your earning becomes available on" in page and 'data-testid="report-problem"' not in page
+
+
+def test_the_learner_reports_a_problem_from_the_booking_page_once(client, mentor, learner):
+    from core.bookings.models import Dispute
+
+    _, booking = _completed(mentor, learner)
+    client.force_login(learner)
+    empty = client.post(f"/bookings/{booking.pk}/report/", {"reason": "  "}, follow=True)
+    assert "Tell us what went wrong." in empty.content.decode() and not Dispute.objects.exists()
+    for _ in range(2):  # a double submit
+        response = client.post(f"/bookings/{booking.pk}/report/", {"reason": "Mentor left after 5 minutes."})
+        assert response.status_code == 302 and response["Location"] == f"/bookings/{booking.pk}/"
+    dispute = Dispute.objects.get()
+    assert (dispute.source, dispute.reason) == ("booking_page", "Mentor left after 5 minutes.")
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert 'data-testid="dispute-open"' in page and 'data-testid="report-problem"' not in page
+    client.force_login(mentor)
+    assert "Your earning for this session is on hold" in client.get(f"/bookings/{booking.pk}/").content.decode()
+
+
+def test_nobody_else_reports_on_a_booking(client, mentor, learner, other_learner):
+    from core.bookings.models import Dispute
+
+    _, booking = _completed(mentor, learner)
+    client.force_login(other_learner)
+    assert client.post(f"/bookings/{booking.pk}/report/", {"reason": "x"}).status_code == 404
+    client.force_login(mentor)
+    assert client.post(f"/bookings/{booking.pk}/report/", {"reason": "x"}).status_code in (302, 403)
+    assert not Dispute.objects.exists()
+
+
+def test_after_an_early_end_the_feedback_form_asks_whether_it_went_as_booked(client, mentor, learner):
+    from core.bookings.models import Dispute
+
+    session, booking = _completed(mentor, learner, ended_early=True)
+    client.force_login(learner)
+    feedback_url = f"/session/{session.room_id}/feedback/"
+    page = client.get(feedback_url).content.decode()
+    assert "Did the session go as booked?" in page and "You were both present for 20 minutes" in page
+    response = client.post(
+        f"/bookings/{booking.pk}/went-as-booked/",
+        {"went_as_booked": "no", "reason": "Ended after 20 minutes.", "next": feedback_url},
+    )
+    assert response.status_code == 302 and response["Location"] == feedback_url
+    dispute = Dispute.objects.get()
+    assert (dispute.source, dispute.reason) == ("ended_early", "Ended after 20 minutes.")
+    booking.refresh_from_db()
+    assert booking.went_as_booked is False
+    assert "Did the session go as booked?" not in client.get(feedback_url).content.decode()
+    offsite = client.post(f"/bookings/{booking.pk}/report/", {"reason": "x", "next": "https://evil.example/"})
+    assert offsite["Location"] == f"/bookings/{booking.pk}/"
+
+
+def test_yes_after_an_early_end_opens_nothing(client, mentor, learner):
+    from core.bookings.models import Dispute
+
+    _, booking = _completed(mentor, learner, ended_early=True)
+    client.force_login(learner)
+    client.post(f"/bookings/{booking.pk}/went-as-booked/", {"went_as_booked": "yes"})
+    booking.refresh_from_db()
+    assert booking.went_as_booked is True and not Dispute.objects.exists()
+    bad = client.post(f"/bookings/{booking.pk}/went-as-booked/", {"went_as_booked": "maybe"}, follow=True)
+    assert "Answer Yes or No." in bad.content.decode()
+
+
+def test_the_room_end_screen_states_the_minutes_present(client, mentor, learner):
+    session, _ = _completed(mentor, learner)
+    client.force_login(mentor)
+    page = client.get(f"/session/{session.room_id}/").content.decode()
+    assert "You were both present for 20 minutes (booked for 60)." in page

@@ -140,7 +140,17 @@ def _earn(guru, learner, django_capture_on_commit_callbacks, *, complete=True):
     if complete:
         with django_capture_on_commit_callbacks(execute=True):
             session_complete(session=session)
+        _hold_over()
     return session
+
+
+def _hold_over() -> None:
+    """The 48 hours in which the learner may report a problem pass: shares become available."""
+    from django.conf import settings
+
+    from core.bookings.services import earnings_release_due
+
+    earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
 
 
 def test_home_shows_requests_sessions_and_todays_earnings(client, guru, learner, other_learner,
@@ -162,6 +172,10 @@ def test_earnings_statement_pending_then_available_and_csv(client, guru, learner
     assert "₹1,000" in page and "−₹100" in page and "₹900" in page and "Pending" in page
     with django_capture_on_commit_callbacks(execute=True):
         session_complete(session=session)
+    page = client.get("/dashboard/mentor/earnings/").content.decode()
+    assert "badge--available" not in page  # held while the learner may still report a problem
+    assert "pending until 48 hours after the session ends" in page
+    _hold_over()
     page = client.get("/dashboard/mentor/earnings/").content.decode()
     assert "badge--available" in page
     response = client.get("/dashboard/mentor/earnings.csv")
@@ -304,3 +318,22 @@ def test_long_lists_come_a_page_at_a_time(client, guru):
     statement = client.get("/dashboard/mentor/earnings/?page=9")  # past the end: the last page
     assert (statement.context["page"].number, len(statement.context["page"].object_list)) == (2, 5)
     assert len(list(csv.reader(io.StringIO(client.get("/dashboard/mentor/earnings.csv").content.decode())))) == 31
+
+
+def test_a_partly_refunded_earning_shows_what_the_mentor_kept(
+    client, guru, learner, staff, django_capture_on_commit_callbacks
+):
+    from core.bookings.disputes import dispute_open, dispute_settle
+    from core.bookings.models import Booking, DisputeSource, DisputeStatus
+
+    session = _earn(guru, learner, django_capture_on_commit_callbacks, complete=False)
+    session_complete(session=session)
+    booking = Booking.objects.get(learner=learner)
+    dispute, _ = dispute_open(booking=booking, learner=learner, reason="Short", source=DisputeSource.BOOKING_PAGE)
+    dispute_settle(
+        dispute=dispute, by=staff, decision=DisputeStatus.PARTIALLY_REFUNDED, note="Half", refund_paise=55_000
+    )
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/mentor/earnings.csv").content.decode())))
+    assert rows[1][-2:] == ["450.00", "Available"]  # ₹900 less the ₹450 taken back in proportion
+    page = client.get("/dashboard/mentor/").content.decode()
+    assert "Moves to available 48 hours after the session ends" in page

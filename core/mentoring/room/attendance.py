@@ -46,7 +46,10 @@ ETA_HORIZON = timedelta(minutes=55)
 
 
 def _ended(session: MentoringSession, *, by: int | None, status: str) -> None:
-    room_broadcast(room_id=session.room_id, payload={"type": "ended", "by": by, "status": status})
+    payload = {"type": "ended", "by": by, "status": status}
+    if status == SessionStatus.COMPLETED:  # the end screen states them (never the scheduled length)
+        payload.update(minutes_together=session.minutes_together or 0, ended_early=session.ended_early)
+    room_broadcast(room_id=session.room_id, payload=payload)
 
 
 def _confirmed_booking(session: MentoringSession) -> Booking | None:

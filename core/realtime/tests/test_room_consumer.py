@@ -302,19 +302,41 @@ async def test_recording_consent_is_shared(room, mentor, learner):
 # --- The end ------------------------------------------------------------------------------------------
 
 
-async def test_the_mentor_ends_the_session_is_completed_and_the_earning_released(room, mentor, learner):
+async def test_the_mentor_cannot_end_before_the_start(room, mentor, learner):
+    mentor_socket, _ = await _open(mentor, room.room_id)  # the room opens 10 minutes early
+    learner_socket, _ = await _open(learner, room.room_id)
+    await mentor_socket.receive_json_from()
+    await mentor_socket.send_json_to({"type": "end"})
+    refused = await mentor_socket.receive_json_from()
+    assert refused["code"] == "forbidden" and "has not started yet" in refused["message"]
+    assert await _db(lambda: MentoringSession.objects.get(pk=room.pk).status) == SessionStatus.ACTIVE
+    await learner_socket.disconnect()
+    await mentor_socket.disconnect()
+
+
+@pytest.fixture
+def started_room(mentor, learner):
+    session, _booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=5))
+    return session
+
+
+async def test_the_mentor_ends_the_session_is_completed_and_the_earning_held(started_room, mentor, learner):
+    room = started_room
     mentor_socket, _ = await _open(mentor, room.room_id)
     learner_socket, _ = await _open(learner, room.room_id)
     await mentor_socket.receive_json_from()
     await learner_socket.send_json_to({"type": "end"})
     assert (await learner_socket.receive_json_from())["code"] == "forbidden"  # the mentor's button
     await mentor_socket.send_json_to({"type": "end"})
-    ended = {"type": "ended", "by": mentor.pk, "status": "completed"}
+    # Five minutes into an hour: ended early; the sockets opened just now, so both were present 0 minutes.
+    ended = {"type": "ended", "by": mentor.pk, "status": "completed", "minutes_together": 0, "ended_early": True}
     assert await learner_socket.receive_json_from() == ended
     assert await mentor_socket.receive_json_from() == ended
     assert await _db(lambda: MentoringSession.objects.get(pk=room.pk).status) == SessionStatus.COMPLETED
-    available = await _db(lambda: ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor))
-    assert available == 90000  # 90 % of the ₹1,000 price
+    # 90 % of the ₹1,000 price, pending for the 48 hours in which the learner may report a problem
+    pending = await _db(lambda: ledger.balance(kind=AccountKind.MENTOR_PENDING, user=mentor))
+    assert pending == 90000
+    assert await _db(lambda: ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor)) == 0
     await learner_socket.send_json_to({"type": "chat", "text": "after the end"})
     assert (await learner_socket.receive_json_from())["code"] == "forbidden"
     await learner_socket.send_json_to({"type": "catch_up"})
