@@ -208,6 +208,7 @@ class LearnerBookingRow:
     room_id: str
     amount_paise: int
     now: datetime
+    minutes_together: int | None = None  # of a completed session: both present, from presence rows
 
     @property
     def amount_display(self) -> str:
@@ -283,6 +284,9 @@ def _learner_rows(queryset: QuerySet[Booking], now: datetime) -> list[LearnerBoo
             room_id=booking.session.room_id,
             amount_paise=booking.amount_paise or 0,
             now=now,
+            minutes_together=(
+                booking.session.minutes_together if booking.session.status == SessionStatus.COMPLETED else None
+            ),
         )
         for booking in queryset
     ]

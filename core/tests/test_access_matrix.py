@@ -87,6 +87,7 @@ MATRIX = {
     # Django admin (staff with a verified TOTP device only; the matrix's staff has not entered a code)
     "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 302)),
     "admin/payments/withdrawal/platform/": ("/admin/payments/withdrawal/platform/", _all(302, 302, 302, 302)),
+    "admin/bookings/dispute/<int:pk>/settle/": ("/admin/bookings/dispute/1/settle/", _all(302, 302, 302, 302)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
     "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),
@@ -118,6 +119,8 @@ MATRIX = {
     "bookings/<int:pk>/return/": ("/bookings/{booking}/return/", _each(302, 302, 404, 404, 404, 404)),
     "bookings/<int:pk>/accept/": ("/bookings/{booking}/accept/", _all(302, 405, 405, 405)),  # POST only
     "bookings/<int:pk>/reject/": ("/bookings/{booking}/reject/", _all(302, 405, 405, 405)),  # POST only
+    "bookings/<int:pk>/report/": ("/bookings/{booking}/report/", _all(405, 405, 405, 405)),  # POST only
+    "bookings/<int:pk>/went-as-booked/": ("/bookings/{booking}/went-as-booked/", _all(405, 405, 405, 405)),
     # Notifications: everyone signed in has their own (the list never shows anyone else's)
     "notifications/": ("/notifications/", _all(302, 200, 200, 200)),
     "notifications/read/": ("/notifications/read/", _all(302, 405, 405, 405)),  # POST only

@@ -310,3 +310,14 @@ def test_the_room_end_screen_states_the_minutes_present(client, mentor, learner)
     client.force_login(mentor)
     page = client.get(f"/session/{session.room_id}/").content.decode()
     assert "You were both present for 20 minutes (booked for 60)." in page
+
+
+def test_the_learners_booked_sessions_state_the_minutes_present_of_a_completed_one(client, mentor, learner):
+    from core.bookings.selectors import booking_list_past_for_learner
+
+    _completed(mentor, learner)
+    (row,) = booking_list_past_for_learner(learner=learner)
+    assert (row.minutes_together, row.duration_minutes) == (20, 60)
+    client.force_login(learner)
+    page = client.get("/dashboard/learner/bookings/").content.decode()
+    assert "both present 20 min" in page and "· 60 min" not in page

@@ -25,6 +25,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -51,6 +52,7 @@ from core.bookings.services import (
     booking_payment_failed,
     booking_reject,
     bookings_sweep,
+    earnings_release_due,
     holds_expire,
 )
 from core.bookings.tests.factories import pay
@@ -157,6 +159,8 @@ class MoneyFlow(RuleBasedStateMachine):
         confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED).first()
         with committed():  # the release or cancellation task runs eagerly on commit
             ended = session_complete(session=session) if completed else session_cancel(session=session, by=self.mentor)
+        if completed:  # the 48 hours in which the learner may report a problem pass (no report here)
+            earnings_release_due(now=timezone.now() + timedelta(hours=django_settings.EARNINGS_HOLD_HOURS))
         assert ended == was_active
         if not ended or confirmed is None:
             return
