@@ -200,6 +200,7 @@ RECEIPT_STATUS_DISPLAY = {
     "paid": "Paid",
     "refund_pending": "Refund on its way",
     "refunded": "Refunded",
+    "partly_refunded": "Partly refunded",
     "released": "Released, not charged",
     "failed": "Failed",
 }
@@ -242,7 +243,7 @@ class ReceiptRow:
     @property
     def charged_paise(self) -> int:
         """What the learner is out of pocket now: nothing while held or after a release."""
-        if self.status in ("paid", "refund_pending", "refunded"):
+        if self.status in ("paid", "partly_refunded", "refund_pending", "refunded"):
             return self.amount_paise - self.refunded_paise
         return 0
 
@@ -251,7 +252,9 @@ def _receipt_status(payment: Payment) -> str:
     if payment.status == PaymentStatus.AUTHORIZED:
         return "held"
     if payment.status == PaymentStatus.CAPTURED:
-        return "refund_pending" if payment.razorpay_refund_id else "paid"
+        if payment.razorpay_refund_id:
+            return "refund_pending"
+        return "partly_refunded" if payment.refunded_paise else "paid"  # part refunded after a report
     if payment.status == PaymentStatus.REFUNDED:
         return "refunded"
     if payment.status == PaymentStatus.VOIDED:

@@ -321,3 +321,21 @@ def test_the_learners_booked_sessions_state_the_minutes_present_of_a_completed_o
     client.force_login(learner)
     page = client.get("/dashboard/learner/bookings/").content.decode()
     assert "both present 20 min" in page and "· 60 min" not in page
+
+
+def test_a_partly_refunded_payment_reads_so_on_the_receipt_and_the_booking_page(client, mentor, learner, staff):
+    from core.bookings.disputes import dispute_open, dispute_settle
+    from core.bookings.models import DisputeSource, DisputeStatus
+
+    _, booking = _completed(mentor, learner)
+    dispute, _ = dispute_open(booking=booking, learner=learner, reason="Short", source=DisputeSource.BOOKING_PAGE)
+    decision = DisputeStatus.PARTIALLY_REFUNDED
+    dispute_settle(dispute=dispute, by=staff, decision=decision, note="Ended 40 minutes early.", refund_paise=55_000)
+    client.force_login(learner)
+    payment = Payment.objects.get(booking=booking)
+    receipt = client.get(f"/dashboard/learner/payments/{payment.pk}/receipt/").content.decode()
+    assert "Partly refunded" in receipt and "our team refunded ₹550" in receipt
+    assert 'receipt__net"><th scope="row">You were charged</th><td class="num">₹550<' in receipt
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert "₹550 refunded to the learner; the rest went to the mentor." in page
+    assert "Ended 40 minutes early." in page
