@@ -257,3 +257,22 @@ def test_confirming_a_booking_schedules_the_room(mentor, learner, django_capture
     session.refresh_from_db()
     assert session.status == SessionStatus.ACTIVE
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+
+
+def test_a_socket_whose_server_died_counts_until_its_last_heartbeat(mentor, learner):
+    from core.mentoring.room.selectors import presence_minutes_together
+
+    session, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=40))
+    _in_room(session, mentor, from_minute=0, to_minute=None)  # alive: counts until now
+    stale = RoomPresence.objects.create(
+        session=session,
+        user=learner,
+        joined_at=session.starts_at + timedelta(minutes=5),
+        seen_at=session.starts_at + timedelta(minutes=17),  # never heard from again
+    )
+    assert stale.left_at is None
+    now = session.starts_at + timedelta(minutes=40)
+    assert presence_minutes_together(session=session, learner_id=booking.learner_id, until=now) == 12
+    # Two sockets of the same person (two tabs) are counted once.
+    _in_room(session, learner, from_minute=10, to_minute=15)
+    assert presence_minutes_together(session=session, learner_id=booking.learner_id, until=now) == 12
