@@ -75,6 +75,13 @@ session_completed = django.dispatch.Signal()
 feedback_given = django.dispatch.Signal()
 """A learner rated a completed session. Arguments: ``feedback``."""
 
+withdrawal_settled = django.dispatch.Signal()
+"""A withdrawal's payout reached a final state: paid out (``status`` "completed"), failed, or
+reversed by the bank after it was paid (the amount is back in the balance either way; the
+withdrawal is "failed" and ``failure_reason`` says why). Arguments: ``withdrawal``
+(``payments.Withdrawal``; ``user`` is None for the platform's own), ``payout_status`` (str: the
+gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
+
 SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "user_registered": ("user",),
     "session_created": ("session",),
@@ -88,6 +95,7 @@ SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "session_started": ("session",),
     "session_completed": ("session",),
     "feedback_given": ("feedback",),
+    "withdrawal_settled": ("withdrawal", "payout_status"),
 }
 
 
@@ -152,6 +160,11 @@ def on_session_completed(session):
 @hookspec
 def on_feedback_given(feedback):
     """A learner left feedback. Return value ignored."""
+
+
+@hookspec
+def on_withdrawal_settled(withdrawal, payout_status):
+    """A withdrawal was paid out, failed or reversed (``payout_status``). Return value ignored."""
 
 
 # --- Contribution hooks -------------------------------------------------------------------
