@@ -7,7 +7,7 @@ and event id, so a redelivery is a no-op) and answers at once; the work runs in
 the same transaction as the state changes and ledger rows it causes; an event whose
 processing failed stays unprocessed, and a redelivery queues it again.
 
-Razorpay does not promise order (docs/decisions/0007-webhooks-in-any-order.md). Every state
+Razorpay does not promise the order of its events. Every state
 change is a compare-and-swap from the states it may come from, so repeated or out-of-order
 events never move a state backwards and never post twice; and when an event cannot be
 applied to the state we hold (a refund of a payment we have not seen captured, a failure

@@ -1,22 +1,37 @@
 """The webhook endpoint: signature on the raw body, each event once, never backwards."""
 
+import hashlib
+import hmac
 import json
 
 import pytest
+import responses
 from django.conf import settings
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_
 from hypothesis import strategies as st
 
 from core.bookings.models import Booking, BookingStatus
-from core.bookings.services import CAPTURED_WITHOUT_ACCEPT, booking_accept, booking_checkout_start
+from core.bookings.services import (
+    CAPTURED_WITHOUT_ACCEPT,
+    booking_accept,
+    booking_checkout_start,
+    booking_payment_authorize,
+)
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.gateways import Destination
 from core.payments.gateways.testmode import TestModeGateway
+from core.payments.gateways.tests.fake_razorpay import (
+    ACCOUNT_NUMBER,
+    KEY_ID,
+    KEY_SECRET,
+    WEBHOOK_SECRET,
+    FakeRazorpay,
+)
 from core.payments.models import JournalEntry, Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
 from core.payments.services import withdrawal_request
 from core.payments.webhooks import HANDLERS
@@ -495,3 +510,56 @@ def test_any_signed_body_is_answered_and_nothing_is_left_unapplied(learner):
         assert ledger.entries_balanced()
 
     post()
+
+
+# --- In Razorpay mode (its HTTP API faked), with CSRF checks enforced ------------------------
+
+
+@pytest.fixture
+def fake():
+    razorpay = {
+        "RAZORPAY_KEY_ID": KEY_ID,
+        "RAZORPAY_KEY_SECRET": KEY_SECRET,
+        "RAZORPAY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "RAZORPAYX_ACCOUNT_NUMBER": ACCOUNT_NUMBER,
+    }
+    with override_settings(**razorpay), responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakeRazorpay(mock)
+
+
+def _deliver_to_razorpay_mode(event: dict, event_id: str):
+    body = json.dumps(event).encode()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return Client(enforce_csrf_checks=True).post(
+        URL,
+        body,
+        content_type="application/json",
+        headers={"X-Razorpay-Signature": signature, "X-Razorpay-Event-Id": event_id},
+    )
+
+
+def test_in_razorpay_mode_a_refund_before_its_capture_is_fetched_and_applied(
+    fake, learner, django_capture_on_commit_callbacks
+):
+    guru = approved_mentor()
+    booking, payment, _order = booking_checkout_start(session=session_make(mentor=guru), learner=learner)
+    payment_id, signature = fake.checkout_pay(payment.razorpay_order_id)
+    booking_payment_authorize(booking=booking, payment_id=payment_id, signature=signature)
+    # The accept captured at Razorpay, a refund followed there, and we recorded neither.
+    Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CONFIRMED)
+    fake.payments[payment_id].update(status="refunded", captured=True)
+    refund = {"id": "rfnd_00000000000099", "payment_id": payment_id, "amount": payment.amount_paise}
+    fake.refunds[refund["id"]] = {**refund, "entity": "refund", "status": "processed", "currency": "INR"}
+    captured = payment_event("payment.captured", payment, payment_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        for event, event_id in [
+            ({"event": "refund.processed", "payload": {"refund": {"entity": refund}}}, "evt_rp"),
+            (captured, "evt_cp"),
+        ] * 3:
+            response = _deliver_to_razorpay_mode(event, event_id)
+            assert response.status_code == 200, response.content
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, payment.amount_paise)
+    assert _references(payment=payment) == [f"capture:{payment.pk}", f"refund:{payment.pk}"]
+    assert len(fake.calls("GET", f"/payments/{payment_id}")) == 1  # asked once, when the refund came first
+    assert ledger.entries_balanced()
