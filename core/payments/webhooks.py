@@ -267,7 +267,12 @@ def _refund_processed(payload: dict) -> None:
     payment = _payment_for(payload)
     if payment is None:
         return
-    refund_id = _entity(payload, "refund")["id"]
+    refund = _entity(payload, "refund")
+    refund_id, amount = refund["id"], refund.get("amount", payment.amount_paise)
+    if isinstance(amount, int) and 0 < amount < payment.amount_paise:
+        # A partial refund is recorded by the service that asked for it, never as a full one.
+        logger.info("Partial refund %s of payment %s left to the service that made it", refund_id, payment.pk)
+        return
     if payment.status != PaymentStatus.CAPTURED and payment.razorpay_payment_id:
         remote = _gateway_payment(payment, payment.razorpay_payment_id)
         if remote is not None:

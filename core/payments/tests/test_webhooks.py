@@ -563,3 +563,17 @@ def test_in_razorpay_mode_a_refund_before_its_capture_is_fetched_and_applied(
     assert _references(payment=payment) == [f"capture:{payment.pk}", f"refund:{payment.pk}"]
     assert len(fake.calls("GET", f"/payments/{payment_id}")) == 1  # asked once, when the refund came first
     assert ledger.entries_balanced()
+
+
+def test_a_partial_refund_is_never_recorded_as_a_full_one(client, learner, django_capture_on_commit_callbacks):
+    guru = approved_mentor()
+    booking = book_and_pay(session_make(mentor=guru), learner)
+    booking_accept(booking=booking, mentor=guru)
+    payment = Payment.objects.get(booking=booking)
+    partial = _refund_event("rfnd_partial", payment)
+    partial["payload"]["refund"]["entity"]["amount"] = payment.amount_paise // 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(client, partial, "evt_partial").status_code == 200
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_paise) == (PaymentStatus.CAPTURED, 0)
+    assert _references(payment=payment) == [f"capture:{payment.pk}"]
