@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 import responses
@@ -33,6 +34,7 @@ from core.payments.gateways.tests.fake_razorpay import (
     FakeRazorpay,
 )
 from core.payments.models import JournalEntry, Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
+from core.payments.reconcile import payments_reconcile
 from core.payments.services import withdrawal_request
 from core.payments.webhooks import HANDLERS
 from core.realtime.models import Notification
@@ -577,3 +579,18 @@ def test_a_partial_refund_is_never_recorded_as_a_full_one(client, learner, djang
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_paise) == (PaymentStatus.CAPTURED, 0)
     assert _references(payment=payment) == [f"capture:{payment.pk}"]
+
+
+def test_a_malformed_event_stored_before_the_checks_is_closed_not_stuck(client, caplog):
+    """A row the endpoint stored before it checked shapes: the reconciler closes it (logged),
+    instead of failing on it every run."""
+    event = WebhookEvent.objects.create(
+        event_id="evt_old", event_type="payment.captured", payload={"event": "payment.captured", "payload": "x"}
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = deliver(client, {"event": "payment.captured", "payload": "x"}, "evt_old")
+    assert response.status_code == 400  # the delivery itself is refused as malformed
+    assert payments_reconcile(now=timezone.now() + timedelta(minutes=3))["webhooks_retried"] == 1
+    event.refresh_from_db()
+    assert event.processed_at is not None
+    assert "cannot be applied" in caplog.text
