@@ -358,7 +358,10 @@ def payment_email_send(*, payment: Payment, kind: str) -> bool:
 def _withdrawal_message(*, withdrawal: Withdrawal, payout_status: str) -> tuple[str, str]:
     amount = format_inr(withdrawal.amount_paise)
     if payout_status == "processed":
-        return f"Withdrawal of {amount} paid out", "It is on its way to your account; banks usually show it within a day."
+        return (
+            f"Withdrawal of {amount} paid out",
+            "It is on its way to your account; banks usually show it within a day.",
+        )
     if payout_status == "reversed":
         return (
             f"Withdrawal of {amount} returned by the bank",
