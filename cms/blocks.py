@@ -5,7 +5,7 @@ Editors write the copy; figures (prices, fees, sessions, mentors) always come fr
 
 from wagtail import blocks
 
-from core.money import format_inr, split
+from core.money import ROUNDING_RULE, format_inr, split, split_rounds
 
 ICON_CHOICES = [
     ("video-camera", "Video"),
@@ -129,6 +129,8 @@ class FeeExplainerBlock(blocks.StructBlock):
             "mentor_earns": format_inr(example.mentor_share_paise),
             "platform_keeps": format_inr(example.app_share_paise),
         }
+        # Rates that leave fractions of a paisa (DECISIONS.md): say how they round.
+        context["rounding_rule"] = ROUNDING_RULE if split_rounds() else ""
         return context
 
 

@@ -60,6 +60,14 @@ def on_payment_refunded(payment, amount_paise):
 
 
 @hookimpl
+def on_withdrawal_settled(withdrawal, payout_status):
+    """The mentor hears that their withdrawal was paid out, failed or reversed."""
+    from core.realtime import services
+
+    services.withdrawal_settle_notify(withdrawal=withdrawal, payout_status=payout_status)
+
+
+@hookimpl
 def on_session_completed(session):
     """Both people get a summary after the session (in the app and by email, from a task)."""
     from django.db import transaction

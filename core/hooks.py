@@ -85,6 +85,13 @@ dispute_settled = django.dispatch.Signal()
 or in full (``dispute.status``, ``dispute.refund_paise``, ``dispute.decision_note``).
 Arguments: ``dispute``."""
 
+withdrawal_settled = django.dispatch.Signal()
+"""A withdrawal's payout reached a final state: paid out (``status`` "completed"), failed, or
+reversed by the bank after it was paid (the amount is back in the balance either way; the
+withdrawal is "failed" and ``failure_reason`` says why). Arguments: ``withdrawal``
+(``payments.Withdrawal``; ``user`` is None for the platform's own), ``payout_status`` (str: the
+gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
+
 SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "user_registered": ("user",),
     "session_created": ("session",),
@@ -100,6 +107,7 @@ SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "feedback_given": ("feedback",),
     "dispute_opened": ("dispute",),
     "dispute_settled": ("dispute",),
+    "withdrawal_settled": ("withdrawal", "payout_status"),
 }
 
 
@@ -174,6 +182,11 @@ def on_dispute_opened(dispute):
 @hookspec
 def on_dispute_settled(dispute):
     """Staff settled a dispute (released, partly or fully refunded). Return value ignored."""
+
+
+@hookspec
+def on_withdrawal_settled(withdrawal, payout_status):
+    """A withdrawal was paid out, failed or reversed (``payout_status``). Return value ignored."""
 
 
 # --- Contribution hooks -------------------------------------------------------------------

@@ -2,19 +2,29 @@
 
 The split (DECISIONS.md): the learner pays the price plus a platform fee
 (``PLATFORM_FEE_PERCENT``); the mentor earns ``MENTOR_SHARE_PERCENT`` of the price; the
-platform keeps the rest, so ``amount == mentor_share + app_share`` always. Rounding goes
-in the platform's favour by at most one paisa.
+platform keeps the rest, so ``amount == mentor_share + app_share`` always.
+
+Rounding (DECISIONS.md): prices are whole rupees, so at the default rates (10 % fee, 90 %
+share) nothing rounds. With rates that do not divide a price evenly, the fee rounds half
+up, the mentor's share rounds down, and the platform's share is the remainder: at most a
+paisa each way, and always visible in the ledger.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 
 
-def _ceil_div(numerator: int, denominator: int) -> int:
-    return -(-numerator // denominator)
+def _percent_of(paise: int, percent: int | Decimal) -> Fraction:
+    """``percent`` % of ``paise``, exactly. Rates are ints or Decimals (``Decimal("12.5")``), never floats."""
+    if isinstance(percent, bool) or not isinstance(percent, int | Decimal) or not 0 <= percent <= 100:
+        raise ValueError(f"A rate is an int or Decimal percentage from 0 to 100, not {percent!r}.")
+    return Fraction(paise) * Fraction(percent) / 100
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,14 @@ class Split:
 
 
 def split(price_paise: int) -> Split:
-    """How a session price divides: ₹1,000 → learner pays ₹1,100, mentor ₹900, platform ₹200."""
+    """How a session price divides: ₹1,000 → learner pays ₹1,100, mentor ₹900, platform ₹200.
+
+    The fee rounds half up, the mentor's share rounds down, the platform keeps the remainder.
+    """
     if not isinstance(price_paise, int) or isinstance(price_paise, bool) or price_paise < 0:
         raise ValueError(f"A price is a non-negative int of paise, not {price_paise!r}.")
-    fee = _ceil_div(price_paise * settings.PLATFORM_FEE_PERCENT, 100)
-    mentor_share = price_paise * settings.MENTOR_SHARE_PERCENT // 100
+    fee = math.floor(_percent_of(price_paise, settings.PLATFORM_FEE_PERCENT) + Fraction(1, 2))
+    mentor_share = math.floor(_percent_of(price_paise, settings.MENTOR_SHARE_PERCENT))
     amount = price_paise + fee
     return Split(price_paise, fee, amount, mentor_share, amount - mentor_share)
 
@@ -62,6 +75,27 @@ def refund_split(*, amount_paise: int, mentor_share_paise: int, refund_paise: in
         raise ValueError(f"A refund is more than ₹0 and at most the {format_inr(amount_paise)} paid.")
     mentor = refund_paise * mentor_share_paise // amount_paise
     return RefundSplit(refund_paise, mentor, refund_paise - mentor)
+
+
+def split_rounds(price_paise: int | None = None) -> bool:
+    """Whether the configured rates leave a fraction of a paisa to round: for ``price_paise``, or
+    for some whole-rupee price when none is given (the fee explainer then states the rule).
+    Whole-percent rates never do on whole-rupee prices."""
+    rates = (settings.PLATFORM_FEE_PERCENT, settings.MENTOR_SHARE_PERCENT)
+    if price_paise is None:
+        return any(_percent_of(100, rate).denominator != 1 for rate in rates)
+    return any(_percent_of(price_paise, rate).denominator != 1 for rate in rates)
+
+
+def is_whole_rupees(paise: int) -> bool:
+    """Session prices and gifts are whole rupees (DECISIONS.md): 100000 yes, 99950 no."""
+    return paise % 100 == 0
+
+
+ROUNDING_RULE = (
+    "Where a rate leaves a fraction of a paisa, the fee is rounded to the nearest paisa (halves up), "
+    "the mentor's share is rounded down, and PeerLearn keeps the remainder: at most a paisa each way."
+)
 
 
 def _group_indian(rupees: int) -> str:

@@ -27,7 +27,7 @@ def _sessions(count: int, batch: str = "", first_hour: int = 1) -> None:
         session_create(
             mentor=mentors[index % len(mentors)],
             title=f"Session {batch}{index}",
-            price_paise=100000 + index,
+            price_paise=100000 + 100 * index,  # whole rupees, as prices are
             starts_at=timezone.now() + timedelta(hours=first_hour + 2 * index),
         )
 

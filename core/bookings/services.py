@@ -153,11 +153,17 @@ def payment_mark_authorized(*, payment: Payment, payment_id: str) -> tuple[Booki
     return booking, lapsed
 
 
-def payment_mark_captured(*, payment: Payment) -> bool:
-    """Record a capture and post the split to the ledger (both at most once)."""
+def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
+    """Record a capture and post the split to the ledger (both at most once).
+
+    ``late``: the gateway reports a capture of a payment we released (voided) meanwhile, so
+    the learner was charged after all; it is recorded, and ``booking_settle_captured``
+    refunds it.
+    """
+    came_from = [PaymentStatus.AUTHORIZED, PaymentStatus.VOIDED] if late else [PaymentStatus.AUTHORIZED]
     with transaction.atomic():
-        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AUTHORIZED).update(
-            status=PaymentStatus.CAPTURED, captured_at=timezone.now()
+        moved = Payment.objects.filter(pk=payment.pk, status__in=came_from).update(
+            status=PaymentStatus.CAPTURED, captured_at=timezone.now(), closed_at=None
         )
         payment.refresh_from_db()
         if payment.status == PaymentStatus.CAPTURED:
@@ -165,6 +171,53 @@ def payment_mark_captured(*, payment: Payment) -> bool:
         if moved:
             transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
     return bool(moved)
+
+
+CAPTURED_WITHOUT_ACCEPT = "The payment was captured without the mentor's accept, so it was refunded in full."
+
+
+def booking_settle_captured(*, payment: Payment) -> Booking:
+    """A capture we heard of from the gateway (a webhook or the reconciler) rather than from the
+    mentor's accept: make the booking agree with the money, so that a captured payment always
+    belongs to a confirmed booking or is being refunded.
+
+    - Its booking is confirmed: nothing to do (the accept's own capture, reported first).
+    - The mentor pressed Accept (``capture_attempted_at``) but its answer was lost and the
+      booking went back to pending: it is confirmed now, as the accept would have done.
+    - Otherwise nobody accepted (a capture made outside PeerLearn, a slot taken meanwhile, a
+      booking released): the booking is released and the learner refunded in full.
+    """
+    booking = Booking.objects.select_related("session").get(pk=payment.booking_id)
+    payment.refresh_from_db()
+    if payment.status != PaymentStatus.CAPTURED or booking.status == BookingStatus.CONFIRMED:
+        return booking
+    confirmed = 0
+    if payment.capture_attempted_at is not None and booking.status == BookingStatus.PENDING:
+        try:
+            with transaction.atomic():
+                confirmed = Booking.objects.filter(
+                    pk=booking.pk, status=BookingStatus.PENDING, session__status=SessionStatus.ACTIVE
+                ).update(status=BookingStatus.CONFIRMED, decided_at=timezone.now())
+        except IntegrityError:  # another booking took the slot
+            confirmed = 0
+    booking.refresh_from_db()
+    if confirmed:
+        _send(hooks.booking_confirmed, booking=booking)
+        for other in Booking.objects.filter(
+            session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
+        ).exclude(pk=booking.pk):
+            _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
+        return booking
+    if booking.status in (BookingStatus.HELD, BookingStatus.PENDING):
+        moved = Booking.objects.filter(pk=booking.pk, status__in=[BookingStatus.HELD, BookingStatus.PENDING]).update(
+            status=BookingStatus.REJECTED, status_reason=CAPTURED_WITHOUT_ACCEPT, decided_at=timezone.now(),
+            hold_expires_at=None,
+        )  # fmt: skip
+        if moved:
+            booking.refresh_from_db()
+            _send(hooks.booking_rejected, booking=booking, reason=CAPTURED_WITHOUT_ACCEPT)
+    payment_refund(payment=payment)
+    return booking
 
 
 def booking_payment_failed(*, booking: Booking) -> Booking:

@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from core.money import format_inr, rupees_to_paise, split
+from core.money import format_inr, is_whole_rupees, rupees_to_paise, split, split_rounds
 from core.users.suggestions import split_terms, suggest_terms
 
 DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours"), (120, "2 hours")]
@@ -64,7 +64,9 @@ class SessionForm(forms.Form):
         self.zone = ZoneInfo(timezone_name)
         self.fields["starts_at"].help_text = f"In your timezone, {timezone_name}."
         low, high = settings.SESSION_PRICE_MIN_PAISE, settings.SESSION_PRICE_MAX_PAISE
-        self.fields["price"].help_text = f"Between {format_inr(low)} and {format_inr(high)}. Learners pay a fee on top."
+        self.fields[
+            "price"
+        ].help_text = f"Whole rupees, between {format_inr(low)} and {format_inr(high)}. Learners pay a fee on top."
         self.suggestions: dict[str, dict[str, str]] = {}
 
     def clean(self):
@@ -90,9 +92,12 @@ class SessionForm(forms.Form):
 
     def clean_price(self) -> int:
         try:
-            return rupees_to_paise(self.cleaned_data["price"])
+            paise = rupees_to_paise(self.cleaned_data["price"])
         except ValueError as exc:
-            raise ValidationError("Type the price in rupees, e.g. 1000 or 999.50.") from exc
+            raise ValidationError("Type the price in rupees, e.g. 1000.") from exc
+        if not is_whole_rupees(paise):
+            raise ValidationError(f"Prices are whole rupees, without paise: {format_inr(paise)} is not one.")
+        return paise
 
     def clean_starts_at(self) -> datetime:
         value = self.cleaned_data["starts_at"]
@@ -127,6 +132,11 @@ def price_preview(price_text: str) -> str:
         return "Type a price to see what the learner pays and what you earn."
     if amounts.price_paise == 0:
         return "Type a price to see what the learner pays and what you earn."
-    return (
+    if not is_whole_rupees(amounts.price_paise):
+        return "Prices are whole rupees, without paise."
+    line = (
         f"Learner pays {format_inr(amounts.amount_paise)} incl. fee · you earn {format_inr(amounts.mentor_share_paise)}"
     )
+    if split_rounds(amounts.price_paise):
+        line += " (the fee is rounded to the nearest paisa, your share down)"
+    return line

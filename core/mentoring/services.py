@@ -15,7 +15,7 @@ from core.bookings.tasks import bookings_cancel_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.room.selectors import presence_minutes_together
-from core.money import format_inr
+from core.money import format_inr, is_whole_rupees
 from core.users.models import Role, User
 
 EDITABLE_FIELDS = ("title", "description", "topics", "price_paise", "starts_at", "duration_minutes")
@@ -30,6 +30,8 @@ def _validate(*, mentor: User, title: str, price_paise: int, starts_at: datetime
     low, high = settings.SESSION_PRICE_MIN_PAISE, settings.SESSION_PRICE_MAX_PAISE
     if not low <= price_paise <= high:
         errors["price_paise"] = f"The price must be between {format_inr(low)} and {format_inr(high)}."
+    elif not is_whole_rupees(price_paise):
+        errors["price_paise"] = f"Prices are whole rupees, without paise: {format_inr(price_paise)} is not one."
     if timezone.is_naive(starts_at):
         errors["starts_at"] = "The start time needs a timezone."
     elif starts_at <= timezone.now():

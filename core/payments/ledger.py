@@ -198,3 +198,18 @@ def post_payout_failed(*, withdrawal: Withdrawal) -> tuple[JournalEntry, bool]:
             Line(source.kind, -withdrawal.amount_paise, source.user),
         ],
     )
+
+
+def post_payout_reversed(*, withdrawal: Withdrawal) -> tuple[JournalEntry, bool]:
+    """A paid-out withdrawal the bank sent back: the gateway holds the amount again, and it is
+    returned to where it came from (a mentor's available earnings, or the platform's revenue)."""
+    source = _withdrawal_source(withdrawal)
+    return post(
+        reference=f"payout-reversed:{withdrawal.pk}",
+        memo=f"Withdrawal {withdrawal.pk} reversed by the bank; amount returned",
+        withdrawal=withdrawal,
+        lines=[
+            Line(AccountKind.GATEWAY_CLEARING, withdrawal.amount_paise),
+            Line(source.kind, -withdrawal.amount_paise, source.user),
+        ],
+    )

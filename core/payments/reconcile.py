@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.bookings.models import BookingStatus
 from core.bookings.services import (
+    booking_settle_captured,
     bookings_cancel_for_session,
     payment_mark_authorized,
     payment_mark_captured,
@@ -27,9 +28,10 @@ from core.bookings.services import (
     payment_refund,
 )
 from core.mentoring.models import SessionStatus
-from core.payments import services
+from core.payments import services, webhooks
 from core.payments.gateways import Gateway, GatewayError, get_gateway
-from core.payments.models import Payment, PaymentStatus, Withdrawal, WithdrawalStatus
+from core.payments.gateways.base import CURRENCY
+from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ ORDER_STALE_AFTER = timedelta(minutes=2)
 ORDER_LOOKBACK = timedelta(hours=2)
 
 COUNTS = (
+    "webhooks_retried",  # a stored event whose processing failed or whose task was lost, applied now
     "orders_authorized",  # a lost payment.authorized: the booking became a pending request
     "orders_released",  # paid after the hold lapsed: released, never charged
     "orders_captured",
@@ -69,6 +72,9 @@ def payments_reconcile(
     cutoff = now - older_than
     gateway = get_gateway()
     counts = dict.fromkeys(COUNTS, 0)
+    stuck = WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lte=now - orders_older_than)
+    _each(counts, "webhook", stuck.order_by("pk"), _webhook_retry)
+
     payments = Payment.objects.filter(gateway=gateway.name).select_related("booking__session").order_by("pk")
 
     orders = payments.filter(
@@ -118,9 +124,17 @@ def _each(counts: dict[str, int], kind: str, items: Iterable, step: Callable[[ob
             counts["errors"] += 1
 
 
+def _webhook_retry(event: WebhookEvent) -> list[str]:
+    return ["webhooks_retried"] if webhooks.webhook_event_process(event_id=event.pk) else []
+
+
 def _order_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
     """A payment still "created": did the learner pay (the same path as the payment.* webhooks)?"""
-    tries = gateway.order_payments(order_id=payment.razorpay_order_id)
+    tries = [
+        t
+        for t in gateway.order_payments(order_id=payment.razorpay_order_id)
+        if t.status == "failed" or (t.amount_paise, t.currency) == (payment.amount_paise, CURRENCY)
+    ]  # a payment of another amount than our order's is never applied
     paid = next((t for t in tries if t.status == "captured"), None) or next(
         (t for t in tries if t.status == "authorized"), None
     )
@@ -139,8 +153,9 @@ def _order_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
     elif lapsed:
         keys.append("orders_released")
     if paid.status == "captured":
-        if payment_mark_captured(payment=payment):
+        if payment_mark_captured(payment=payment, late=True):
             keys.append("orders_captured")
+            booking_settle_captured(payment=payment)
         elif payment.status != PaymentStatus.CAPTURED:
             logger.error("Payment %s is captured at the gateway but %s here", payment.pk, payment.status)
     return keys
@@ -150,7 +165,10 @@ def _capture_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
     """An authorized payment: a capture that timed out on our side may have gone through."""
     if gateway.payment_fetch(payment_id=payment.razorpay_payment_id).status != "captured":
         return []
-    return ["captures"] if payment_mark_captured(payment=payment) else []
+    if not payment_mark_captured(payment=payment):
+        return []
+    booking_settle_captured(payment=payment)  # the accept whose answer was lost is finished
+    return ["captures"]
 
 
 def _refund_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:

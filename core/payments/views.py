@@ -30,6 +30,6 @@ def razorpay_webhook(request: HttpRequest) -> JsonResponse:
         event, created = webhook_event_record(body=body, event_id=request.headers.get("X-Razorpay-Event-Id", ""))
     except BadWebhook as exc:
         return JsonResponse({"error": str(exc)}, status=400)
-    if created:
+    if created or event.processed_at is None:  # a redelivery retries an event whose processing failed
         transaction.on_commit(lambda: webhook_event_process_task.delay(event.pk))
     return JsonResponse({"status": "accepted" if created else "duplicate"})

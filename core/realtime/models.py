@@ -32,6 +32,7 @@ EMAIL_TEMPLATES: dict[str, str] = {
     NotificationKind.SLOT_TAKEN: "booking_rejected",
     NotificationKind.PAYMENT_CAPTURED: "payment_captured",
     NotificationKind.PAYMENT_REFUNDED: "payment_refunded",
+    NotificationKind.EARNINGS_UPDATED: "withdrawal_settled",  # withdrawals paid out, failed or reversed
     NotificationKind.SESSION_STARTING: "session_reminder",
     NotificationKind.SESSION_SUMMARY: "session_summary",
 }

@@ -26,7 +26,8 @@ from django.utils import dateformat, timezone
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import CANCELLED_BY_LEARNER, SLOT_TAKEN
 from core.money import format_inr, split
-from core.payments.models import Payment
+from core.payments.gateways import get_gateway
+from core.payments.models import Payment, Withdrawal
 from core.realtime import selectors
 from core.realtime.consumers import user_group
 from core.realtime.models import (
@@ -230,7 +231,12 @@ def _booking_message(*, booking: Booking, kind: str) -> tuple[User, str, str]:
     else:
         title = f"Not accepted: {session.title}"
     if booking.status == BookingStatus.REJECTED:
-        reason = f"{reason.rstrip('.!')}. You were not charged."
+        # A capture may have happened after all (a lost answer, one made outside the accept):
+        # then the payment is refunded, and "not charged" would be untrue.
+        if not Payment.objects.filter(booking=booking, captured_at__isnull=False).exists():
+            reason = f"{reason.rstrip('.!')}. You were not charged."
+        elif "refund" not in reason.lower():
+            reason = f"{reason.rstrip('.!')}. Your payment is refunded in full."
     return learner, title, reason
 
 
@@ -397,6 +403,58 @@ def payment_email_send(*, payment: Payment, kind: str) -> bool:
     }
     return notification_email_send(
         user=user, kind=kind, key=f"{kind}:payment:{payment.pk}", subject=subject, context=context
+    )
+
+
+def _withdrawal_message(*, withdrawal: Withdrawal, payout_status: str) -> tuple[str, str]:
+    amount = format_inr(withdrawal.amount_paise)
+    if payout_status == "processed":
+        return (
+            f"Withdrawal of {amount} paid out",
+            "It is on its way to your account; banks usually show it within a day.",
+        )
+    if payout_status == "reversed":
+        return (
+            f"Withdrawal of {amount} returned by the bank",
+            f"The bank sent the payout back, so {amount} is in your available balance again. "
+            "Check the account details and withdraw again.",
+        )
+    return (
+        f"Withdrawal of {amount} failed",
+        f"{withdrawal.failure_reason or 'The payout failed'}. {amount} is back in your available balance.",
+    )
+
+
+def withdrawal_settle_notify(*, withdrawal: Withdrawal, payout_status: str) -> Notification | None:
+    """A mentor's withdrawal was paid out, failed or reversed: tell them in the app, and by email
+    (a task) under their "Earnings" choices. The platform's own withdrawals (no user) tell nobody."""
+    if withdrawal.user is None:
+        return None
+    from core.realtime import tasks
+
+    title, body = _withdrawal_message(withdrawal=withdrawal, payout_status=payout_status)
+    notification = notification_send(
+        user=withdrawal.user, kind=Kind.EARNINGS_UPDATED, title=title, body=body, url=reverse("core:mentor-withdrawals")
+    )
+    transaction.on_commit(lambda: tasks.withdrawal_email_send_task.delay(withdrawal.pk, payout_status))
+    return notification
+
+
+def withdrawal_email_send(*, withdrawal: Withdrawal, payout_status: str) -> bool:
+    """The email about a settled withdrawal (run by ``withdrawal_email_send_task``), once per outcome."""
+    subject, body = _withdrawal_message(withdrawal=withdrawal, payout_status=payout_status)
+    context = {
+        "withdrawal": withdrawal,
+        "body": body,
+        "is_test_mode": get_gateway().is_test_mode,
+        "url": settings.SITE_URL.rstrip("/") + reverse("core:mentor-withdrawals"),
+    }
+    return notification_email_send(
+        user=withdrawal.user,
+        kind=Kind.EARNINGS_UPDATED,
+        key=f"withdrawal_settled:withdrawal:{withdrawal.pk}:{payout_status}",
+        subject=subject,
+        context=context,
     )
 
 

@@ -7,7 +7,7 @@ running a task twice (a retry, a redelivered message) sends one email.
 from celery import shared_task
 
 from core.bookings.models import Booking
-from core.payments.models import Payment
+from core.payments.models import Payment, Withdrawal
 from core.realtime import services
 
 
@@ -21,6 +21,12 @@ def booking_email_send_task(booking_id: int, kind: str) -> bool:
 def payment_email_send_task(payment_id: int, kind: str) -> bool:
     payment = Payment.objects.select_related("booking__session", "learner", "mentor").get(pk=payment_id)
     return services.payment_email_send(payment=payment, kind=kind)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def withdrawal_email_send_task(withdrawal_id: int, payout_status: str) -> bool:
+    withdrawal = Withdrawal.objects.select_related("user").get(pk=withdrawal_id)
+    return services.withdrawal_email_send(withdrawal=withdrawal, payout_status=payout_status)
 
 
 @shared_task(acks_late=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.oath import totp
@@ -72,6 +74,7 @@ def test_create_a_session_in_the_mentors_timezone(client, guru, django_capture_o
         ({"topics": ""}, "Please add topics"),
         ({"price": "ten"}, "Type the price in rupees"),
         ({"price": "50"}, "The price must be between ₹100 and ₹50,000."),
+        ({"price": "999.50"}, "Prices are whole rupees, without paise: ₹999.50 is not one."),
         ({"starts_at": "2020-01-01T10:00"}, "The start time must be in the future."),
         ({"title": ""}, "Give the session a title."),
     ],
@@ -106,6 +109,26 @@ def test_the_price_preview_itemises_the_split(client, guru):
     response = client.get("/dashboard/mentor/sessions/price-preview/?price=1000")
     assert response.content.decode() == "Learner pays ₹1,100 incl. fee · you earn ₹900"
     assert "Type a price" in client.get("/dashboard/mentor/sessions/price-preview/?price=abc").content.decode()
+    paise = client.get("/dashboard/mentor/sessions/price-preview/?price=999.50").content.decode()
+    assert paise == "Prices are whole rupees, without paise."
+
+
+def test_the_price_preview_says_how_it_rounds_when_rates_do_not_divide(client, guru):
+    with override_settings(PLATFORM_FEE_PERCENT=Decimal("12.5"), MENTOR_SHARE_PERCENT=Decimal("87.5")):
+        response = client.get("/dashboard/mentor/sessions/price-preview/?price=999")
+    # fee 12.5 % of ₹999 = ₹124.875 → ₹124.88 (half up); share 87.5 % = ₹874.125 → ₹874.12 (down)
+    assert response.content.decode() == (
+        "Learner pays ₹1,123.88 incl. fee · you earn ₹874.12 (the fee is rounded to the nearest paisa, your share down)"
+    )
+
+
+def test_editing_a_price_to_paise_is_refused(client, guru):
+    session = session_make(mentor=guru)
+    response = client.post(f"/dashboard/mentor/sessions/{session.pk}/edit/", _form(price="1000.01"))
+    assert response.status_code == 400
+    assert "Prices are whole rupees, without paise: ₹1,000.01 is not one." in response.content.decode()
+    session.refresh_from_db()
+    assert session.price_paise == 100_000
 
 
 def test_edit_and_cancel_an_own_session(client, guru, learner, django_capture_on_commit_callbacks):

@@ -34,6 +34,7 @@ class GatewayPayment:
     order_id: str
     amount_paise: int
     status: str  # "created" | "authorized" | "captured" | "refunded" | "failed"
+    currency: str = CURRENCY
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,11 @@ def _order(data: dict[str, Any]) -> Order:
 
 def _payment(data: dict[str, Any]) -> GatewayPayment:
     return GatewayPayment(
-        id=data["id"], order_id=data.get("order_id") or "", amount_paise=int(data["amount"]), status=data["status"]
+        id=data["id"],
+        order_id=data.get("order_id") or "",
+        amount_paise=int(data["amount"]),
+        status=data["status"],
+        currency=data.get("currency") or CURRENCY,
     )
 
 

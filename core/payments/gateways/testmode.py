@@ -138,7 +138,7 @@ class TestModeGateway(Gateway):
 
 
 def _payment(payment) -> GatewayPayment:
-    return GatewayPayment(payment.id, payment.order_id, payment.amount_paise, payment.status)
+    return GatewayPayment(payment.id, payment.order_id, payment.amount_paise, payment.status, payment.order.currency)
 
 
 def _refund(refund) -> Refund:

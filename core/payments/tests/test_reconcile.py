@@ -19,6 +19,7 @@ from django.utils import timezone
 from core import hooks
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import (
+    CAPTURED_WITHOUT_ACCEPT,
     BookingError,
     booking_accept,
     booking_checkout_start,
@@ -225,6 +226,8 @@ def test_a_lost_capture_is_recorded_and_posted_once(side, guru, learner, django_
         assert payments_reconcile(now=later(minutes=17)) == counts()
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CAPTURED
+    # The mentor had pressed Accept: the booking is confirmed, as the accept would have done.
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
     assert JournalEntry.objects.filter(reference=f"capture:{payment.pk}").count() == 1
     assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == payment.mentor_share_paise
     if side.fake:
@@ -237,17 +240,23 @@ def test_a_lost_capture_is_recorded_and_posted_once(side, guru, learner, django_
         assert len(side.fake.calls("POST", f"/payments/{payment.razorpay_payment_id}/capture")) == 1
 
 
-def test_a_captured_payment_of_a_rejected_request_is_refunded(side, guru, learner, django_capture_on_commit_callbacks):
+def test_a_capture_nobody_accepted_is_refunded_at_once(side, guru, learner, django_capture_on_commit_callbacks):
+    """Captured at the gateway without the mentor's accept (from Razorpay's dashboard, say): the
+    learner must not pay for a booking nobody confirmed, so the reconciler releases and refunds it."""
     session = session_make(mentor=guru)
     booking = _book_and_pay(side, session, learner)
-    _capture_answer_lost(side, booking, guru)
-    payments_reconcile(now=later(minutes=16))  # the capture is recorded
-    assert bookings_reject_unanswered(session=session) == 1  # the start time came; nobody accepted again
+    payment = Payment.objects.get(booking=booking)
+    if side.fake:
+        side.fake.payments[payment.razorpay_payment_id].update(status="captured", captured=True)
+    else:
+        testmode.payment_capture(payment_id=payment.razorpay_payment_id, amount_paise=payment.amount_paise)
     with django_capture_on_commit_callbacks(execute=True):
-        assert payments_reconcile(now=later(minutes=32)) == counts(refunds_retried=1)
+        assert payments_reconcile(now=later(minutes=16)) == counts(captures=1)
         assert payments_reconcile(now=later(minutes=33)) == counts()
     payment = Payment.objects.get(booking=booking)
     assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, payment.amount_paise)
+    booking.refresh_from_db()
+    assert (booking.status, booking.status_reason) == (BookingStatus.REJECTED, CAPTURED_WITHOUT_ACCEPT)
     assert ledger.balance(kind=AccountKind.MENTOR_PENDING, user=guru) == 0
     assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
     assert ledger.entries_balanced()

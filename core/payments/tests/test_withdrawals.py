@@ -8,8 +8,10 @@ from django.utils import timezone
 from core.payments import ledger
 from core.payments.ledger import Line
 from core.payments.models import AccountKind, Withdrawal
-from core.payments.services import withdrawal_request
+from core.payments.services import withdrawal_request, withdrawal_settle
 from core.payments.tests import races
+from core.realtime.models import Notification
+from core.realtime.services import notification_preferences_update
 
 BANK = {
     "destination_kind": "bank_account",
@@ -177,3 +179,56 @@ def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
     earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
     withdrawal_request(user=None, amount_paise=20_000, **upi)
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payout_status", "title", "says"),
+    [
+        ("processed", "Withdrawal of ₹1,000 paid out", "on its way to your account"),
+        ("failed", "Withdrawal of ₹1,000 failed", "Bank down. ₹1,000 is back in your available balance."),
+        ("rejected", "Withdrawal of ₹1,000 failed", "₹1,000 is back in your available balance."),
+    ],
+)
+def test_the_mentor_hears_how_a_payout_ended(
+    mentor, django_capture_on_commit_callbacks, mailoutbox, payout_status, title, says
+):
+    _earn(mentor, 100_000)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)  # queued, not sent
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_settle(withdrawal=withdrawal, payout_status=payout_status, reason="Bank down")
+        withdrawal_settle(withdrawal=withdrawal, payout_status=payout_status, reason="Bank down")  # once
+    notification = Notification.objects.get(user=mentor)
+    assert (notification.kind, notification.title, notification.url) == (
+        "earnings_updated",
+        title,
+        "/dashboard/mentor/withdrawals/",
+    )
+    assert says in notification.body
+    assert [message.subject for message in mailoutbox] == [settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + title]
+    assert says in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_payout_news_follows_the_mentors_notification_settings(mentor, django_capture_on_commit_callbacks, mailoutbox):
+    notification_preferences_update(user=mentor, prefs={"earnings_updated": {"email": False}})
+    _earn(mentor, 100_000)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_settle(withdrawal=withdrawal, payout_status="processed")
+    assert Notification.objects.filter(user=mentor).count() == 1  # in the app still
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_platforms_own_payouts_tell_nobody(django_capture_on_commit_callbacks, mailoutbox):
+    ledger.post(
+        reference="revenue",
+        memo="m",
+        lines=[Line(AccountKind.GATEWAY_CLEARING, 100_000), Line(AccountKind.PLATFORM_REVENUE, -100_000)],
+    )
+    withdrawal = withdrawal_request(user=None, amount_paise=100_000, **BANK)
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_settle(withdrawal=withdrawal, payout_status="processed")
+    assert not Notification.objects.exists()
+    assert mailoutbox == []

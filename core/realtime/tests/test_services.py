@@ -159,9 +159,9 @@ def test_preferences_default_on_and_update_per_channel(learner):
     row = next(row for row in rows if row.kind == KIND)
     assert (row.email, row.in_app) == (True, False)
     # Kinds that never send an email say so (None), and are never "wanted" by email.
-    earnings = next(row for row in rows if row.kind == NotificationKind.EARNINGS_UPDATED)
-    assert earnings.email is None
-    assert not selectors.wants(learner, NotificationKind.EARNINGS_UPDATED, "email")
+    chat = next(row for row in rows if row.kind == NotificationKind.CHAT_MESSAGE)
+    assert chat.email is None
+    assert not selectors.wants(learner, NotificationKind.CHAT_MESSAGE, "email")
 
 
 @pytest.mark.parametrize(
