@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.mentoring.storage import private_storage
+
 
 def new_room_id() -> str:
     """An unguessable id for the session's live room (128 bits, URL-safe)."""
@@ -237,7 +239,7 @@ class Recording(models.Model):
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="recordings")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=recording_upload_to, max_length=255, blank=True)
+    file = models.FileField(upload_to=recording_upload_to, storage=private_storage, max_length=255, blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)
     has_mentor_consent = models.BooleanField()
     has_learner_consent = models.BooleanField()
@@ -265,7 +267,7 @@ class RecordingChunk(models.Model):
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="chunks")
     offset = models.PositiveBigIntegerField()
     size_bytes = models.PositiveIntegerField()
-    name = models.CharField(max_length=255, help_text="The part's name in the media storage.")
+    name = models.CharField(max_length=255, help_text="The part's name in the private storage.")
 
     class Meta:
         ordering = ["offset"]

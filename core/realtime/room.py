@@ -97,7 +97,9 @@ POSTs need the CSRF token (header ``X-CSRFToken``). Errors answer JSON ``{"error
   chunk over ``RECORDING_CHUNK_MAX_BYTES`` (5 MB) → 413 ``{"size", "error"}``; consent withdrawn
   → 403; the recording is finished already → 410 (stop sending; start a new one).
 - ``POST <finish_url>`` → 200 ``{"download_url"}`` (finishing twice is fine).
-- ``GET /session/<room_id>/recordings/<id>/`` → the file, for both participants (404 for others).
+- ``GET /session/<room_id>/recordings/<id>/`` → the file as an attachment (streamed
+  asynchronously, ``nosniff``, ``no-store``), for both participants and staff who passed their
+  second factor (404 for others). Recordings are stored outside MEDIA_ROOT, never at a public URL.
 - ``GET /session/<room_id>/board.png`` → the board as a 1600×1200 PNG (participants; 404 others).
 - ``GET|POST /session/<room_id>/feedback/`` → the learner's form after a completed session.
 """
