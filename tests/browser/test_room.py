@@ -296,6 +296,7 @@ def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(medi
         _open_panel(mentor_tab, "chat")
         _send_chat(learner_tab, "Before the drop")
         expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text(["Before the drop"])
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the first line's ack")
 
         down["on"] = True
         learner_tab.evaluate("() => window.PeerLearnRoom.socket.close()")
