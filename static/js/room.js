@@ -1083,6 +1083,7 @@
 
   function onWelcome(message) {
     const wasReconnect = state.everConnected;
+    const isCatchUp = state.socket === "open"; // the answer to our catch_up on an open socket
     state.everConnected = true;
     state.socket = "open";
     retries = 0;
@@ -1111,6 +1112,10 @@
     updateRecording();
     if (state.status !== "active") {
       onEnded({ status: state.status });
+      return;
+    }
+    if (isCatchUp) {
+      updatePeerTile();
       return;
     }
     resend(true);

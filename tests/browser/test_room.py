@@ -273,7 +273,9 @@ def test_two_people_meet_talk_draw_and_finish(media_browser, server_url, snap, l
 
 def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(media_browser, server_url, learner, mentor):
     """A chat line, a stroke and a tick made while the learner's socket is down wait in the
-    outbox ("Sending…"), go out when it is back, and are saved and shown exactly once."""
+    outbox ("Sending…"), go out when it is back, and are saved and shown exactly once. A
+    broadcast lost on the way to the mentor (the channel layer delivers at most once) comes back
+    through the next ping: its pong shows the room is ahead, and the page catches up."""
     session = _room_session(mentor, learner)
     url = f"/session/{session.room_id}/"
     problems: list[str] = []
@@ -290,6 +292,22 @@ def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(medi
             ws.connect_to_server()
 
     learner_tab.route_web_socket(re.compile(r"/ws/room/"), room_socket)
+    # The mentor's room socket loses the first broadcast of the line "Lost on the way".
+    lost: list[str] = []
+
+    def mentor_socket(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            data = json.loads(message)
+            if not lost and data.get("type") == "chat" and data["message"]["text"] == "Lost on the way":
+                lost.append(message)
+                return
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    mentor_tab.route_web_socket(re.compile(r"/ws/room/"), mentor_socket)
     try:
         _join(mentor_tab, url)
         _join(learner_tab, url)
@@ -324,10 +342,25 @@ def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(medi
         assert ChatMessage.objects.filter(session=session, text="Typed while offline").count() == 1
         assert BoardStroke.objects.filter(session=session).count() == 1
         assert TopicCheck.objects.get(session=session, index=1).is_done
-        # The line arrived once: the mentor's page still shows it once after a reload.
+        # A broadcast the mentor's socket never got: the next ping's marks reveal it.
+        _open_panel(learner_tab, "chat")
+        _send_chat(learner_tab, "Lost on the way")
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the ack")
+        deadline = time.monotonic() + 10
+        while not lost:  # the route sees the broadcast while Playwright is waiting
+            assert time.monotonic() < deadline, "the broadcast never reached the mentor's socket"
+            mentor_tab.wait_for_timeout(100)
+        assert mentor_tab.locator(".msg__text", has_text="Lost on the way").count() == 0
+        mentor_tab.evaluate("() => window.PeerLearnRoom.socket.send(JSON.stringify({type: 'ping'}))")
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text(
+            ["Before the drop", "Typed while offline", "Lost on the way"]
+        )
+        # Each line arrived once: the mentor's page still shows each once after a reload.
         _join(mentor_tab, url)
         _open_panel(mentor_tab, "chat")
-        expect(mentor_tab.locator(".msg__text")).to_have_text(["Before the drop", "Typed while offline"])
+        expect(mentor_tab.locator(".msg__text")).to_have_text(
+            ["Before the drop", "Typed while offline", "Lost on the way"]
+        )
     finally:
         mentoring.close()
         learning.close()
