@@ -308,3 +308,23 @@ def test_only_the_two_of_the_booking_and_verified_staff_get_the_bytes(
     verified[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=staff).persistent_id
     verified.save()
     assert _download(client, url)[1] == b"private video"
+
+
+def test_the_migration_moves_recordings_out_of_media(booked, mentor, learner, media):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    move = import_module("core.mentoring.migrations.0004_recordings_in_private_storage").move_recordings_out_of_media
+    session, _ = booked
+    recording = _finished(session, mentor, learner, data=b"old place")
+    name = recording.file.name
+    (media / name).unlink()  # as it was before: under MEDIA_ROOT
+    default_storage.save(name, ContentFile(b"old place"))
+    move(apps, None)
+    assert (media / name).read_bytes() == b"old place"
+    assert not default_storage.exists(name)
+    move(apps, None)  # twice changes nothing
+    assert (media / name).read_bytes() == b"old place"

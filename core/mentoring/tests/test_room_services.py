@@ -284,6 +284,21 @@ def test_a_resent_chat_line_is_saved_and_broadcast_once(room, mentor, learner, d
     assert theirs.pk != first.pk and ChatMessage.objects.count() == 2
 
 
+def test_two_sockets_sending_one_id_at_once_save_it_once(room, learner):
+    from core.mentoring.room.chat import saved_once
+
+    lookup = {"session": room, "sender": learner, "client_id": CLIENT_ID}
+    first = chat_send(session=room, sender=learner, text="Hello", client_id=CLIENT_ID)
+    # The other socket looked before the first insert and now tries its own: the constraint
+    # refuses it, and it answers with the first one's row.
+    row, is_new = saved_once(
+        ChatMessage,
+        lookup=lookup,
+        create=lambda: ChatMessage.objects.create(**lookup, text="Hello", created_at=timezone.now()),
+    )
+    assert (row.pk, is_new) == (first.pk, False) and ChatMessage.objects.count() == 1
+
+
 def test_a_resend_is_not_rate_limited_or_checked_again(room, learner):
     now = timezone.now()
     for number in range(10):
