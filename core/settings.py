@@ -309,6 +309,11 @@ STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Public uploads (avatars, mentors' intro videos: both are shown to anyone browsing) live under
+# MEDIA_ROOT. Private ones (session recordings) live here instead, outside anything served at a
+# URL, and only a view that checks access reads them (core/mentoring/storage.py). Production
+# serves no MEDIA path from Django at all (core/urls.py mounts it only with DEBUG).
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

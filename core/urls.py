@@ -41,6 +41,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    # Public uploads only (avatars, intro videos). Private files (recordings) live outside
+    # MEDIA_ROOT, in PRIVATE_MEDIA_ROOT, and only views that check access read them.
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

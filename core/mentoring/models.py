@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.mentoring.storage import private_storage
+
 
 def new_room_id() -> str:
     """An unguessable id for the session's live room (128 bits, URL-safe)."""
@@ -66,6 +68,19 @@ class MentoringSession(models.Model):
 # nothing. Writes go through ``core.mentoring.room``; the socket is ``core.realtime.room``.
 
 CHAT_MAX_LENGTH = 2000
+CLIENT_ID_MAX_LENGTH = 64
+
+
+def _client_id_once(name: str, author: str) -> models.UniqueConstraint:
+    """A browser's id for what it sent is unique per room and author, so a resend after a lost
+    acknowledgement finds the saved row instead of saving it twice (empty: an old client)."""
+    return models.UniqueConstraint(fields=["session", author, "client_id"], condition=~Q(client_id=""), name=name)
+
+
+def _client_id_field() -> models.CharField:
+    return models.CharField(
+        max_length=CLIENT_ID_MAX_LENGTH, blank=True, default="", help_text="The sender's browser's id for it."
+    )
 
 
 class RoomPresence(models.Model):
@@ -117,6 +132,7 @@ class ChatMessage(models.Model):
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="chat_messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=CHAT_MAX_LENGTH)
+    client_id = _client_id_field()
     created_at = models.DateTimeField()
 
     class Meta:
@@ -125,6 +141,7 @@ class ChatMessage(models.Model):
             models.Index(fields=["session", "id"], name="mentoring_chat_session_idx"),
             models.Index(fields=["sender", "created_at"], name="mentoring_chat_rate_idx"),
         ]
+        constraints = [_client_id_once("mentoring_chat_client_id_once", "sender")]
 
     def __str__(self) -> str:
         return f"{self.sender_id}: {self.text[:40]}"
@@ -141,12 +158,16 @@ class BoardStroke(models.Model):
     point_count = models.PositiveIntegerField()
     is_undone = models.BooleanField(default=False)
     is_cleared = models.BooleanField(default=False)
+    client_id = _client_id_field()
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["session", "is_cleared", "id"], name="mentoring_stroke_board_idx")]
-        constraints = [models.CheckConstraint(condition=Q(point_count__gte=1), name="mentoring_stroke_has_points")]
+        constraints = [
+            models.CheckConstraint(condition=Q(point_count__gte=1), name="mentoring_stroke_has_points"),
+            _client_id_once("mentoring_stroke_client_id_once", "sender"),
+        ]
 
     def __str__(self) -> str:
         return f"Stroke {self.pk} by {self.sender_id}"
@@ -166,6 +187,26 @@ class TopicCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Topic {self.index} of {self.session_id}: {'done' if self.is_done else 'open'}"
+
+
+class TopicTick(models.Model):
+    """Every tick and untick as it was sent, in order (``TopicCheck`` holds where each topic
+    stands now). Its increasing id tells a socket whether it missed one, and its ``client_id``
+    makes a resent tick a no-op instead of undoing a later untick."""
+
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="topic_ticks")
+    index = models.PositiveSmallIntegerField()
+    is_done = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client_id = _client_id_field()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [_client_id_once("mentoring_tick_client_id_once", "by")]
+
+    def __str__(self) -> str:
+        return f"Topic {self.index} of {self.session_id} {'ticked' if self.is_done else 'unticked'} by {self.by_id}"
 
 
 class RecordingConsent(models.Model):
@@ -189,7 +230,8 @@ class RecordingStatus(models.TextChoices):
 
 
 def recording_upload_to(instance: Recording, filename: str) -> str:
-    # Under the room's secret id: the name is never guessable, and downloads go through a view.
+    # In the private storage (never under MEDIA_ROOT), under the room's secret id; downloads go
+    # through a view that checks access.
     return f"recordings/{instance.session.room_id}/{filename}"
 
 
@@ -204,7 +246,7 @@ class Recording(models.Model):
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="recordings")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(upload_to=recording_upload_to, max_length=255, blank=True)
+    file = models.FileField(upload_to=recording_upload_to, storage=private_storage, max_length=255, blank=True)
     size_bytes = models.PositiveBigIntegerField(default=0)
     has_mentor_consent = models.BooleanField()
     has_learner_consent = models.BooleanField()
@@ -232,7 +274,7 @@ class RecordingChunk(models.Model):
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name="chunks")
     offset = models.PositiveBigIntegerField()
     size_bytes = models.PositiveIntegerField()
-    name = models.CharField(max_length=255, help_text="The part's name in the media storage.")
+    name = models.CharField(max_length=255, help_text="The part's name in the private storage.")
 
     class Meta:
         ordering = ["offset"]

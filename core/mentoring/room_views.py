@@ -7,13 +7,15 @@ from the ``room-config`` json_script); every refusal renders ``mentoring/room_cl
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -233,12 +235,57 @@ def recording_finish_view(request: HttpRequest, room_id: str, pk: int) -> JsonRe
     return JsonResponse({"download_url": reverse("mentoring:recording-download", args=[room_id, recording.pk])})
 
 
+class _AsyncFile:
+    """A file read chunk by chunk in a worker thread, as an async iterator: under ASGI Django
+    streams it without draining a sync iterator in a thread (and without the warning
+    "StreamingHttpResponse must consume synchronous iterators"). ``close()`` closes the file
+    (Django calls it when the response is done)."""
+
+    def __init__(self, stream, chunk_size: int = FileResponse.block_size):
+        self.stream = stream
+        self.chunk_size = chunk_size
+
+    def __aiter__(self):
+        return self._chunks()
+
+    async def _chunks(self):
+        read = sync_to_async(self.stream.read, thread_sensitive=False)
+        while chunk := await read(self.chunk_size):
+            yield chunk
+
+    def close(self) -> None:
+        self.stream.close()
+
+
+def private_file_response(*, stream, filename: str, content_type: str, size: int) -> StreamingHttpResponse:
+    """A private file as a download: streamed asynchronously, never cached or sniffed.
+
+    Private files live in the private storage (core/mentoring/storage.py) and reach people only
+    through views like the one below, after an access check. With object storage, such a view
+    would instead redirect to a short-lived signed URL of the private bucket.
+    """
+    response = StreamingHttpResponse(_AsyncFile(stream), content_type=content_type)
+    response["Content-Length"] = str(size)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _may_download(request: HttpRequest, access: RoomAccess) -> bool:
+    """The two people of the booking; and staff who passed their second factor in this login
+    (they settle disputes about the session)."""
+    user = request.user
+    return access.is_participant or (user.is_staff and user.is_verified())
+
+
 @login_required
 @require_GET
-def recording_download_view(request: HttpRequest, room_id: str, pk: int) -> FileResponse:
-    """The recording, for both participants (404 for anyone else, and while it is uploading)."""
+def recording_download_view(request: HttpRequest, room_id: str, pk: int) -> StreamingHttpResponse:
+    """The recording, for both participants and verified staff (404 for anyone else, and while
+    it is uploading)."""
     access = _access(request, room_id)
-    if not access.is_participant:
+    if access.session is None or not _may_download(request, access):
         raise Http404("No such recording.")
     recording = Recording.objects.filter(
         pk=pk, session=access.session, status=RecordingStatus.COMPLETE, size_bytes__gt=0
@@ -246,10 +293,12 @@ def recording_download_view(request: HttpRequest, room_id: str, pk: int) -> File
     if recording is None:
         raise Http404("No such recording.")
     stream = recording.file.open("rb") if recording.file else recording_parts_open(recording=recording)
-    filename = f"peerlearn-{access.session.starts_at:%Y-%m-%d}-recording-{recording.pk}.webm"
-    response = FileResponse(stream, as_attachment=True, filename=filename, content_type="video/webm")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        stream=stream,
+        filename=f"peerlearn-{access.session.starts_at:%Y-%m-%d}-recording-{recording.pk}.webm",
+        content_type="video/webm",
+        size=recording.size_bytes,
+    )
 
 
 @login_required
@@ -262,6 +311,7 @@ def board_png_view(request: HttpRequest, room_id: str) -> HttpResponse:
     response = HttpResponse(board_png_render(session=access.session), content_type="image/png")
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = f'inline; filename="peerlearn-{access.session.starts_at:%Y-%m-%d}-board.png"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

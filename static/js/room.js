@@ -14,8 +14,13 @@
    "recording" (the mentor's recorder is running).
 
    Failures: a dropped socket shows "Reconnecting…" and retries after 1, 2 and 4 s (each time
-   then restarting ICE); after that it asks "Rejoin?". The server's welcome restores chat, board
-   and topics. ICE failure restarts ICE. When the outgoing video stays very thin for a while
+   then restarting ICE); after that it asks "Rejoin?". A reconnect asks for the chat after the
+   last id it saw (?after=<id>); the server's welcome restores the board and topics. Chat lines,
+   strokes and topic ticks go through an outbox: each gets a client id (crypto.randomUUID()), is
+   sent while the socket is open and again after every reconnect until the server's ack (or an
+   error naming it) arrives, and the server saves a repeated id only once. A line typed while the
+   socket is down shows as "Sending…" and goes out on reconnect. Every pong carries the room's
+   marks (last ids); a copy that is behind (a broadcast the channel layer dropped) asks catch_up. ICE failure restarts ICE. When the outgoing video stays very thin for a while
    (bandwidth-limited), the camera is paused so the audio stays clear (audio-only fallback).
 
    For tests: window.PeerLearnRoom = {pc, socket, state} (read-only getters). */
@@ -871,13 +876,71 @@
   let pongSeen = false;
 
   function socketUrl() {
-    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.ws_url;
+    const after = state.everConnected ? "?after=" + lastChatId() : "";
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.ws_url + after;
   }
 
   function send(message) {
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /* --- The outbox: chat lines, strokes and ticks, resent until acknowledged --------------- */
+  const outbox = new Map(); // client id -> {message, sentAt}, in the order they were made
+  const RESEND_MS = 15000; // an open socket that has not acknowledged by then gets it again
+
+  function newClientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16); // crypto.randomUUID needs a secure context
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function post(message, clientId) {
+    message.client_id = clientId || newClientId();
+    const entry = { message: message, sentAt: 0 };
+    outbox.set(message.client_id, entry);
+    if (state.socket === "open" && send(message)) entry.sentAt = Date.now();
+    return message.client_id;
+  }
+
+  function resend(all) {
+    if (state.socket !== "open") return;
+    const now = Date.now();
+    outbox.forEach((entry) => {
+      if ((all || now - entry.sentAt > RESEND_MS) && send(entry.message)) entry.sentAt = now;
+    });
+  }
+
+  function lastChatId() {
+    return state.chat.reduce((last, item) => Math.max(last, item.id || 0), 0);
+  }
+
+  function onAck(message) {
+    const entry = outbox.get(message.client_id);
+    outbox.delete(message.client_id);
+    if (message.chat) {
+      dropPendingChat(message.client_id);
+      addChat(message.chat, true);
+    } else if (message.stroke) {
+      board.add(message.stroke, message.client_id);
+    } else if (message.topic) {
+      lastTick = Math.max(lastTick, message.topic.id || 0);
+    }
+    return entry;
+  }
+
+  // A pong says where the room stands; behind it, we missed a broadcast: catch up.
+  function onPong(message) {
+    pongSeen = true;
+    const last = message.last;
+    if (!last || state.socket !== "open") return;
+    const strokes = board.strokes();
+    const lastStroke = strokes.reduce((top, stroke) => Math.max(top, stroke.id || 0), 0);
+    if (last.chat > lastChatId() || last.topic > lastTick || last.stroke !== lastStroke || last.board !== strokes.length) {
+      send({ type: "catch_up", after: lastChatId() });
+    }
   }
 
   function connect() {
@@ -964,6 +1027,7 @@
       return;
     }
     send({ type: "ping" });
+    resend(false);
   }, 20000);
   window.addEventListener("online", () => {
     if (state.joined && state.socket === "closed" && !leaving && state.status === "active") {
@@ -982,8 +1046,13 @@
       case "signal":
         return onSignal(message.from, message.data);
       case "chat":
+        if (message.client_id && outbox.has(message.client_id)) {
+          outbox.delete(message.client_id); // our own line, back before its ack
+          dropPendingChat(message.client_id);
+        }
         return addChat(message.message, true);
       case "stroke":
+        if (message.client_id) outbox.delete(message.client_id); // our own, back before its ack
         if (message.stroke) board.add(message.stroke, message.stroke.sender_id === me.id ? message.client_id || true : null);
         return;
       case "undo":
@@ -1002,9 +1071,11 @@
         return onEnded(message);
       case "error":
         return onError(message);
-      case "pong":
-        pongSeen = true;
+      case "ack":
+        onAck(message);
         return;
+      case "pong":
+        return onPong(message);
       default:
         return;
     }
@@ -1012,6 +1083,7 @@
 
   function onWelcome(message) {
     const wasReconnect = state.everConnected;
+    const isCatchUp = state.socket === "open"; // the answer to our catch_up on an open socket
     state.everConnected = true;
     state.socket = "open";
     retries = 0;
@@ -1019,10 +1091,18 @@
     const s = message.state || {};
     state.status = s.status || "active";
     state.peerPresent = !!message.peer_present;
-    state.chat = [];
-    renderChat(s.chat || []);
+    if (s.since === null || s.since === undefined) {
+      renderChat(s.chat || []);
+    } else {
+      (s.chat || []).forEach((line) => addChat(line, true)); // what we missed, after what we saw
+      if (s.chat_more) send({ type: "catch_up", after: lastChatId() });
+    }
     board.load(s.strokes || []);
+    if (s.last) lastTick = s.last.topic || 0;
     renderTopics(s.topics);
+    outbox.forEach((entry) => {
+      if (entry.message.type === "topic") showTick(entry.message.index, entry.message.done); // not saved yet
+    });
     if (s.recording) {
       state.recording = {
         consent: Object.assign({ mentor: false, learner: false }, s.recording.consent || {}),
@@ -1034,6 +1114,11 @@
       onEnded({ status: state.status });
       return;
     }
+    if (isCatchUp) {
+      updatePeerTile();
+      return;
+    }
+    resend(true);
     sendSignal({ kind: "hello" }, null);
     if (wasReconnect && pc) {
       pc.restartIce();
@@ -1077,9 +1162,21 @@
 
   function onError(message) {
     const text = message.message || "Something went wrong.";
+    const refused = message.client_id ? outbox.get(message.client_id) : null;
+    if (message.client_id) outbox.delete(message.client_id); // refused: resending will not help
+    if (refused && refused.message.type === "chat") {
+      dropPendingChat(message.client_id);
+      if (!chatInput.value) {
+        chatInput.value = refused.message.text; // give the words back, to edit or send later
+        updateCount();
+      }
+    } else if (refused && refused.message.type === "stroke") {
+      board.drop(message.client_id);
+    } else if (refused && refused.message.type === "topic") {
+      send({ type: "catch_up", after: lastChatId() }); // show the topics as they really are
+    }
     if ((message.code === "rate_limited" || message.code === "too_long") && chatVisible()) {
       showChatError(text);
-      if (lastSent && !chatInput.value) chatInput.value = lastSent;
     } else if (message.code === "rate_limited") {
       toast(text, "warning");
     } else {
@@ -1169,7 +1266,6 @@
   const chatScroll = $("[data-chat-scroll]");
   const chatInput = $("[data-chat-input]");
   const chatError = $("[data-chat-error]");
-  let lastSent = "";
 
   function chatVisible() {
     return state.panel === "chat" && !document.hidden && state.screen === "call";
@@ -1185,10 +1281,36 @@
     chatScroll.scrollTop = chatScroll.scrollHeight;
   }
   function renderChat(messages) {
+    const pending = $$(".msg--pending", chatList);
     chatList.textContent = "";
     state.chat = [];
     messages.forEach((message) => addChat(message, false));
+    chatList.append(...pending);
     scrollChat();
+  }
+  // A line in the outbox: shown at the end as "Sending…" until its ack replaces it.
+  function showPendingChat(clientId, text) {
+    const item = document.createElement("li");
+    item.className = "msg msg--mine msg--pending";
+    item.setAttribute("data-client-id", clientId);
+    const meta = document.createElement("p");
+    meta.className = "msg__meta";
+    const who = document.createElement("span");
+    who.className = "msg__who";
+    who.textContent = "You";
+    meta.append(who, " Sending…");
+    const body = document.createElement("p");
+    body.className = "msg__text";
+    body.textContent = text;
+    item.append(meta, body);
+    chatList.appendChild(item);
+    $("[data-chat-empty]").hidden = true;
+    scrollChat();
+  }
+  function dropPendingChat(clientId) {
+    $$(".msg--pending", chatList).forEach((item) => {
+      if (item.getAttribute("data-client-id") === clientId) item.remove();
+    });
   }
   function addChat(message, live) {
     if (!message || typeof message.text !== "string") return;
@@ -1218,11 +1340,11 @@
     text.textContent = message.text;
     item.append(meta, text);
     const nearBottom = chatScroll.scrollHeight - chatScroll.scrollTop - chatScroll.clientHeight < 80;
-    chatList.appendChild(item);
+    const firstPending = chatList.querySelector(".msg--pending");
+    chatList.insertBefore(item, firstPending); // saved lines stay above the ones still sending
     $("[data-chat-empty]").hidden = state.chat.length > 0;
     if (!live) return;
     if (mine) {
-      lastSent = "";
       scrollChat();
       return;
     }
@@ -1249,12 +1371,9 @@
       showChatError("That message is too long: at most " + maxChat + " characters.");
       return;
     }
-    if (!send({ type: "chat", text: text })) {
-      showChatError("You are offline. Your message is still here; send it when you are back.");
-      return;
-    }
-    lastSent = text;
-    showChatError("");
+    const clientId = post({ type: "chat", text: text });
+    if (outbox.has(clientId)) showPendingChat(clientId, text); // an ack cannot have come yet
+    showChatError(state.socket === "open" ? "" : "You are offline. Your message goes out when you are back.");
     chatInput.value = "";
     updateCount();
   });
@@ -1274,8 +1393,9 @@
 
   /* --- Whiteboard ------------------------------------------------------------------------- */
   const board = window.PeerLearnBoard.create($("[data-board]"), {
+    newId: newClientId,
     onStroke(stroke, clientId) {
-      if (!send({ type: "stroke", stroke: stroke, client_id: clientId })) toast("You are offline: that stroke was not saved.", "warning");
+      post({ type: "stroke", stroke: stroke }, clientId); // drawn now, saved when the socket is back
     },
     onInk(part) {
       if (peerSid && state.peerPresent) sendSignal({ kind: "ink", part: part });
@@ -1317,10 +1437,7 @@
       box.setAttribute("data-topic-index", String(topic.index));
       box.addEventListener("change", () => {
         topic.done = box.checked;
-        if (!send({ type: "topic", index: topic.index, done: box.checked })) {
-          box.checked = topic.done = !box.checked;
-          toast("You are offline: the tick was not saved.", "warning");
-        }
+        post({ type: "topic", index: topic.index, done: box.checked }); // saved when the socket is back
         updateTopicsProgress();
       });
       const title = document.createElement("span");
@@ -1333,14 +1450,20 @@
     $("[data-topics-empty]").hidden = state.topics.length > 0;
     updateTopicsProgress();
   }
-  function onTopic(message) {
-    const topic = state.topics.find((item) => item.index === message.index);
-    if (!topic) return;
-    topic.done = !!message.done;
-    const box = $('[data-topic-index="' + message.index + '"]');
+  let lastTick = 0; // the id of the last tick we know of (the pong's marks are compared with it)
+  function showTick(index, done) {
+    const topic = state.topics.find((item) => item.index === index);
+    if (!topic) return null;
+    topic.done = !!done;
+    const box = $('[data-topic-index="' + index + '"]');
     if (box) box.checked = topic.done;
     updateTopicsProgress();
-    if (message.by !== me.id) announce(peer.name + (topic.done ? " ticked " : " unticked ") + topic.title);
+    return topic;
+  }
+  function onTopic(message) {
+    lastTick = Math.max(lastTick, message.id || 0);
+    const topic = showTick(message.index, message.done);
+    if (topic && message.by !== me.id) announce(peer.name + (topic.done ? " ticked " : " unticked ") + topic.title);
   }
   function updateTopicsProgress() {
     const total = state.topics.length;
@@ -1873,7 +1996,14 @@
     },
     get state() {
       return JSON.parse(
-        JSON.stringify(Object.assign({}, state, { strokes: board.strokes(), pendingStrokes: board.pending(), upload: recorder.info() }))
+        JSON.stringify(
+          Object.assign({}, state, {
+            strokes: board.strokes(),
+            pendingStrokes: board.pending(),
+            outbox: outbox.size,
+            upload: recorder.info(),
+          })
+        )
       );
     },
   });

@@ -1,6 +1,6 @@
 /* The live room's shared whiteboard: one <canvas>, no dependencies. Exposes window.PeerLearnBoard.
 
-   PeerLearnBoard.create(canvas, {onStroke, onInk}) returns a board. Strokes are
+   PeerLearnBoard.create(canvas, {onStroke, onInk, newId}) returns a board. Strokes are
    {id, sender_id, tool: "pen"|"eraser", color: "#rrggbb", width: 1..40, points: [[x, y], ...]}
    with x, y fractions (0..1) of the board's width and height, so every screen draws the same
    picture; the board keeps a 4:3 shape (BOARD_ASPECT) for that. ``width`` is in pixels of a
@@ -9,12 +9,14 @@
 
    The person draws with a mouse, pen or finger (pointer events); the stroke is drawn at once
    and handed to ``onStroke({tool, color, width, points})`` when the pointer is released (long
-   strokes are cut at MAX_POINTS and go out in pieces), with a ``clientId`` the server echoes. While drawing, ``onInk(part)`` gets the
+   strokes are cut at MAX_POINTS and go out in pieces), with a ``clientId`` from ``newId()`` that
+   the server acknowledges (room.js resends until it does). While drawing, ``onInk(part)`` gets the
    new points every INK_MS, so the other side can show the stroke growing before it is saved.
    A stroke sent but not yet confirmed by the server stays drawn ("pending") until ``add()``
-   receives it back with its id.
+   receives it back with its id (a fresh ``load()`` keeps it: it is still on its way), or
+   ``drop()`` says the server refused it.
 
-   board.load(strokes), add(stroke, mine), remove(id), clear(), ink(senderId, part),
+   board.load(strokes), add(stroke, mine), remove(id), drop(clientId), clear(), ink(senderId, part),
    redraw(), setTool(tool), setColor(color), setWidth(width), pending(), strokes(). */
 (function () {
   "use strict";
@@ -156,7 +158,10 @@
       var stroke = current;
       sendInk(true);
       current = null;
-      stroke.clientId = "s" + Date.now().toString(36) + Math.random().toString(36).slice(2, 7);
+      stroke.clientId =
+        typeof options.newId === "function"
+          ? options.newId()
+          : "s" + Date.now().toString(36) + Math.random().toString(36).slice(2, 7);
       waiting.push(stroke);
       if (typeof options.onStroke === "function") {
         options.onStroke({ tool: stroke.tool, color: stroke.color, width: stroke.width, points: stroke.points }, stroke.clientId);
@@ -228,7 +233,6 @@
     return {
       load: function (strokes) {
         saved = (strokes || []).filter(validStroke);
-        waiting = [];
         live = {};
         redraw();
       },
@@ -236,9 +240,6 @@
          coming back (``true``: mine, match the oldest waiting one). */
       add: function (stroke, clientId) {
         if (!validStroke(stroke)) return;
-        if (stroke.id != null && saved.some(function (s) {
-            return s.id === stroke.id;
-          })) return;
         var index = -1;
         if (typeof clientId === "string") {
           index = waiting.findIndex(function (s) {
@@ -248,8 +249,19 @@
         if (index < 0 && clientId === true && waiting.length) index = 0;
         if (index >= 0) waiting.splice(index, 1);
         if (stroke.sender_id != null) delete live[stroke.sender_id];
-        saved.push(stroke);
+        var known = stroke.id != null && saved.some(function (s) {
+          return s.id === stroke.id;
+        });
+        if (!known) saved.push(stroke);
         redraw();
+      },
+      /* The server refused one of mine (``clientId``): stop showing it. */
+      drop: function (clientId) {
+        var before = waiting.length;
+        waiting = waiting.filter(function (s) {
+          return s.clientId !== clientId;
+        });
+        if (waiting.length !== before) redraw();
       },
       remove: function (id) {
         var before = saved.length;

@@ -24,7 +24,16 @@ from playwright.sync_api import expect
 
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.models import Feedback, MentoringSession, Recording, RecordingStatus, SessionStatus
+from core.mentoring.models import (
+    BoardStroke,
+    ChatMessage,
+    Feedback,
+    MentoringSession,
+    Recording,
+    RecordingStatus,
+    SessionStatus,
+    TopicCheck,
+)
 from core.mentoring.tests.factories import session_make
 from core.users.services import mentor_approve
 
@@ -256,6 +265,102 @@ def test_two_people_meet_talk_draw_and_finish(media_browser, server_url, snap, l
         expect(learner_tab.get_by_test_id("feedback-saved")).to_be_visible()
         saved = Feedback.objects.get(booking__session=session)
         assert (saved.rating, saved.comment) == (5, "Clear and patient. Thank you!")
+    finally:
+        mentoring.close()
+        learning.close()
+    assert not problems, "The browsers reported problems:\n" + "\n".join(problems)
+
+
+def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(media_browser, server_url, learner, mentor):
+    """A chat line, a stroke and a tick made while the learner's socket is down wait in the
+    outbox ("Sending…"), go out when it is back, and are saved and shown exactly once. A
+    broadcast lost on the way to the mentor (the channel layer delivers at most once) comes back
+    through the next ping: its pong shows the room is ahead, and the page catches up."""
+    session = _room_session(mentor, learner)
+    url = f"/session/{session.room_id}/"
+    problems: list[str] = []
+    mentoring, mentor_tab = _participant(media_browser, server_url, mentor, problems)
+    learning, learner_tab = _participant(media_browser, server_url, learner, problems)
+    # The learner's room sockets pass through to the server, except while ``down`` is set:
+    # then each one is closed as soon as it opens (the network is gone).
+    down = {"on": False}
+
+    def room_socket(ws):
+        if down["on"]:
+            ws.close(code=4000, reason="offline")
+        else:
+            ws.connect_to_server()
+
+    learner_tab.route_web_socket(re.compile(r"/ws/room/"), room_socket)
+    # The mentor's room socket loses the first broadcast of the line "Lost on the way".
+    lost: list[str] = []
+
+    def mentor_socket(ws):
+        server = ws.connect_to_server()
+
+        def from_server(message):
+            data = json.loads(message)
+            if not lost and data.get("type") == "chat" and data["message"]["text"] == "Lost on the way":
+                lost.append(message)
+                return
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    mentor_tab.route_web_socket(re.compile(r"/ws/room/"), mentor_socket)
+    try:
+        _join(mentor_tab, url)
+        _join(learner_tab, url)
+        _open_panel(mentor_tab, "chat")
+        _send_chat(learner_tab, "Before the drop")
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text(["Before the drop"])
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the first line's ack")
+
+        down["on"] = True
+        learner_tab.evaluate("() => window.PeerLearnRoom.socket.close()")
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.socket !== 'open'", what="the socket to drop")
+        _send_chat(learner_tab, "Typed while offline")
+        pending = learner_tab.locator(".msg--pending")
+        expect(pending).to_have_count(1)
+        expect(pending).to_contain_text("Sending…")
+        _open_panel(learner_tab, "topics")
+        learner_tab.get_by_label("Views").check()
+        _draw(learner_tab)
+        assert learner_tab.evaluate("() => window.PeerLearnRoom.state.outbox") == 3
+        assert not ChatMessage.objects.filter(text="Typed while offline").exists()
+
+        down["on"] = False
+        learner_tab.evaluate("() => window.dispatchEvent(new Event('online'))")  # the network is back
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the outbox to empty")
+        _open_panel(learner_tab, "chat")
+        expect(learner_tab.locator(".msg--pending")).to_have_count(0)
+        expect(learner_tab.locator(".msg--mine .msg__text")).to_have_text(["Before the drop", "Typed while offline"])
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text(["Before the drop", "Typed while offline"])
+        wait_until(mentor_tab, "() => window.PeerLearnRoom.state.topics[1].done", what="the tick")
+        wait_until(mentor_tab, "() => window.PeerLearnRoom.state.strokes.length === 1", what="the stroke")
+        assert learner_tab.evaluate("() => window.PeerLearnRoom.state.pendingStrokes") == 0
+        assert ChatMessage.objects.filter(session=session, text="Typed while offline").count() == 1
+        assert BoardStroke.objects.filter(session=session).count() == 1
+        assert TopicCheck.objects.get(session=session, index=1).is_done
+        # A broadcast the mentor's socket never got: the next ping's marks reveal it.
+        _open_panel(learner_tab, "chat")
+        _send_chat(learner_tab, "Lost on the way")
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the ack")
+        deadline = time.monotonic() + 10
+        while not lost:  # the route sees the broadcast while Playwright is waiting
+            assert time.monotonic() < deadline, "the broadcast never reached the mentor's socket"
+            mentor_tab.wait_for_timeout(100)
+        assert mentor_tab.locator(".msg__text", has_text="Lost on the way").count() == 0
+        mentor_tab.evaluate("() => window.PeerLearnRoom.socket.send(JSON.stringify({type: 'ping'}))")
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text(
+            ["Before the drop", "Typed while offline", "Lost on the way"]
+        )
+        # Each line arrived once: the mentor's page still shows each once after a reload.
+        _join(mentor_tab, url)
+        _open_panel(mentor_tab, "chat")
+        expect(mentor_tab.locator(".msg__text")).to_have_text(
+            ["Before the drop", "Typed while offline", "Lost on the way"]
+        )
     finally:
         mentoring.close()
         learning.close()

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from core.mentoring.models import BoardStroke, MentoringSession
 from core.mentoring.room.access import RoomError
 from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.chat import client_id_clean
+from core.mentoring.room.chat import client_id_clean, saved_once
 from core.mentoring.room.selectors import board_point_count, board_strokes, stroke_payload
 from core.users.models import User
 
@@ -63,8 +63,14 @@ def stroke_clean(raw) -> dict:
 def stroke_add(
     *, session: MentoringSession, sender: User, stroke, client_id: str = "", now: datetime | None = None
 ) -> BoardStroke:
-    """Validate and save a stroke, then broadcast it (with ``client_id`` if given)."""
+    """Validate and save a stroke, then broadcast it (with ``client_id`` if given). A
+    ``client_id`` this sender already used in this room returns that stroke, saving and
+    broadcasting nothing (a resend)."""
     now = now or timezone.now()
+    client_id = client_id_clean(client_id)
+    lookup = {"session": session, "sender": sender, "client_id": client_id}
+    if client_id and (saved := BoardStroke.objects.filter(**lookup).first()):
+        return saved
     data = stroke_clean(stroke)
     recent = BoardStroke.objects.filter(
         session=session, sender=sender, created_at__gt=now - timedelta(seconds=RATE_SECONDS)
@@ -73,11 +79,15 @@ def stroke_add(
         raise RoomError("rate_limited", "You are drawing faster than the board can keep up. Wait a moment.")
     if board_point_count(session=session) + len(data["points"]) > BOARD_POINTS_MAX:
         raise RoomError("invalid", "The whiteboard is full. Clear it to keep drawing.")
-    saved = BoardStroke.objects.create(
-        session=session, sender=sender, data=data, point_count=len(data["points"]), created_at=now
+    saved, is_new = saved_once(
+        BoardStroke,
+        lookup=lookup,
+        create=lambda: BoardStroke.objects.create(**lookup, data=data, point_count=len(data["points"]), created_at=now),
     )
+    if not is_new:
+        return saved
     payload = {"type": "stroke", "stroke": stroke_payload(saved)}
-    if client_id := client_id_clean(client_id):
+    if client_id:
         payload["client_id"] = client_id
     room_broadcast(room_id=session.room_id, payload=payload)
     return saved

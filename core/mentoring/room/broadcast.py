@@ -2,8 +2,14 @@
 
 Each room has a group (every socket in it) and one group per participant (all of that
 person's sockets there: a second tab, a reconnect), so a WebRTC signal reaches only the
-other participant. Broadcasts are best effort: what they carry is saved first, and a socket
-that missed one gets the whole state again on ``catch_up`` or when it reconnects.
+other participant.
+
+Broadcasts are best effort (DECISIONS.md: the channel layer is not a record): what they carry
+is saved first, and the sender hears an ``ack`` straight from its own socket, not through the
+layer. So a broadcast that fails loses nothing and must not fail the write that caused it: it is
+logged as a WARNING with the traceback (the room works on, late), and the sockets that missed it
+recover on their own: every ``pong`` carries the room's marks (last ids), a socket that is behind
+asks ``catch_up`` with the last chat id it saw, and a reconnect does the same.
 """
 
 from __future__ import annotations
@@ -31,7 +37,12 @@ def _send(group: str, payload: dict) -> None:
     try:
         async_to_sync(get_channel_layer().group_send)(group, {"type": EVENT, "payload": payload})
     except Exception:
-        logger.exception("Could not broadcast %s to %s", payload.get("type"), group)
+        logger.warning(
+            "Room broadcast of %s to %s failed; it is saved, and the sockets will catch up",
+            payload.get("type"),
+            group,
+            exc_info=True,
+        )
 
 
 def room_broadcast(*, room_id: str, payload: dict, user_id: int | None = None) -> None:

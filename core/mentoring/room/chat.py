@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.mentoring.models import CHAT_MAX_LENGTH, ChatMessage, MentoringSession
+from core.mentoring.models import CHAT_MAX_LENGTH, CLIENT_ID_MAX_LENGTH, ChatMessage, MentoringSession
 from core.mentoring.room.access import RoomError
 from core.mentoring.room.broadcast import room_broadcast
 from core.mentoring.room.selectors import chat_payload, presence_is_live
@@ -15,13 +16,28 @@ from core.users.models import User
 
 RATE_COUNT = 10
 RATE_SECONDS = 10
-CLIENT_ID_MAX = 64
+CLIENT_ID = re.compile(rf"[A-Za-z0-9_-]{{1,{CLIENT_ID_MAX_LENGTH}}}")  # a UUID, or any short token
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters except tab and newline
 
 
 def client_id_clean(value) -> str:
-    """An optional tag the sender's browser attaches and gets back with the saved item."""
-    return value if isinstance(value, str) and len(value) <= CLIENT_ID_MAX else ""
+    """The id the sender's browser gave a chat line, stroke or tick ("" when it gave none or one
+    that is not a short token). Unique per room and author: the browser resends until the
+    server acknowledges the id, and a repeat finds the row already saved."""
+    return value if isinstance(value, str) and CLIENT_ID.fullmatch(value) else ""
+
+
+def saved_once(model, *, lookup: dict, create):
+    """``(create(), True)``, or, when two sockets of one person send the same client id at the
+    same moment and meet at the unique constraint, ``(the first one's row, False)``. Callers look
+    ``lookup`` (room, author, client id) up first, so a plain resend never gets here."""
+    if not lookup["client_id"]:
+        return create(), True
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        return model.objects.get(**lookup), False
 
 
 def chat_send(
@@ -30,9 +46,15 @@ def chat_send(
     """Save a chat message, then broadcast it to the room (with ``client_id`` if given).
 
     Raises ``RoomError``: ``invalid`` (empty or not text), ``too_long``, ``rate_limited``. The
-    rate is counted from the saved messages, so it holds across processes and reconnects.
+    rate is counted from the saved messages, so it holds across processes and reconnects. A
+    ``client_id`` this sender already used in this room returns that message: nothing is saved
+    or broadcast again (a resend after a lost acknowledgement).
     """
     now = now or timezone.now()
+    client_id = client_id_clean(client_id)
+    lookup = {"session": session, "sender": sender, "client_id": client_id}
+    if client_id and (saved := ChatMessage.objects.filter(**lookup).first()):
+        return saved
     if not isinstance(text, str):
         raise RoomError("invalid", "A message is text.")
     text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
@@ -45,9 +67,13 @@ def chat_send(
     recent = ChatMessage.objects.filter(sender=sender, created_at__gt=now - timedelta(seconds=RATE_SECONDS)).count()
     if recent >= RATE_COUNT:
         raise RoomError("rate_limited", "You are sending messages very fast. Wait a few seconds, then send again.")
-    message = ChatMessage.objects.create(session=session, sender=sender, text=text, created_at=now)
+    message, is_new = saved_once(
+        ChatMessage, lookup=lookup, create=lambda: ChatMessage.objects.create(**lookup, text=text, created_at=now)
+    )
+    if not is_new:
+        return message
     payload = {"type": "chat", "message": chat_payload(message)}
-    if client_id := client_id_clean(client_id):
+    if client_id:
         payload["client_id"] = client_id
     room_broadcast(room_id=session.room_id, payload=payload)
     _tell_the_absent_peer(message)

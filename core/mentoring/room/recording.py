@@ -1,6 +1,6 @@
 """Recording: only with both participants' consent, uploaded in resumable chunks by the
-mentor's browser, joined into one file under the configured media storage, downloadable by
-both, deleted after ``RECORDING_RETENTION_DAYS``.
+mentor's browser, joined into one file in the private storage (core/mentoring/storage.py, never
+under MEDIA_ROOT), downloadable by both, deleted after ``RECORDING_RETENTION_DAYS``.
 
 Each chunk is stored as its own part (storages such as S3 cannot append) and accepted only at
 the offset the server already holds, so a client that lost its connection asks again and

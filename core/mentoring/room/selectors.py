@@ -7,7 +7,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Max, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -21,10 +21,12 @@ from core.mentoring.models import (
     RecordingStatus,
     RoomPresence,
     TopicCheck,
+    TopicTick,
 )
 from core.users.models import User
 
-WELCOME_CHAT = 200
+WELCOME_CHAT = 200  # chat lines a first welcome carries (the latest)
+CATCH_UP_CHAT = 500  # chat lines a catch-up carries at most (the oldest missed; ``chat_more`` says ask again)
 PRESENCE_STALE_SECONDS = 60  # a socket not heard from for this long no longer counts
 HEARTBEAT_SECONDS = 20  # how often an open socket says it is still there
 
@@ -50,6 +52,10 @@ def chat_payload(message: ChatMessage) -> dict:
 
 def stroke_payload(stroke: BoardStroke) -> dict:
     return {"id": stroke.pk, "sender_id": stroke.sender_id, **stroke.data}
+
+
+def tick_payload(tick: TopicTick) -> dict:
+    return {"id": tick.pk, "index": tick.index, "done": tick.is_done, "by": tick.by_id}
 
 
 def board_strokes(*, session: MentoringSession):
@@ -141,12 +147,40 @@ def presence_minutes_together(*, session: MentoringSession, learner_id: int, unt
     return (presence_seconds_together(session=session, learner_id=learner_id, until=until) + 30) // 60
 
 
-def room_state_get(*, session: MentoringSession, learner_id: int | None) -> dict:
-    """What ``welcome`` carries: the last chat lines, the board, the topics, recording, status."""
-    chat = list(ChatMessage.objects.filter(session=session).select_related("sender").order_by("-id")[:WELCOME_CHAT])
-    chat.reverse()
+def room_marks_get(*, session: MentoringSession) -> dict:
+    """Where the room's saved state stands: the last chat id, the last stroke id on the board and
+    how many strokes are on it (an undo or a clear changes the count; a new stroke the id), and
+    the last tick id. A socket whose own copy differs has missed a broadcast and asks to catch up."""
+    board = board_strokes(session=session).aggregate(last=Max("id"), count=Count("id"))
+    return {
+        "chat": ChatMessage.objects.filter(session=session).aggregate(last=Max("id"))["last"] or 0,
+        "stroke": board["last"] or 0,
+        "board": board["count"],
+        "topic": TopicTick.objects.filter(session=session).aggregate(last=Max("id"))["last"] or 0,
+    }
+
+
+def room_state_get(*, session: MentoringSession, learner_id: int | None, chat_after: int | None = None) -> dict:
+    """What ``welcome`` carries: chat lines, the board, the topics, recording, status, marks.
+
+    Without ``chat_after``, the last ``WELCOME_CHAT`` chat lines. With it (a reconnect: the last
+    chat id the socket saw), the lines after it, oldest first, at most ``CATCH_UP_CHAT``;
+    ``chat_more`` says more follow. The board and the topics are states, not logs (an undo or a
+    clear changes strokes saved earlier), so they always come whole.
+    """
+    messages = ChatMessage.objects.filter(session=session).select_related("sender")
+    if chat_after is None:
+        chat = list(messages.order_by("-id")[:WELCOME_CHAT])
+        chat.reverse()
+        more = False
+    else:
+        chat = list(messages.filter(id__gt=chat_after).order_by("id")[: CATCH_UP_CHAT + 1])
+        more = len(chat) > CATCH_UP_CHAT
+        chat = chat[:CATCH_UP_CHAT]
     return {
         "chat": [chat_payload(message) for message in chat],
+        "since": chat_after,
+        "chat_more": more,
         "strokes": [stroke_payload(stroke) for stroke in board_strokes(session=session)],
         "topics": topics_state(session=session),
         "recording": {
@@ -155,6 +189,7 @@ def room_state_get(*, session: MentoringSession, learner_id: int | None) -> dict
             if key != "type"
         },
         "status": session.status,
+        "last": room_marks_get(session=session),
     }
 
 

@@ -1,18 +1,25 @@
-"""Recording: consent, resumable chunk uploads, size limits, downloads, retention."""
+"""Recording: consent, resumable chunk uploads, size limits, downloads, retention, privacy."""
 
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.test import AsyncClient
+from django.urls import include, path, re_path
 from django.utils import timezone
+from django.views.static import serve
 
 from core.mentoring.models import Recording, RecordingChunk, RecordingStatus
 from core.mentoring.room.recording import (
     recording_chunk_append,
     recording_consent_set,
     recording_create,
+    recording_finish,
     recordings_delete_older_than,
 )
 from core.mentoring.tests.factories import session_booked
@@ -22,8 +29,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+    """The private root, where recordings live; MEDIA_ROOT (public uploads) is beside it."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    return tmp_path / "private"
+
+
+def _download(client, url: str):
+    """GET ``url`` with ``client``'s login through Django's async request path, reading the body
+    the way an ASGI server does (``async for``): ``(response, body)``."""
+    async_client = AsyncClient()
+    async_client.cookies = client.cookies
+
+    async def get():
+        response = await async_client.get(url)
+        body = b"".join([chunk async for chunk in response]) if response.streaming else response.content
+        return response, body
+
+    return async_to_sync(get)()
 
 
 @pytest.fixture
@@ -97,11 +120,11 @@ def test_chunks_resume_from_the_stored_size_and_join_into_one_file(client, booke
     assert late.status_code == 410 and "finished" in late.json()["error"]
 
     client.force_login(learner)
-    response = client.get(download_url)
+    response, body = _download(client, download_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "video/webm"
     assert "attachment" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == b"A" * 10 + b"B" * 5
+    assert body == b"A" * 10 + b"B" * 5
 
 
 def test_downloads_and_uploads_are_for_the_participants_only(
@@ -173,8 +196,7 @@ def test_a_recording_whose_parts_were_not_joined_still_downloads(client, booked,
     recording_chunk_append(recording=recording, offset=4, data=b"two", learner_id=learner.pk)
     Recording.objects.filter(pk=recording.pk).update(status=RecordingStatus.COMPLETE)  # as if joining had failed
     client.force_login(learner)
-    response = client.get(f"/session/{session.room_id}/recordings/{recording.pk}/")
-    assert b"".join(response.streaming_content) == b"one,two"
+    assert _download(client, f"/session/{session.room_id}/recordings/{recording.pk}/")[1] == b"one,two"
 
 
 def test_retention_deletes_old_recordings_with_their_files(booked, mentor, learner, media):
@@ -204,3 +226,105 @@ def test_the_retention_task_reads_the_setting(booked, mentor, learner, settings)
     recording = recording_create(session=session, by=mentor, learner_id=learner.pk)
     Recording.objects.filter(pk=recording.pk).update(created_at=timezone.now() - timedelta(days=8))
     assert recordings_delete_older_than_task.delay().get() == 1
+
+
+# --- Private: stored outside MEDIA_ROOT, served only through the checking view ------------------------
+
+
+def _media_as_debug_serves_it(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+# What core/urls.py mounts with DEBUG (django.conf.urls.static), checked here whatever DEBUG is.
+urlpatterns = [re_path(r"^media/(?P<path>.*)$", _media_as_debug_serves_it), path("", include("core.urls"))]
+
+
+def _finished(session, mentor, learner, data: bytes = b"private video") -> Recording:
+    _consent(session, mentor, learner)
+    recording = recording_create(session=session, by=mentor, learner_id=learner.pk)
+    recording_chunk_append(recording=recording, offset=0, data=data, learner_id=learner.pk)
+    return recording_finish(recording=recording, learner_id=learner.pk)
+
+
+@pytest.mark.urls(__name__)
+def test_a_recording_lives_outside_media_and_no_media_path_serves_it(client, booked, mentor, learner, media):
+    session, _ = booked
+    _consent(session, mentor, learner)
+    recording = recording_create(session=session, by=mentor, learner_id=learner.pk)
+    recording_chunk_append(recording=recording, offset=0, data=b"part", learner_id=learner.pk)
+    part = RecordingChunk.objects.get().name
+    recording = _finished(session, mentor, learner)
+    assert (media / recording.file.name).read_bytes() == b"private video"
+    assert not os.path.exists(os.path.join(settings.MEDIA_ROOT, recording.file.name))
+    client.force_login(learner)  # even a participant: never at a public address
+    for name in (recording.file.name, part):
+        assert client.get(f"/media/{name}").status_code == 404
+    climbing = client.get(f"/media/../private/{recording.file.name}")
+    assert climbing.status_code == 400 and b"private video" not in climbing.content  # suspicious path
+    with pytest.raises(ValueError):
+        _ = recording.file.url  # no template can link it
+
+
+def test_the_download_streams_asynchronously_with_safe_headers(client, booked, mentor, learner):
+    session, _ = booked
+    recording = _finished(session, mentor, learner, data=b"x" * 200_000)  # several chunks
+    client.force_login(mentor)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response, body = _download(client, f"/session/{session.room_id}/recordings/{recording.pk}/")
+    assert [str(w.message) for w in caught if "StreamingHttpResponse" in str(w.message)] == []
+    assert response.status_code == 200 and body == b"x" * 200_000
+    assert response["Content-Length"] == "200000"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="peerlearn-{session.starts_at:%Y-%m-%d}-recording-{recording.pk}.webm"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_only_the_two_of_the_booking_and_verified_staff_get_the_bytes(
+    client, booked, mentor, learner, other_learner, other_mentor, staff
+):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session, _ = booked
+    recording = _finished(session, mentor, learner)
+    url = f"/session/{session.room_id}/recordings/{recording.pk}/"
+    anonymous, _ = _download(client, url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    for person in (other_learner, other_mentor, staff):  # staff without the second factor too
+        client.force_login(person)
+        refused, body = _download(client, url)
+        assert refused.status_code == 404 and b"private video" not in body
+    wrong_room = f"/session/no-such-room/recordings/{recording.pk}/"
+    client.force_login(learner)
+    assert _download(client, wrong_room)[0].status_code == 404
+    for person in (mentor, learner):
+        client.force_login(person)
+        assert _download(client, url)[1] == b"private video"
+    client.force_login(staff)
+    verified = client.session
+    verified[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=staff).persistent_id
+    verified.save()
+    assert _download(client, url)[1] == b"private video"
+
+
+def test_the_migration_moves_recordings_out_of_media(booked, mentor, learner, media):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    move = import_module("core.mentoring.migrations.0004_recordings_in_private_storage").move_recordings_out_of_media
+    session, _ = booked
+    recording = _finished(session, mentor, learner, data=b"old place")
+    name = recording.file.name
+    (media / name).unlink()  # as it was before: under MEDIA_ROOT
+    default_storage.save(name, ContentFile(b"old place"))
+    move(apps, None)
+    assert (media / name).read_bytes() == b"old place"
+    assert not default_storage.exists(name)
+    move(apps, None)  # twice changes nothing
+    assert (media / name).read_bytes() == b"old place"

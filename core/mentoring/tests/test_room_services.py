@@ -10,12 +10,12 @@ from django.utils import timezone
 from PIL import Image
 
 from core import hooks
-from core.mentoring.models import BoardStroke, ChatMessage, RoomPresence, SessionAttendance, TopicCheck
+from core.mentoring.models import BoardStroke, ChatMessage, RoomPresence, SessionAttendance, TopicCheck, TopicTick
 from core.mentoring.room.access import RoomError
 from core.mentoring.room.board import board_clear, board_png_render, stroke_add, stroke_clean, stroke_undo
 from core.mentoring.room.chat import chat_send
 from core.mentoring.room.presence import presence_join, presence_leave, presence_touch
-from core.mentoring.room.selectors import board_strokes, presence_is_live, room_state_get
+from core.mentoring.room.selectors import board_strokes, presence_is_live, room_marks_get, room_state_get
 from core.mentoring.room.topics import topic_set
 from core.mentoring.tests.factories import session_booked
 
@@ -266,6 +266,100 @@ def test_a_bad_topic_tick_is_refused(room, learner, index, done):
     assert error.value.code == "invalid"
 
 
+# --- Client ids: a resend is saved once ---------------------------------------------------------------
+
+CLIENT_ID = "0b6f7c1e-5d2a-4f0e-8c3b-9a1d2e3f4a5b"  # what crypto.randomUUID() makes
+
+
+def test_a_resent_chat_line_is_saved_and_broadcast_once(room, mentor, learner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as sent:
+        first = chat_send(session=room, sender=learner, text="Hello", client_id=CLIENT_ID)
+    assert sent  # the broadcast (and the absent mentor's notification)
+    with django_capture_on_commit_callbacks() as sent_again:
+        again = chat_send(session=room, sender=learner, text="Hello", client_id=CLIENT_ID)
+    assert again.pk == first.pk and ChatMessage.objects.count() == 1
+    assert sent_again == []
+    # The id is the sender's own: the other participant's same id is another message.
+    theirs = chat_send(session=room, sender=mentor, text="Hello too", client_id=CLIENT_ID)
+    assert theirs.pk != first.pk and ChatMessage.objects.count() == 2
+
+
+def test_two_sockets_sending_one_id_at_once_save_it_once(room, learner):
+    from core.mentoring.room.chat import saved_once
+
+    lookup = {"session": room, "sender": learner, "client_id": CLIENT_ID}
+    first = chat_send(session=room, sender=learner, text="Hello", client_id=CLIENT_ID)
+    # The other socket looked before the first insert and now tries its own: the constraint
+    # refuses it, and it answers with the first one's row.
+    row, is_new = saved_once(
+        ChatMessage,
+        lookup=lookup,
+        create=lambda: ChatMessage.objects.create(**lookup, text="Hello", created_at=timezone.now()),
+    )
+    assert (row.pk, is_new) == (first.pk, False) and ChatMessage.objects.count() == 1
+
+
+def test_a_resend_is_not_rate_limited_or_checked_again(room, learner):
+    now = timezone.now()
+    for number in range(10):
+        chat_send(session=room, sender=learner, text=f"m{number}", client_id=f"id-{number}", now=now)
+    # The tenth line's acknowledgement was lost: its resend is answered, not refused.
+    assert chat_send(session=room, sender=learner, text="m9", client_id="id-9", now=now).text == "m9"
+    with pytest.raises(RoomError):
+        chat_send(session=room, sender=learner, text="m10", client_id="id-10", now=now)
+
+
+@pytest.mark.parametrize("client_id", ["", None, 7, "x" * 65, "a b", "a\x00", "é"])
+def test_a_missing_or_odd_client_id_is_no_client_id(room, learner, client_id):
+    chat_send(session=room, sender=learner, text="one", client_id=client_id)
+    chat_send(session=room, sender=learner, text="two", client_id=client_id)
+    assert list(ChatMessage.objects.values_list("client_id", flat=True)) == ["", ""]
+
+
+def test_a_resent_stroke_is_saved_once(room, learner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as broadcasts:
+        first = stroke_add(session=room, sender=learner, stroke=PEN, client_id=CLIENT_ID)
+        again = stroke_add(session=room, sender=learner, stroke=PEN, client_id=CLIENT_ID)
+    assert again.pk == first.pk and BoardStroke.objects.count() == 1 and len(broadcasts) == 1
+
+
+def test_a_resent_tick_does_not_undo_a_later_untick(room, learner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as broadcasts:
+        tick = topic_set(session=room, index=1, is_done=True, by=learner, client_id="tick")
+        untick = topic_set(session=room, index=1, is_done=False, by=learner, client_id="untick")
+        again = topic_set(session=room, index=1, is_done=True, by=learner, client_id="tick")
+    assert again.pk == tick.pk and untick.pk > tick.pk
+    assert TopicCheck.objects.get(session=room, index=1).is_done is False
+    assert TopicTick.objects.count() == 2 and len(broadcasts) == 2
+
+
+# --- Catch-up: what a reconnecting socket missed ---------------------------------------------------------
+
+
+def test_a_catch_up_carries_the_chat_after_the_last_id_seen(room, mentor, learner, monkeypatch):
+    lines = [chat_send(session=room, sender=learner, text=f"line {n}", client_id=f"c{n}") for n in range(5)]
+    state = room_state_get(session=room, learner_id=learner.pk, chat_after=lines[1].pk)
+    assert [line["text"] for line in state["chat"]] == ["line 2", "line 3", "line 4"]
+    assert state["since"] == lines[1].pk and state["chat_more"] is False
+    monkeypatch.setattr("core.mentoring.room.selectors.CATCH_UP_CHAT", 2)
+    state = room_state_get(session=room, learner_id=learner.pk, chat_after=0)
+    assert [line["text"] for line in state["chat"]] == ["line 0", "line 1"] and state["chat_more"] is True
+    assert room_state_get(session=room, learner_id=learner.pk)["since"] is None
+
+
+def test_the_marks_change_with_every_saved_change(room, mentor, learner):
+    assert room_marks_get(session=room) == {"chat": 0, "stroke": 0, "board": 0, "topic": 0}
+    line = chat_send(session=room, sender=learner, text="hi")
+    first = stroke_add(session=room, sender=learner, stroke=PEN)
+    second = stroke_add(session=room, sender=mentor, stroke=PEN)
+    tick = topic_set(session=room, index=0, is_done=True, by=mentor)
+    assert room_marks_get(session=room) == {"chat": line.pk, "stroke": second.pk, "board": 2, "topic": tick.pk}
+    stroke_undo(session=room, sender=learner)  # an undo changes the count, not the last id
+    assert room_marks_get(session=room)["board"] == 1 and room_marks_get(session=room)["stroke"] == second.pk
+    board_clear(session=room, by=mentor)
+    assert room_marks_get(session=room)["board"] == 0 and first.pk < second.pk
+
+
 # --- The hot path: what one socket message costs -------------------------------------------------------
 
 
@@ -276,6 +370,20 @@ def test_a_chat_message_with_its_access_check_takes_five_queries(room, mentor, l
     with django_assert_num_queries(5):  # session, booking, rate count, insert, is the partner here?
         access = room_access_get(user=learner, room_id=room.room_id)
         chat_send(session=access.session, sender=learner, text="hi")
+
+
+def test_a_chat_message_with_a_client_id_takes_three_more(room, mentor, learner, django_assert_num_queries):
+    from core.mentoring.room.access import room_access_get
+
+    presence_join(session=room, user=mentor)
+    # session, booking, "is this id saved already?", rate count, savepoint, insert, release, partner
+    with django_assert_num_queries(8):
+        access = room_access_get(user=learner, room_id=room.room_id)
+        chat_send(session=access.session, sender=learner, text="hi", client_id=CLIENT_ID)
+    with django_assert_num_queries(3):  # a resend: session, booking, the saved message
+        access = room_access_get(user=learner, room_id=room.room_id)
+        again = chat_send(session=access.session, sender=learner, text="hi", client_id=CLIENT_ID)
+    assert again.text == "hi"
 
 
 def test_a_stroke_with_its_access_check_takes_five_queries(room, learner, django_assert_num_queries):

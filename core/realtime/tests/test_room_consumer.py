@@ -7,12 +7,13 @@ default; the last test runs on channels-redis (``REDIS_URL``, as CI sets it).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client, override_settings
@@ -138,7 +139,9 @@ async def test_chat_goes_both_ways_saved_first_and_survives_a_reconnect(room, me
 
     await learner_socket.send_json_to({"type": "chat", "text": "Hello <b>Meera</b>", "client_id": "c-1"})
     heard = await mentor_socket.receive_json_from()
+    ack = await learner_socket.receive_json_from()  # straight from its own socket, first
     echo = await learner_socket.receive_json_from()
+    assert ack == {"type": "ack", "client_id": "c-1", "chat": heard["message"]}
     assert heard["type"] == "chat" and heard["message"]["text"] == "Hello <b>Meera</b>"
     assert heard["message"]["sender_id"] == learner.pk and heard["message"]["sender_name"] == "Asha Learner"
     assert echo["message"] == heard["message"] and echo["client_id"] == "c-1"
@@ -205,6 +208,7 @@ async def test_a_stroke_undo_and_clear_reach_both_and_are_saved(room, mentor, le
     await mentor_socket.receive_json_from()  # joined
     await learner_socket.send_json_to({"type": "stroke", "stroke": PEN, "client_id": "s-1"})
     heard = await mentor_socket.receive_json_from()
+    assert (await learner_socket.receive_json_from())["type"] == "ack"
     echo = await learner_socket.receive_json_from()
     assert heard["type"] == "stroke" and echo["client_id"] == "s-1"
     stroke = heard["stroke"]
@@ -241,10 +245,133 @@ async def test_a_topic_tick_saves_and_appears_on_the_other_side(room, mentor, le
     learner_socket, _ = await _open(learner, room.room_id)
     await mentor_socket.receive_json_from()
     await mentor_socket.send_json_to({"type": "topic", "index": 1, "done": True})
-    assert await learner_socket.receive_json_from() == {"type": "topic", "index": 1, "done": True, "by": mentor.pk}
+    heard = await learner_socket.receive_json_from()
+    assert heard == {"type": "topic", "id": heard["id"], "index": 1, "done": True, "by": mentor.pk}
     assert await _db(lambda: TopicCheck.objects.get(session=room, index=1).is_done) is True
     await learner_socket.send_json_to({"type": "topic", "index": 9, "done": True})
     assert (await learner_socket.receive_json_from())["code"] == "invalid"
+    await learner_socket.disconnect()
+    await mentor_socket.disconnect()
+
+
+# --- Client ids: acknowledged, and a repeat saved once ---------------------------------------------------
+
+CHAT_ID = "8a1f6a52-3c1d-4b8e-9f0a-6d2e7b3c4a10"
+
+
+async def test_a_repeated_chat_id_is_stored_once_and_acked_twice(room, mentor, learner):
+    mentor_socket, _ = await _open(mentor, room.room_id)
+    learner_socket, _ = await _open(learner, room.room_id)
+    await mentor_socket.receive_json_from()  # joined
+    await learner_socket.send_json_to({"type": "chat", "text": "Are you there?", "client_id": CHAT_ID})
+    heard = await mentor_socket.receive_json_from()
+    ack = await learner_socket.receive_json_from()
+    assert ack == {"type": "ack", "client_id": CHAT_ID, "chat": heard["message"]}
+    assert (await learner_socket.receive_json_from())["message"] == heard["message"]  # the broadcast
+
+    # The ack was lost (say the socket dropped): the browser sends the line again.
+    await learner_socket.send_json_to({"type": "chat", "text": "Are you there?", "client_id": CHAT_ID})
+    assert await learner_socket.receive_json_from() == ack
+    assert await mentor_socket.receive_nothing(timeout=0.5)  # not broadcast again
+    assert await _db(lambda: list(ChatMessage.objects.values_list("text", "client_id"))) == [
+        ("Are you there?", CHAT_ID)
+    ]
+    await learner_socket.disconnect()
+    await mentor_socket.disconnect()
+
+
+async def test_strokes_and_ticks_are_acked_and_a_repeat_changes_nothing(room, learner):
+    socket, _ = await _open(learner, room.room_id)
+    await socket.send_json_to({"type": "stroke", "stroke": PEN, "client_id": "stroke-1"})
+    ack, broadcast = await socket.receive_json_from(), await socket.receive_json_from()
+    assert broadcast["type"] == "stroke"
+    assert ack == {"type": "ack", "client_id": "stroke-1", "stroke": broadcast["stroke"]}
+    await socket.send_json_to({"type": "stroke", "stroke": PEN, "client_id": "stroke-1"})
+    assert await socket.receive_json_from() == ack
+    assert await _db(lambda: BoardStroke.objects.count()) == 1
+
+    await socket.send_json_to({"type": "topic", "index": 0, "done": True, "client_id": "tick-1"})
+    tick_ack, tick = await socket.receive_json_from(), await socket.receive_json_from()
+    await socket.send_json_to({"type": "topic", "index": 0, "done": False, "client_id": "tick-2"})
+    await socket.receive_json_from(), await socket.receive_json_from()
+    await socket.send_json_to({"type": "topic", "index": 0, "done": True, "client_id": "tick-1"})  # late repeat
+    assert await socket.receive_json_from() == tick_ack
+    assert tick_ack["topic"] == {"id": tick["id"], "index": 0, "done": True, "by": learner.pk}
+    assert await _db(lambda: TopicCheck.objects.get(session=room, index=0).is_done) is False
+    await socket.disconnect()
+
+
+async def test_a_refused_message_names_its_client_id(room, learner):
+    socket, _ = await _open(learner, room.room_id)
+    await socket.send_json_to({"type": "chat", "text": "  ", "client_id": "empty-1"})
+    error = await socket.receive_json_from()
+    assert error["type"] == "error" and error["code"] == "invalid" and error["client_id"] == "empty-1"
+    await socket.disconnect()
+
+
+# --- Catch-up after a reconnect, and after a broadcast that failed -------------------------------------
+
+
+async def test_a_reconnect_gets_the_lines_after_the_last_id_it_saw(room, mentor, learner):
+    learner_socket, _ = await _open(learner, room.room_id)
+    await learner_socket.send_json_to({"type": "chat", "text": "seen", "client_id": "c-1"})
+    seen = (await learner_socket.receive_json_from())["chat"]["id"]  # the ack
+    await learner_socket.receive_json_from()  # the broadcast
+    await learner_socket.disconnect()
+    mentor_socket, _ = await _open(mentor, room.room_id)
+    for text in ("missed 1", "missed 2"):
+        await mentor_socket.send_json_to({"type": "chat", "text": text})
+        await mentor_socket.receive_json_from()
+
+    communicator = WebsocketCommunicator(
+        application, f"/ws/room/{room.room_id}/?after={seen}", headers=[ORIGIN, (b"cookie", await _cookie(learner))]
+    )
+    assert (await communicator.connect())[0]
+    welcome = await communicator.receive_json_from()
+    assert [line["text"] for line in welcome["state"]["chat"]] == ["missed 1", "missed 2"]
+    assert welcome["state"]["since"] == seen and welcome["state"]["chat_more"] is False
+    await communicator.send_json_to({"type": "catch_up", "after": welcome["state"]["chat"][-1]["id"]})
+    assert (await communicator.receive_json_from())["state"]["chat"] == []
+    await communicator.send_json_to({"type": "catch_up", "after": "nonsense"})
+    assert len((await communicator.receive_json_from())["state"]["chat"]) == 3  # the usual welcome
+    await communicator.disconnect()
+    await mentor_socket.disconnect()
+
+
+class ChatDroppingLayer(InMemoryChannelLayer):
+    """An in-memory channel layer whose chat broadcasts fail, as a Redis outage would."""
+
+    async def group_send(self, group, message):
+        if message.get("payload", {}).get("type") == "chat":
+            raise ConnectionError("the channel layer is unreachable")
+        return await super().group_send(group, message)
+
+
+@override_settings(CHANNEL_LAYERS={"default": {"BACKEND": f"{__name__}.ChatDroppingLayer"}})
+async def test_a_failed_broadcast_is_logged_and_the_peer_catches_up(room, mentor, learner, caplog):
+    assert isinstance(get_channel_layer(), ChatDroppingLayer)
+    mentor_socket, _ = await _open(mentor, room.room_id)
+    learner_socket, _ = await _open(learner, room.room_id)
+    await mentor_socket.receive_json_from()  # joined
+    await mentor_socket.send_json_to({"type": "ping"})
+    seen = (await mentor_socket.receive_json_from())["last"]["chat"]
+
+    with caplog.at_level(logging.WARNING, logger="core.mentoring.room.broadcast"):
+        await learner_socket.send_json_to({"type": "chat", "text": "Can you hear me?", "client_id": "c-9"})
+        ack = await learner_socket.receive_json_from()
+    # Saved and acknowledged: the sender does not resend, and nothing is lost.
+    assert ack["type"] == "ack" and ack["chat"]["text"] == "Can you hear me?"
+    [record] = [r for r in caplog.records if r.name == "core.mentoring.room.broadcast"]
+    assert record.levelno == logging.WARNING and "chat" in record.getMessage() and record.exc_info
+    assert await mentor_socket.receive_nothing(timeout=0.5)  # the broadcast never came
+
+    # The mentor's next ping shows the room is ahead of what it saw; it catches up.
+    await mentor_socket.send_json_to({"type": "ping"})
+    marks = (await mentor_socket.receive_json_from())["last"]
+    assert marks["chat"] == ack["chat"]["id"] > seen
+    await mentor_socket.send_json_to({"type": "catch_up", "after": seen})
+    caught_up = await mentor_socket.receive_json_from()
+    assert caught_up["state"]["chat"] == [ack["chat"]]
     await learner_socket.disconnect()
     await mentor_socket.disconnect()
 
@@ -269,7 +396,8 @@ async def test_chat_length_and_rate_limits_answer_with_errors(room, learner):
     await socket.send_json_to({"type": "dance"})
     assert (await socket.receive_json_from())["code"] == "invalid"
     await socket.send_json_to({"type": "ping"})
-    assert await socket.receive_json_from() == {"type": "pong"}
+    pong = await socket.receive_json_from()
+    assert pong["type"] == "pong" and pong["last"]["chat"] == await _db(lambda: ChatMessage.objects.last().pk)
     assert await _db(lambda: ChatMessage.objects.count()) == 10
     await socket.disconnect()
 
