@@ -87,7 +87,7 @@ def test_logged_in_without_otp_is_not_enough(client, staff):
     response = client.get("/admin/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"] == "/accounts/two-factor/?next=/admin/"
 
 
 def test_wrong_password_with_right_code_is_refused(client, staff, device):
