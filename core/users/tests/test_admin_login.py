@@ -90,7 +90,7 @@ def test_a_recovery_code_works_once_at_the_admin_login(client, staff, device):
 
 
 def test_someone_elses_code_does_not_open_the_admin(client, staff, device, password):
-    other, other_device = services.staff_user_create(email="omar@example.com", name="Omar", password=password)
+    _other, other_device = services.staff_user_create(email="omar@example.com", name="Omar", password=password)
     response = _submit(client, staff.email, PASSWORD, _token(other_device))
     if _token(other_device) != _token(device):  # 1 in a million they coincide
         assert response.status_code == 200
