@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.services import editor_create
 from core.middleware import SecondFactorMiddleware
 from core.tests.test_access_matrix import MATRIX
+from core.users.models import Role, User
 from core.users.tests.factories import PASSWORD
 from core.users.tests.helpers import force_login_verified
 
@@ -84,9 +86,20 @@ def test_the_walk_finds_the_staff_surfaces():
     assert {"testmode/payouts/", "styleguide/"} <= set(routes)
 
 
+EDITOR_GROUP = "CMS editors"  # made with the default pages (cms.services; core tests never import cms)
+
+
+def _editor_make(email: str) -> User:
+    """A CMS editor as ``create_cms_editor`` makes one: role admin, not staff, in the editors' group."""
+    user = User.objects.create_user(email=email, password=PASSWORD, name="Esha Editor", role=Role.ADMIN)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(Group.objects.get(name=EDITOR_GROUP))
+    return user
+
+
 @pytest.fixture
 def editor(db):
-    return editor_create(email="editor@example.com", name="Esha Editor", password=PASSWORD)
+    return _editor_make("editor@example.com")
 
 
 def _password_only(client, user):
@@ -159,10 +172,7 @@ def test_staff_without_an_app_are_sent_to_set_one_up(client, staff):
 
 
 def test_a_mentor_whom_an_admin_let_into_the_cms_needs_the_code_there(client, mentor):
-    from django.contrib.auth.models import Group
-
-    editor_create(email="someone@example.com", name="Someone", password=PASSWORD)  # makes the group
-    mentor.groups.add(Group.objects.get(name="CMS editors"))
+    mentor.groups.add(Group.objects.get(name=EDITOR_GROUP))
     client.force_login(mentor)
 
     assert client.get("/dashboard/mentor/").status_code == 200  # not a staff page
