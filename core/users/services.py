@@ -75,8 +75,8 @@ def mentor_approve(*, mentor: User, approved: bool = True) -> MentorProfile:
 def staff_user_create(*, email: str, name: str, password: str, superuser: bool = True) -> tuple[User, TOTPDevice]:
     """Create (or promote) a staff user and give them a fresh confirmed TOTP device.
 
-    Any earlier TOTP devices of that user are removed, so the printed QR code is the
-    only valid one.
+    Any earlier TOTP devices and recovery codes of that user are removed, so the printed QR
+    code is the only valid one.
     """
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
@@ -92,6 +92,7 @@ def staff_user_create(*, email: str, name: str, password: str, superuser: bool =
     user.save()
     _mark_email_verified(user)
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()  # recovery codes of an earlier set-up end too
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user, device
 
