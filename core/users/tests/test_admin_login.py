@@ -109,3 +109,21 @@ def test_the_site_login_and_the_code_page_do_not_echo_the_password_either(client
     assert client.post(login, {"login": learner.email, "password": password}).status_code == 302
     code_page = client.post("/accounts/two-factor/", {"totp-token": "000000"})
     assert code_page.status_code == 400 and password not in code_page.content.decode()
+
+
+def test_no_other_form_with_a_password_echoes_it(client, learner, password):
+    """The siblings: sign-up with an error elsewhere, and the Security tab's password change."""
+    typed = "Unusual-Passphrase-5521"
+    signup = client.post(
+        "/accounts/signup/",
+        {"role": "learner", "email": "new@example.com", "password1": typed, "name": "", "interests": "Python"},
+    )
+    assert signup.status_code == 200 and typed not in signup.content.decode()
+
+    client.force_login(learner)
+    change = client.post(
+        "/profile/security/",
+        {"action": "password", "oldpassword": typed, "password1": password + "x1", "password2": password + "x1"},
+    )
+    html = change.content.decode()
+    assert change.status_code == 200 and typed not in html and password + "x1" not in html
