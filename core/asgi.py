@@ -11,11 +11,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from core.realtime.middleware import SecondFactorSocketGate  # noqa: E402
 from core.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # The second-factor gate sits inside the auth stack (it reads the session and the user)
+        # and before every route, so no consumer opens for a session pages would refuse.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(SecondFactorSocketGate(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,8 +42,14 @@ class UserTimezoneMiddleware:
 
 
 class SecondFactorMiddleware:
-    """After a password login by someone with an authenticator app, only the code page (and
-    logging out, static files and health checks) opens until they type a code.
+    """Nothing opens for a session that still owes the second factor
+    (``core.users.two_factor.second_factor_gate``, the same rule as for sockets).
+
+    - A password login by someone with an authenticator app: only the code page (and logging
+      out, static files and health checks) opens until they type a code.
+    - Staff, superusers and CMS editors who have not passed a code in this session are sent to
+      the code page; those without an app yet, to the Security tab to set one up. This covers
+      the Django admin, the Wagtail admin and every staff page, whatever signs the person in.
 
     Sync-only and beside ``UserTimezoneMiddleware`` at the inner end, for the same reason.
     """
@@ -50,19 +58,32 @@ class SecondFactorMiddleware:
     async_capable = False
 
     ALLOWED_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/media/", "/healthz")
+    SETUP_PREFIXES = ("/profile/security/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from core.users.services import SECOND_FACTOR_PENDING
+        from core.users.two_factor import Gate, second_factor_gate
 
         session = getattr(request, "session", None)
-        if (
-            session is not None
-            and session.get(SECOND_FACTOR_PENDING)
-            and request.user.is_authenticated
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-        ):
+        user = getattr(request, "user", None)
+        if session is None or user is None or request.path.startswith(self.ALLOWED_PREFIXES):
+            return self.get_response(request)
+        gate = second_factor_gate(
+            user=user,
+            session=session,
+            is_verified=user.is_authenticated and user.is_verified(),
+            path=request.path,
+        )
+        if gate is Gate.CODE_DUE:
             return redirect_to_login(request.get_full_path(), login_url=reverse("users:two-factor"))
+        if gate is Gate.SETUP_DUE and not request.path.startswith(self.SETUP_PREFIXES):
+            messages.warning(request, SETUP_DUE_MESSAGE)
+            return redirect(reverse("users:security-update") + "#two-factor")
         return self.get_response(request)
+
+
+SETUP_DUE_MESSAGE = (
+    "Staff and page editors need two-factor: set up an authenticator app here before anything else opens."
+)

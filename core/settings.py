@@ -282,14 +282,25 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed logins are counted by django-axes (below), not by allauth's own limiter.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
-# django-axes: 5 failed logins lock the account *and* the address for 15 minutes.
+# django-axes: 5 failed logins lock that account *from that address* for 15 minutes, so nobody
+# can lock out someone else; an address alone is stopped only after LOGIN_ADDRESS_FAILURE_LIMIT
+# failures in the same 15 minutes, for any accounts (core/users/lockout.py). An unknown email
+# and a wrong password count and read the same.
+AXES_HANDLER = "core.users.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=100)
 AXES_USERNAME_CALLABLE = "core.users.lockout.login_identifier"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The address failures count against. Behind a load balancer or reverse proxy set
+# TRUSTED_PROXY_COUNT (env PROXY_COUNT) to the number of proxies that append to
+# X-Forwarded-For (one load balancer: 1); then the address the outermost one saw is used. Left
+# at 0, X-Forwarded-For is ignored (anyone can forge it), and every login behind a proxy would
+# share the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.users.lockout.client_ip_address"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 

@@ -7,9 +7,12 @@ from django_otp.admin import OTPAdminSite
 
 from core import pluginmanager, views
 from core.dashboards import urls as dashboard_urls
+from core.users.forms import AdminLoginForm
 
 # Django admin asks staff for a TOTP code from their authenticator app on top of the password.
 admin.site.__class__ = OTPAdminSite
+admin.site.login_form = AdminLoginForm  # email, password and code in one submit (core/users/forms.py)
+admin.site.login_template = "admin/login.html"
 admin.site.site_header = "PeerLearn administration"
 admin.site.site_title = "PeerLearn admin"
 admin.site.index_title = "People and money"

@@ -3,11 +3,14 @@
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.models import LandingPage
 from cms.services import editor_create
 from core.users.tests.factories import PASSWORD
+from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +22,7 @@ def editor():
 
 def test_an_editor_changes_the_hero_and_it_is_on_the_landing(client, editor):
     landing = LandingPage.objects.get()
-    client.force_login(editor)
+    force_login_verified(client, editor)
     edit_url = reverse("wagtailadmin_pages:edit", args=[landing.pk])
     assert client.get(edit_url).status_code == 200
 
@@ -57,17 +60,23 @@ def test_an_editor_changes_the_hero_and_it_is_on_the_landing(client, editor):
 
 
 def test_an_editor_cannot_open_django_admin(client, editor):
-    client.force_login(editor)
+    force_login_verified(client, editor)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert client.get("/admin/users/user/").status_code == 302
 
 
-def test_an_editor_lands_in_the_cms_after_login(client, editor, password):
+def test_an_editor_lands_in_the_cms_after_login_once_two_factor_is_set_up(client, editor, password):
     response = client.post(reverse("account_login"), {"login": editor.email, "password": password})
     assert response.status_code == 302
     assert response["Location"] == "/cms/"
+    # No authenticator app yet: the Security tab first, where setting one up passes the check.
+    assert client.get("/cms/")["Location"] == "/profile/security/#two-factor"
+    client.post("/profile/security/", {"action": "totp-start"})
+    device = TOTPDevice.objects.get(user=editor)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    client.post("/profile/security/", {"action": "totp-confirm", "totp-token": code})
     assert client.get("/cms/").status_code == 200
 
 

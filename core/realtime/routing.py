@@ -1,4 +1,5 @@
-from django.urls import path
+from channels.security.websocket import WebsocketDenier
+from django.urls import path, re_path
 
 from core.realtime import consumers, room
 
@@ -6,4 +7,6 @@ websocket_urlpatterns = [
     path("ws/notifications/", consumers.NotificationConsumer.as_asgi()),
     path("ws/landing/", consumers.LandingConsumer.as_asgi()),
     path("ws/room/<str:room_id>/", room.RoomConsumer.as_asgi()),
+    # Any other path: the handshake is refused (closed), never an unhandled "No route found".
+    re_path(r"", WebsocketDenier.as_asgi()),
 ]

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone as django_timezone
+from django_otp.admin import OTPAdminAuthenticationForm
 
 from core.realtime.models import NotificationKind
+from core.users import services
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
 from core.users.suggestions import split_terms, suggest_email, suggest_terms
 from core.users.validators import validate_avatar, validate_intro_video
@@ -464,6 +466,55 @@ class TotpCodeForm(forms.Form):
         validators=[RegexValidator(r"^\d{6}$", "Type the 6 digits your app shows.")],
         error_messages={"required": "Type the 6 digits your app shows."},
     )
+
+
+class SecondFactorForm(forms.Form):
+    """The code at login: 6 digits from the app, or one of the recovery codes ("abcd-efgh")."""
+
+    token = forms.CharField(
+        label="6-digit code or recovery code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "placeholder": "123456",
+                "spellcheck": "false",
+            }
+        ),
+        help_text="Lost your phone? Type one of the recovery codes you saved when you set up two-factor.",
+        error_messages={"required": "Type the 6 digits your app shows, or a recovery code."},
+    )
+
+
+class AdminLoginForm(OTPAdminAuthenticationForm):
+    """Django admin's login: email, password and code in one submit.
+
+    django-otp's form wants a device picked from a list it shows only after a first submit with
+    the right password, so the first submit always failed ("Please select a device"), and its
+    re-render put the typed password back into the page. Here the code itself says which device
+    it is for (``services.second_factor_check``: six digits, the app; else a recovery code), no
+    list is shown, and the password is never rendered back.
+    """
+
+    otp_token = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+    def _chosen_device(self, user):
+        return None  # the code picks the device: see _verify_token
+
+    def _verify_token(self, user, token, device=None):
+        try:
+            return services.second_factor_check(user=user, token=token)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0], code="invalid_token") from exc
+
+    def _update_form(self, user):
+        """django-otp fills the device list and renders the password back; neither here."""
 
 
 class PasswordChangeForm(ChangePasswordForm):

@@ -173,3 +173,19 @@ class MentorProfile(models.Model):
         """``••••1234``: the saved account number as pages show it."""
         number = self.payout_account_number
         return f"••••{number[-4:]}" if number else ""
+
+
+class RecoveryCodeUse(models.Model):
+    """A two-factor recovery code that has been used, kept so that typing it again is answered
+    "already used" rather than "wrong". Only a digest is kept; django-otp deletes the code itself
+    (``StaticToken``) as it accepts it, and regenerating the codes keeps these rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_code_uses")
+    code_digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_digest"], name="recoverycodeuse_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"Recovery code used by {self.user} at {self.used_at:%Y-%m-%d %H:%M}"

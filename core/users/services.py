@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import hooks
 from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
-from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
+from core.users import two_factor
+from core.users.models import LearnerProfile, MentorProfile, PayoutKind, RecoveryCodeUse, Role, User
 
 
 @transaction.atomic
@@ -70,8 +75,8 @@ def mentor_approve(*, mentor: User, approved: bool = True) -> MentorProfile:
 def staff_user_create(*, email: str, name: str, password: str, superuser: bool = True) -> tuple[User, TOTPDevice]:
     """Create (or promote) a staff user and give them a fresh confirmed TOTP device.
 
-    Any earlier TOTP devices of that user are removed, so the printed QR code is the
-    only valid one.
+    Any earlier TOTP devices and recovery codes of that user are removed, so the printed QR
+    code is the only valid one.
     """
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
@@ -87,6 +92,7 @@ def staff_user_create(*, email: str, name: str, password: str, superuser: bool =
     user.save()
     _mark_email_verified(user)
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()  # recovery codes of an earlier set-up end too
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
     return user, device
 
@@ -322,21 +328,23 @@ def totp_device_remove(*, user: User, token: str) -> None:
     if device is None:
         raise ValidationError("Two-factor is already off.", code="already_off")
     _verify(device, token)
-    TOTPDevice.objects.filter(user=user).delete()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()  # the recovery codes go with the app
 
 
 # --- The second factor at login ------------------------------------------------------------
 
-SECOND_FACTOR_PENDING = "peerlearn_second_factor_pending"
+SECOND_FACTOR_PENDING = two_factor.SECOND_FACTOR_PENDING
 
 
 def login_second_factor_require(*, session, user: User) -> bool:
     """Mark a fresh login as waiting for a TOTP code when the person has a confirmed device.
 
-    Not when the login itself checked a code (the admin's form sets ``user.otp_device``), and
-    not for staff: Django admin (``OTPAdminSite``) asks them for a code on every admin request.
+    Not when the login itself checked a code (the admin's form sets ``user.otp_device``). Staff
+    and editors are asked too: ``two_factor.second_factor_gate`` lets none of them in without one.
     """
-    pending = not user.is_staff and getattr(user, "otp_device", None) is None and user_has_device(user, confirmed=True)
+    pending = getattr(user, "otp_device", None) is None and user_has_device(user, confirmed=True)
     if pending:
         session[SECOND_FACTOR_PENDING] = True
     else:
@@ -344,12 +352,69 @@ def login_second_factor_require(*, session, user: User) -> bool:
     return pending
 
 
-def login_second_factor_verify(*, request, token: str) -> bool:
-    """Check a code for the signed-in person; the right one completes the login (django-otp's
-    session marker) and lifts the wait. Wrong codes count towards django-otp's back-off."""
-    device = match_token(request.user, token)
-    if device is None:
-        return False
+def login_second_factor_verify(*, request, token: str) -> None:
+    """Check a code for the signed-in person (``second_factor_check``); the right one completes
+    the login (django-otp's session marker) and lifts the wait. Raises ValidationError."""
+    device = second_factor_check(user=request.user, token=token)
     otp_login(request, device)
     request.session.pop(SECOND_FACTOR_PENDING, None)
-    return True
+
+
+def second_factor_check(*, user: User, token: str) -> Device:
+    """The device that accepts ``token`` at a login: six digits are checked against the
+    authenticator app, anything else as a recovery code, which then stops working (and says so if
+    typed again). Only that one device is tried, so a code never counts against the other one's
+    back-off. Used by the two-factor page and the admin's login form. Raises ValidationError."""
+    token = "".join(str(token).split())
+    if re.fullmatch(r"\d{6}", token):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+        if device is None:
+            raise ValidationError(WRONG_TOTP_CODE, code="wrong_code")
+        _verify(device, token)
+        return device
+    code = two_factor.recovery_code_normalize(token)
+    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    if device is None or not code:
+        raise ValidationError(WRONG_RECOVERY_CODE, code="wrong_code")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(TOTP_THROTTLED, code="throttled")
+    digest = two_factor.recovery_code_digest(code)
+    if device.verify_token(code):
+        RecoveryCodeUse.objects.get_or_create(user=user, code_digest=digest)
+        return device
+    if RecoveryCodeUse.objects.filter(user=user, code_digest=digest).exists():
+        raise ValidationError(RECOVERY_CODE_USED, code="used")
+    raise ValidationError(WRONG_RECOVERY_CODE, code="wrong_code")
+
+
+# --- Recovery codes ---------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+WRONG_RECOVERY_CODE = "That is not one of your codes. Type the 6 digits your app shows, or a recovery code."
+RECOVERY_CODE_USED = "That recovery code was already used: each code works once. Use another one, or your app."
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Give ``user`` a fresh set of one-time recovery codes, for when the phone is gone, and
+    return them as people read them ("abcd-efgh"). Earlier codes stop working. Two-factor must be
+    on. The codes are shown once; only django-otp's ``StaticToken`` rows keep them."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError("Turn two-factor on first: recovery codes stand in for its app.", code="off")
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add(StaticToken.random_token())
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in sorted(codes)])
+    return [two_factor.recovery_code_format(code) for code in sorted(codes)]
+
+
+def recovery_codes_regenerate(*, user: User, token: str) -> list[str]:
+    """New recovery codes in place of the old ones; ``token`` must be a current code from the app."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+    if device is None:
+        raise ValidationError("Turn two-factor on first: recovery codes stand in for its app.", code="off")
+    _verify(device, token)
+    return recovery_codes_generate(user=user)

@@ -32,6 +32,7 @@ from core.users.forms import (
     NOTIFICATION_KINDS_BY_ROLE,
     PasswordChangeForm,
     ProfileForm,
+    SecondFactorForm,
     SettingsForm,
     TotpCodeForm,
 )
@@ -69,6 +70,7 @@ class Tab:
 
 STILL_SIGNED_IN = "Password changed. You are still signed in here; other devices are signed out."
 TWO_FACTOR_ON = "Two-factor is on. Keep the app: you need a code from it to turn two-factor off."
+NEW_RECOVERY_CODES = "New recovery codes made. The old ones no longer work."
 
 TABS = (
     Tab("profile", "Profile", "user-circle", "users:profile-update"),
@@ -184,7 +186,8 @@ class SecurityUpdateView(ProfileTabView):
     """``/profile/security/``: change the password; set up or turn off two-factor (TOTP).
 
     Each form posts an ``action``: ``password``, ``totp-start``, ``totp-confirm``,
-    ``totp-cancel`` or ``totp-remove``.
+    ``totp-cancel``, ``totp-remove`` or ``recovery-regenerate``. Turning two-factor on and
+    regenerating show the recovery codes once, in that response.
     """
 
     tab, template_name, title = "security", "users/security.html", "Security"
@@ -192,12 +195,14 @@ class SecurityUpdateView(ProfileTabView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_security()
 
-    def render_security(self, password_form=None, totp_form=None) -> HttpResponse:
+    def render_security(self, password_form=None, totp_form=None, recovery_form=None, recovery_codes=None):
         user = self.request.user
         status = selectors.two_factor_status_get(user=user)
         context = {
             "password_form": password_form or PasswordChangeForm(user=user),
             "totp_form": totp_form or TotpCodeForm(prefix="totp"),
+            "recovery_form": recovery_form or TotpCodeForm(prefix="recovery"),
+            "recovery_codes": recovery_codes,  # shown once, right after they are made
             "two_factor": status,
         }
         if status.pending is not None and status.device is None:
@@ -216,6 +221,7 @@ class SecurityUpdateView(ProfileTabView):
             "totp-confirm": self.totp_confirm,
             "totp-cancel": self.totp_cancel,
             "totp-remove": self.totp_remove,
+            "recovery-regenerate": self.recovery_regenerate,
         }.get(request.POST.get("action", ""))
         if action is None:
             return HttpResponseBadRequest("Unknown action.")
@@ -246,8 +252,24 @@ class SecurityUpdateView(ProfileTabView):
                 form.add_error("token", exc)
             else:
                 otp_login(request, device)  # this session has just shown the second factor
-                return self.saved(TWO_FACTOR_ON, "#two-factor")
+                request.session.pop(services.SECOND_FACTOR_PENDING, None)
+                codes = services.recovery_codes_generate(user=request.user)
+                messages.success(request, TWO_FACTOR_ON)
+                # Rendered, not redirected: the codes are in this page only, never stored to show again.
+                return self.render_security(recovery_codes=codes)
         return self.render_security(totp_form=form)
+
+    def recovery_regenerate(self, request: HttpRequest) -> HttpResponse:
+        form = TotpCodeForm(request.POST, prefix="recovery")
+        if form.is_valid():
+            try:
+                codes = services.recovery_codes_regenerate(user=request.user, token=form.cleaned_data["token"])
+            except ValidationError as exc:
+                form.add_error("token", exc)
+            else:
+                messages.success(request, NEW_RECOVERY_CODES)
+                return self.render_security(recovery_codes=codes)
+        return self.render_security(recovery_form=form)
 
     def totp_cancel(self, request: HttpRequest) -> HttpResponse:
         services.totp_device_cancel(user=request.user)
@@ -268,18 +290,27 @@ class SecurityUpdateView(ProfileTabView):
 
 @never_cache
 def two_factor_login(request: HttpRequest) -> HttpResponse:
-    """The second step of a login for people with an authenticator app: type the code."""
+    """The second step of a login for people with an authenticator app (staff and editors always):
+    type the code, or a recovery code."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
-    if not request.session.get(services.SECOND_FACTOR_PENDING):
+    gate = two_factor.second_factor_gate(
+        user=request.user, session=request.session, is_verified=request.user.is_verified(), path=next_url
+    )
+    if gate is two_factor.Gate.SETUP_DUE:
+        return redirect(reverse("users:security-update") + "#two-factor")
+    if gate is two_factor.Gate.OPEN:
         return redirect(next_url or request.user.dashboard_url)
-    form = TotpCodeForm(request.POST or None, prefix="totp")
+    form = SecondFactorForm(request.POST or None, prefix="totp")
     if request.method == "POST" and form.is_valid():
-        if services.login_second_factor_verify(request=request, token=form.cleaned_data["token"]):
+        try:
+            services.login_second_factor_verify(request=request, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            form.add_error("token", exc)
+        else:
             return redirect(next_url or request.user.dashboard_url)
-        form.add_error("token", "That code is not right. Check the time on your phone and try again.")
     status = 400 if request.method == "POST" else 200
     return render(request, "account/two_factor.html", {"form": form, "next": next_url}, status=status)

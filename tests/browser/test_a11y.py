@@ -46,10 +46,11 @@ def staff_cookie(server_url: str) -> dict:
     from django.test import Client
 
     from core.users import services
+    from core.users.tests.helpers import force_login_verified
 
     user, _device = services.staff_user_create(email="sara@example.com", name="Sara Staff", password=PASSWORD)
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)  # staff pages open only after the code
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

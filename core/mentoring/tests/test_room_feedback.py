@@ -12,6 +12,7 @@ from core.mentoring.room.presence import presence_join
 from core.mentoring.room.selectors import rating_summary_for_mentors
 from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked
+from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +129,7 @@ def test_the_form_explains_why_it_is_not_open_yet(client, booked, learner):
 def test_the_form_is_for_the_learner_only(client, attended, mentor, other_learner, staff):
     session, _ = attended
     for person in (mentor, other_learner, staff):
-        client.force_login(person)
+        (force_login_verified if person == staff else type(client).force_login)(client, person)
         assert client.get(f"/session/{session.room_id}/feedback/").status_code == 403
 
 

@@ -10,6 +10,7 @@ from django.test import override_settings
 from core.payments.gateways import Destination
 from core.payments.gateways.testmode import TestModeGateway
 from core.testmode.models import TestOrder, TestPayment
+from core.users.tests.helpers import force_login_verified
 
 CALLBACK = "/dashboard/learner/"
 
@@ -38,7 +39,7 @@ def test_anonymous_goes_to_login(client, order):
 @pytest.mark.django_db
 def test_another_users_order_is_404(client, order, other_learner, staff):
     for person in (other_learner, staff):
-        client.force_login(person)
+        (force_login_verified if person == staff else type(client).force_login)(client, person)
         assert client.get(_url(order.id)).status_code == 404
         assert client.post(_url(order.id), {"action": "pay", "callback": CALLBACK}).status_code == 404
     assert not TestPayment.objects.exists()
@@ -129,7 +130,7 @@ def test_pages_are_404_when_razorpay_is_configured(client, order, learner, staff
     with override_settings(RAZORPAY_KEY_ID="rzp_test_x", RAZORPAY_KEY_SECRET="s"):
         client.force_login(learner)
         assert client.get(_url(order.id)).status_code == 404
-        client.force_login(staff)
+        force_login_verified(client, staff)
         assert client.get("/testmode/payouts/").status_code == 404
 
 
@@ -148,7 +149,7 @@ def test_staff_can_fail_a_payout(client, gateway, staff, mentor):
     assert client.post("/testmode/payouts/", {"payout_id": payout.id, "status": "failed"}).status_code == 403
     assert gateway.payout_fetch(payout_id=payout.id).status == "processed"
 
-    client.force_login(staff)
+    force_login_verified(client, staff)
     page = client.get("/testmode/payouts/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -164,5 +165,5 @@ def test_staff_can_fail_a_payout(client, gateway, staff, mentor):
 
 @pytest.mark.django_db
 def test_payout_page_empty_state(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
     assert "No test payouts yet" in client.get("/testmode/payouts/").content.decode()

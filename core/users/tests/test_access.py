@@ -11,6 +11,7 @@ from django.views import View
 
 from core.users.access import RoleRequiredMixin, WrongRole, restrict_to_role
 from core.users.models import Role
+from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -90,14 +91,14 @@ def test_own_dashboard_opens(client, request, persona, own):
 
 
 def test_staff_is_neither_learner_nor_mentor(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
 
     assert client.get("/dashboard/learner/").status_code == 403
     assert client.get("/dashboard/mentor/").status_code == 403
 
 
 def test_staff_dashboard_redirect_goes_to_admin(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
 
     response = client.get("/dashboard/")
 
@@ -140,7 +141,7 @@ def test_mixin_refuses_another_role_with_the_friendly_403(client, learner):
 @URLCONF
 def test_mixin_with_several_roles(client, learner, mentor, staff):
     for person, status in [(learner, 200), (mentor, 200), (staff, 403)]:
-        client.force_login(person)
+        (force_login_verified if person == staff else type(client).force_login)(client, person)
         assert client.get("/test/people/").status_code == status, person
     assert client.get("/test/people/").context["reason"] == "This page is for learners and mentors."
 

@@ -109,3 +109,20 @@ def test_running_again_resets_password_and_device():
     assert device.config_url in out
     assert user.check_password("another-strong-one-77")
     assert user.name == "root"
+
+
+def test_prints_recovery_codes_that_replace_earlier_ones():
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from core.users.two_factor import recovery_code_normalize
+
+    first = _run("--email", "root@example.com", "--password", STRONG, "--no-qr")
+    second = _run("--email", "root@example.com", "--password", STRONG, "--no-qr")
+
+    def codes(out: str) -> set[str]:
+        return {line.strip() for line in out.split("Recovery codes", 1)[1].splitlines()[1:] if line.strip()}
+
+    assert len(codes(first)) == len(codes(second)) == 10
+    stored = set(StaticToken.objects.filter(device__user__email="root@example.com").values_list("token", flat=True))
+    assert stored == {recovery_code_normalize(code) for code in codes(second)}
+    assert not stored & {recovery_code_normalize(code) for code in codes(first)}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,22 +142,23 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, learner, pas
     assert _logged_in_as(client) is None
 
 
-def test_lock_is_per_account_from_any_address(client, learner, password):
+def test_the_lock_holds_the_account_from_that_address_only(client, learner, password):
     _fail(client, learner.email, 5, ip="10.0.0.1")
 
+    assert _login(client, learner.email, password, ip="10.0.0.1").status_code == 429
+    # From elsewhere the same person still logs in: a stranger cannot lock them out.
     response = _login(client, learner.email, password, ip="10.0.0.2")
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(learner.pk)
 
-    assert response.status_code == 429
-    assert _logged_in_as(client) is None
 
-
-def test_lock_is_per_address_for_any_account(client, learner, other_learner, password):
+def test_one_person_cannot_lock_out_another_from_the_same_address(client, learner, other_learner, password):
     _fail(client, learner.email, 5, ip="10.0.0.1")
 
     response = _login(client, other_learner.email, password, ip="10.0.0.1")
 
-    assert response.status_code == 429
-    assert _logged_in_as(client) is None
+    assert response.status_code == 302
+    assert _logged_in_as(client) == str(other_learner.pk)
 
 
 def test_other_accounts_from_other_addresses_are_not_locked(client, learner, other_learner, password):
@@ -167,18 +170,47 @@ def test_other_accounts_from_other_addresses_are_not_locked(client, learner, oth
     assert _logged_in_as(client) == str(other_learner.pk)
 
 
-def test_failures_with_unknown_emails_lock_the_address(client, learner, password):
-    for n in range(5):
+@override_settings(LOGIN_ADDRESS_FAILURE_LIMIT=12)
+def test_an_address_guessing_across_accounts_is_stopped_at_its_own_limit(client, learner, password):
+    for n in range(11):  # each account below its own five
         _login(client, f"nobody{n}@example.com", "wrong-password-123", ip="10.0.0.9")
+    assert _login(client, learner.email, password, ip="10.0.0.9").status_code == 302
+    client.logout()
 
+    last = _login(client, "nobody11@example.com", "wrong-password-123", ip="10.0.0.9")
+    assert last.status_code == 429
+    assert "too many failed login attempts from your network" in last.content.decode()
     assert _login(client, learner.email, password, ip="10.0.0.9").status_code == 429
+    assert _login(client, learner.email, password, ip="10.0.0.10").status_code == 302
+
+
+def test_the_address_limit_is_far_above_the_accounts():
+    from django.conf import settings
+
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT >= 20 * settings.AXES_FAILURE_LIMIT
+
+
+def test_an_unknown_email_and_a_wrong_password_get_the_same_reply(client, learner):
+    unknown = _login(client, "nobody@example.com", "wrong-password-123", ip="10.0.0.3")
+    wrong = _login(client, learner.email, "wrong-password-123", ip="10.0.0.4")
+
+    def shape(response, email):
+        html = response.content.decode().replace(email, "EMAIL")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert unknown.status_code == wrong.status_code == 200
+    assert MISMATCH in wrong.content.decode()
+    assert shape(unknown, "nobody@example.com") == shape(wrong, learner.email)
+    locked = [_login(client, "nobody@example.com", "x-wrong-password", ip="10.0.0.3") for _ in range(4)][-1]
+    locked_known = [_login(client, learner.email, "x-wrong-password", ip="10.0.0.4") for _ in range(4)][-1]
+    assert locked.status_code == locked_known.status_code == 429
 
 
 def test_lock_counts_the_email_in_any_case(client, learner, password):
     for email in ["asha@example.com", "ASHA@example.com", " Asha@Example.com", "asha@EXAMPLE.COM", "Asha@example.com"]:
         _login(client, email, "wrong-password-123", ip="10.0.0.1")
 
-    assert _login(client, learner.email, password, ip="10.0.0.2").status_code == 429
+    assert _login(client, learner.email, password, ip="10.0.0.1").status_code == 429
 
 
 def test_login_works_again_after_fifteen_minutes(client, learner, password):

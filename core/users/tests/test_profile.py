@@ -22,6 +22,7 @@ from core.users import services
 from core.users.forms import timezone_choices
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, User
 from core.users.selectors import payout_destination_get
+from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def _texts(response) -> str:
 @pytest.mark.parametrize("persona", ["learner", "mentor", "staff"])
 def test_every_tab_renders_for_everyone_signed_in(client, request, url, persona):
     user = request.getfixturevalue(persona)
-    client.force_login(user)
+    (force_login_verified if persona == "staff" else type(client).force_login)(client, user)
 
     response = client.get(url)
 
@@ -311,7 +312,7 @@ def test_a_learners_typo_is_suggested_too(client, learner):
 
 
 def test_staff_edit_their_name(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
 
     response = client.post(PROFILE, {"name": "Sara S."})
 
@@ -453,7 +454,7 @@ def test_notification_choices_are_not_saved_when_the_payout_is_refused(client, m
 
 
 def test_staff_have_no_notification_choices(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
 
     assert "notify_" not in _texts(client.get(SETTINGS))
 

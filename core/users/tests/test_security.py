@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.users import services
 from core.users.services import WRONG_TOTP_CODE
 from core.users.tests.factories import PASSWORD
+from core.users.tests.helpers import force_login_verified
 from core.users.two_factor import provisioning_uri, secret_base32
 from core.users.views import STILL_SIGNED_IN, TWO_FACTOR_ON
 
@@ -86,14 +87,14 @@ def test_set_up_shows_a_qr_code_and_the_key_then_a_right_code_turns_it_on(client
 
     response = client.post(SECURITY, {"action": "totp-confirm", "totp-token": _code(device)})
 
-    assert response.status_code == 302
+    assert response.status_code == 200  # rendered, with the recovery codes to save
     device.refresh_from_db()
     assert device.confirmed
     assert user_has_device(mentor, confirmed=True)
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id  # this session is verified
-    page = client.get(SECURITY)
-    assert [str(m) for m in page.context["messages"]] == [TWO_FACTOR_ON]
-    assert 'data-testid="two-factor-status">On<' in page.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [TWO_FACTOR_ON]
+    assert 'data-testid="two-factor-status">On<' in response.content.decode()
+    assert len(response.context["recovery_codes"]) == services.RECOVERY_CODE_COUNT
 
 
 def test_the_pages_with_the_secret_are_never_cached(client, learner):
@@ -112,7 +113,7 @@ def test_a_code_typed_with_a_space_is_fine(client, learner):
 
     response = client.post(SECURITY, {"action": "totp-confirm", "totp-token": f"{code[:3]} {code[3:]}"})
 
-    assert response.status_code == 302
+    assert response.context["recovery_codes"]
     assert user_has_device(learner, confirmed=True)
 
 
@@ -131,7 +132,7 @@ def test_a_wrong_code_is_refused_and_set_up_goes_on(client, learner):
     assert not user_has_device(learner, confirmed=True)
 
     _unthrottle(device)
-    assert client.post(SECURITY, {"action": "totp-confirm", "totp-token": _code(device)}).status_code == 302
+    assert client.post(SECURITY, {"action": "totp-confirm", "totp-token": _code(device)}).context["recovery_codes"]
     assert user_has_device(learner, confirmed=True)
 
 
@@ -203,7 +204,7 @@ def test_turning_it_off_needs_a_current_code(client, learner):
 
 
 def test_set_up_is_refused_while_two_factor_is_on(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
     device = TOTPDevice.objects.get(user=staff)
 
     client.post(SECURITY, {"action": "totp-start"})
@@ -212,7 +213,7 @@ def test_set_up_is_refused_while_two_factor_is_on(client, staff):
 
 
 def test_staff_keep_their_admin_device(client, staff):
-    client.force_login(staff)
+    force_login_verified(client, staff)
     device = TOTPDevice.objects.get(user=staff)
 
     page = client.get(SECURITY).content.decode()

@@ -44,6 +44,9 @@ class Command(BaseCommand):
             qr.add_data(device.config_url)
             qr.print_ascii(out=self.stdout, invert=True)
         self.stdout.write("Then log in at /admin/ with the email, the password and the 6-digit code.")
+        self.stdout.write("Recovery codes (each works once in place of the code if the phone is lost; keep them safe):")
+        for code in services.recovery_codes_generate(user=user):
+            self.stdout.write(f"  {code}")
 
     def _prompt_password(self) -> str:
         if not os.isatty(0):
