@@ -342,6 +342,12 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- Exports ------------------------------------------------------------------------------
+# Admin exports neutralise formulas themselves (core/exports.py), beyond the library's own
+# escaping, which only strips a leading "="; a control character in a name becomes a
+# replacement character in XLSX instead of failing the export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 # --- Payments (used from the money issue on) ---------------------------------------------
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")

@@ -20,6 +20,7 @@ from core.bookings.selectors import (
     booking_list_pending_for_mentor,
 )
 from core.dashboards.common import page_get, render_section
+from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
 from core.mentoring.room.selectors import rating_weekly_for_mentor
@@ -196,16 +197,18 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["Date", "Booking", "Session", "Learner", "Gross (INR)", "Fee (INR)", "Net (INR)", "Status"])
     for row in money.earning_list_for_mentor(mentor=request.user):
         writer.writerow(
-            [
-                timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
-                row.booking_reference,
-                row.session_title,
-                row.learner_name,
-                paise_to_rupees_text(row.gross_paise),
-                paise_to_rupees_text(row.fee_paise),
-                paise_to_rupees_text(row.net_paise),
-                row.status_display,
-            ]
+            row_neutralise(
+                [
+                    timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
+                    row.booking_reference,
+                    row.session_title,
+                    row.learner_name,
+                    paise_to_rupees_text(row.gross_paise),
+                    paise_to_rupees_text(row.fee_paise),
+                    paise_to_rupees_text(row.net_paise),
+                    row.status_display,
+                ]
+            )
         )
     return response
 

@@ -7,16 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from import_export.admin import ExportMixin
 
 from core.admin_base import ReadOnlyAdmin
+from core.exports import NeutralisingExportMixin
 from core.payments import ledger, selectors, services
 from core.payments.forms import WithdrawalForm
 from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
 
 
 @admin.register(Payment)
-class PaymentAdmin(ExportMixin, ReadOnlyAdmin):
+class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_display = (
         "razorpay_order_id",
         "learner",
@@ -63,7 +63,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(ExportMixin, ReadOnlyAdmin):
+class WithdrawalAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_display = ("pk", "user", "amount_paise", "destination_kind", "status", "payout_id", "created_at")
     list_filter = ("status", "destination_kind")
     search_fields = ("user__email", "payout_id")
