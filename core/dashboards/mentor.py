@@ -217,7 +217,13 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
 def withdrawals(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     has_two_factor = user_has_device(mentor, confirmed=True)
-    form = WithdrawalForm(request.POST or None, user=mentor, saved=payout_destination_get(user=mentor))
+    balances = money.balances_get(user=mentor)
+    form = WithdrawalForm(
+        request.POST or None,
+        user=mentor,
+        saved=payout_destination_get(user=mentor),
+        available_paise=balances[AccountKind.MENTOR_AVAILABLE],
+    )
     status = 200
     if request.method == "POST":
         if not has_two_factor:
@@ -233,7 +239,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("core:mentor-withdrawals")
         status = 400
-    balances = money.balances_get(user=mentor)
+        balances = money.balances_get(user=mentor)
     response = render_section(
         request,
         "dashboards/mentor_withdrawals.html",

@@ -79,7 +79,9 @@ class WithdrawalAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
         sessions that took place earned, with a current code from their authenticator app."""
         if not request.user.has_perm("payments.view_withdrawal"):
             raise PermissionDenied
-        form = WithdrawalForm(request.POST or None, user=request.user)
+        form = WithdrawalForm(
+            request.POST or None, user=request.user, available_paise=selectors.platform_withdrawable_paise()
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 withdrawal = services.withdrawal_request(user=None, **form.service_kwargs())
