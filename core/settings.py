@@ -359,6 +359,14 @@ RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 MENTOR_SHARE_PERCENT = 90
 PLATFORM_FEE_PERCENT = 10
 
+# A learner may report a problem this long after a session ends; the mentor's share becomes
+# available when it closes (stated on the Refund and cancellation page).
+DISPUTE_WINDOW_HOURS = env.int("DISPUTE_WINDOW_HOURS", default=48)
+# Named on the Contact, Privacy and Terms pages (India's DPDP Act asks for a grievance contact).
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@peerlearn.in")
+GRIEVANCE_OFFICER_NAME = env("GRIEVANCE_OFFICER_NAME", default="The PeerLearn Grievance Officer")
+GRIEVANCE_OFFICER_EMAIL = env("GRIEVANCE_OFFICER_EMAIL", default="grievance@peerlearn.in")
+
 # --- Mentoring sessions -------------------------------------------------------------------
 SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # ₹100
 SESSION_PRICE_MAX_PAISE = env.int("SESSION_PRICE_MAX_PAISE", default=50_000_00)  # ₹50,000
