@@ -126,7 +126,8 @@ CONTENT_PAGES = [
                 "text",
                 "<h2>Teach what you know</h2>"
                 "<p>Register as a mentor, tell us your domains and skills, and publish sessions once an "
-                "admin has approved your profile. You keep 90% of each session's price.</p>",
+                "admin has approved your profile. You set each session's price and keep most of it: "
+                '<a href="/pricing/">Pricing</a> shows the split.</p>',
             )
         ),
     ),
@@ -137,9 +138,10 @@ CONTENT_PAGES = [
             (
                 "text",
                 "<h2>Clear prices in rupees</h2>"
-                "<p>Learners pay the mentor's price plus a 10% platform fee. For a ₹1,000 session you "
-                "pay ₹1,100; the mentor earns ₹900 and PeerLearn keeps ₹200.</p>",
-            )
+                "<p>Mentors set their own prices. Learners pay the mentor's price plus a platform fee, "
+                "and are charged only when the mentor accepts.</p>",
+            ),
+            ("fee_explainer", {"heading": "An example", "text": "", "example_price_rupees": 1000}),
         ),
     ),
 ]

@@ -87,7 +87,7 @@ def test_the_contact_page_names_support_and_the_grievance_officer(client, pages)
 def test_the_copy_types_no_figure_an_editor_could_leave_wrong():
     """Figures live in policy_facts and fee_explainer blocks; the words around them have none
     (the Act's year and the age of majority are law, not settings)."""
-    for slug, _title, body in copy.LEGAL_PAGES:
+    for slug, _title, body in copy.CONTENT_PAGES:
         for block in json.loads(body):
             if block["type"] == "text":
                 words = _text(block["value"]).replace("Act, 2023", "").replace("under 18", "")
