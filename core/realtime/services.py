@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import ngettext
 
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import CANCELLED_BY_LEARNER, SLOT_TAKEN
@@ -447,7 +448,8 @@ def session_summary_send(*, session) -> int:
         (mentor, f"{format_inr(share)} moved to your available earnings.", reverse("core:mentor-earnings")),
     ):
         title = f"Session summary: {session.title}"
-        body = f"{_when(session.starts_at, user)}, {session.duration_minutes} minutes. {next_step}"
+        minutes = ngettext("%d minute", "%d minutes", session.duration_minutes) % session.duration_minutes
+        body = f"{_when(session.starts_at, user)}, {minutes}. {next_step}"
         event = f"summary:session:{session.pk}:user:{user.pk}"
         if _claim(user=user, key=event):
             notification_send(user=user, kind=Kind.SESSION_SUMMARY, title=title, body=body, url=url)
