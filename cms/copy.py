@@ -71,7 +71,7 @@ LANDING_BODY = _stream(
         "fee_explainer",
         {
             "heading": "What you pay, what mentors earn",
-            "text": "Mentors set their price. Learners pay it plus a 10% platform fee; mentors keep 90% of the price.",
+            "text": "Mentors set their price. Learners pay it plus a platform fee; the table works it out for an example price.",
             "example_price_rupees": 1000,
         },
     ),
@@ -82,7 +82,7 @@ LANDING_BODY = _stream(
             "questions": [
                 {
                     "question": "What does a session cost?",
-                    "answer": "<p>The mentor sets the price. You pay that price plus a 10% platform fee, shown before you pay.</p>",
+                    "answer": "<p>The mentor sets the price. You pay that price plus a platform fee, shown before you pay.</p>",
                 },
                 {
                     "question": "What if the mentor does not accept or does not turn up?",
@@ -90,7 +90,7 @@ LANDING_BODY = _stream(
                 },
                 {
                     "question": "How much do mentors earn?",
-                    "answer": "<p>Mentors keep 90% of their session price and withdraw it to a bank account or UPI.</p>",
+                    "answer": "<p>Mentors keep most of their session price (the fee table shows how much) and withdraw it to a bank account or UPI.</p>",
                 },
             ],
         },

@@ -94,6 +94,24 @@ def test_the_copy_types_no_figure_an_editor_could_leave_wrong():
                 assert not re.search(r"\d", words), (slug, re.findall(r".{20}\d.{20}", words))
 
 
+def test_the_landing_copy_types_no_figure_either():
+    """The landing's fee figures come from the fee explainer block, not from its text or FAQ."""
+
+    def strings(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, str):
+            yield _text(value)
+
+    for block in json.loads(copy.LANDING_BODY):
+        for text in strings(block["value"]):
+            assert "%" not in text and not re.search(r"₹|\d+ ?%", text), (block["type"], text)
+
+
 def test_every_page_links_the_legal_pages_in_its_footer(client, pages):
     for url in ("/", "/about/", "/accounts/login/"):
         page = client.get(url).content.decode()
