@@ -76,7 +76,9 @@ def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
 class SecurityHeadersMiddleware:
     """Sets ``Cache-Control`` on private responses and ``Permissions-Policy`` on every one.
 
-    Sits after the authentication middleware, so it knows who asked."""
+    Sits just inside WhiteNoise: by the time the response comes back out, the authentication
+    middleware has said who asked and the session, CSRF and messages middleware have set
+    their cookies."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

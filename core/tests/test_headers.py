@@ -65,3 +65,24 @@ def test_payment_only_where_razorpay_checkout_opens():
     assert 'payment=(self "https://api.razorpay.com"' in permissions_policy("bookings:booking-pay")
     assert "payment=()" in permissions_policy("learner:home")
     assert "camera=()" in permissions_policy("bookings:booking-start")
+
+
+def test_an_anonymous_response_that_sets_a_cookie_is_not_stored(rf):
+    """A cookie set on the way out (a flash message, a session) makes the response someone's own."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from core.headers import SecurityHeadersMiddleware
+
+    def view(request):
+        response = HttpResponse("hello")
+        if request.GET.get("cookie"):
+            response.set_cookie("messages", "signed out")
+        return response
+
+    for query, private in (("", False), ("?cookie=1", True)):
+        request = rf.get("/" + query)
+        request.user = AnonymousUser()
+        response = SecurityHeadersMiddleware(view)(request)
+        assert _unstored(response) is private, (query, response.get("Cache-Control"))
+        assert "camera=()" in response["Permissions-Policy"]
