@@ -3,8 +3,12 @@
 Editors write the copy; figures (prices, fees, sessions, mentors) always come from core.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from wagtail import blocks
 
+from core.bookings.services import HOLD_MINUTES, LEARNER_CANCEL_BEFORE
 from core.money import ROUNDING_RULE, format_inr, split, split_rounds
 
 ICON_CHOICES = [
@@ -164,6 +168,47 @@ class FaqBlock(blocks.StructBlock):
         preview_value = {"heading": "Questions", "questions": []}
 
 
+def _hours(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
+
+
+class PolicyFactsBlock(blocks.StructBlock):
+    """The rules and contacts the legal pages state, rendered from the settings and the code
+    that applies them, so that a page never promises a window or an address the site does not
+    keep. Editors choose which facts and write the heading and the words around them."""
+
+    heading = blocks.CharBlock(max_length=120)
+    topic = blocks.ChoiceBlock(
+        choices=[
+            ("refunds", "Payment, cancellation and refund rules"),
+            ("retention", "How long data is kept"),
+            ("contact", "Support and grievance officer"),
+        ]
+    )
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/policy_facts.html"
+        description = "Refund rules, retention periods or contacts, with figures from the settings (not typed)."
+        preview_value = {"heading": "The rules", "topic": "refunds"}
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["facts"] = {
+            "hold_minutes": HOLD_MINUTES,
+            "cancel_hours": _hours(LEARNER_CANCEL_BEFORE),
+            "no_show_minutes": settings.ROOM_NO_SHOW_MINUTES,
+            "dispute_hours": settings.EARNINGS_HOLD_HOURS,
+            "fee_percent": settings.PLATFORM_FEE_PERCENT,
+            "mentor_percent": settings.MENTOR_SHARE_PERCENT,
+            "recording_days": settings.RECORDING_RETENTION_DAYS,
+            "support_email": settings.SUPPORT_EMAIL,
+            "grievance_name": settings.GRIEVANCE_OFFICER_NAME,
+            "grievance_email": settings.GRIEVANCE_OFFICER_EMAIL,
+        }
+        return context
+
+
 class BodyBlock(blocks.StreamBlock):
     hero = HeroBlock()
     value_props = ValuePropsBlock()
@@ -172,6 +217,7 @@ class BodyBlock(blocks.StreamBlock):
     fee_explainer = FeeExplainerBlock()
     faq = FaqBlock()
     cta = CallToActionBlock()
+    policy_facts = PolicyFactsBlock()
     text = blocks.RichTextBlock(
         features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
         template="blocks/text.html",

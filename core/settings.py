@@ -35,7 +35,14 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # --- Plugins ----------------------------------------------------------------------------
 # Names of the apps under plugins/ to enable; `PEERLEARN_PLUGINS=` (empty) disables all.
 ALL_PLUGINS = ["gifting", "gamification", "recommendations", "forum"]
-PEERLEARN_PLUGINS = env.list("PEERLEARN_PLUGINS", default=ALL_PLUGINS)
+# Enabled unless PEERLEARN_PLUGINS says otherwise: only complete plugins, because a page may
+# not say "coming soon" or show what is not real. None is complete yet: gifting's Gift button
+# only says gifts are coming, gamification awards points for nothing but joining, the forum
+# can be read but not posted to, and recommendations stores interests but recommends nothing
+# (core's learner profile keeps the interests, so turning it on later loses nothing).
+# CI runs the suite with every plugin enabled too.
+DEFAULT_PLUGINS: list[str] = []
+PEERLEARN_PLUGINS = env.list("PEERLEARN_PLUGINS", default=DEFAULT_PLUGINS)
 _unknown = set(PEERLEARN_PLUGINS) - set(ALL_PLUGINS)
 if _unknown:
     raise environ.ImproperlyConfigured(f"Unknown plugins in PEERLEARN_PLUGINS: {sorted(_unknown)}")
@@ -90,6 +97,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control for private responses, Permissions-Policy for all. Outside the session,
+    # CSRF and messages middleware, so it sees every cookie they set; static files never reach it.
+    "core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -357,6 +367,12 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- Exports ------------------------------------------------------------------------------
+# Admin exports neutralise formulas themselves (core/exports.py), beyond the library's own
+# escaping, which only strips a leading "="; a control character in a name becomes a
+# replacement character in XLSX instead of failing the export.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 # --- Payments (used from the money issue on) ---------------------------------------------
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
@@ -368,6 +384,11 @@ PLATFORM_FEE_PERCENT = 10
 # A mentor's share becomes available this long after the session ends; until then the learner
 # can report a problem, which holds it until staff settle the dispute (DECISIONS.md).
 EARNINGS_HOLD_HOURS = env.int("EARNINGS_HOLD_HOURS", default=48)
+
+# Named on the Contact, Privacy and Terms pages (India's DPDP Act asks for a grievance contact).
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@peerlearn.in")
+GRIEVANCE_OFFICER_NAME = env("GRIEVANCE_OFFICER_NAME", default="The PeerLearn Grievance Officer")
+GRIEVANCE_OFFICER_EMAIL = env("GRIEVANCE_OFFICER_EMAIL", default="grievance@peerlearn.in")
 
 # --- Mentoring sessions -------------------------------------------------------------------
 SESSION_PRICE_MIN_PAISE = env.int("SESSION_PRICE_MIN_PAISE", default=100_00)  # ₹100

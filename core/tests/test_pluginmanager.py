@@ -1,6 +1,10 @@
 """The plugin manager: registration, the signal relay, isolation of broken plugins."""
 
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -151,3 +155,21 @@ def test_user_registered_is_sent_once_after_commit(db, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         assert user_complete_registration(user=user) is False
     assert recorder.events == [("user_registered", user)]
+
+
+def test_the_default_plugin_set_is_what_the_settings_enable_without_the_variable():
+    """Without PEERLEARN_PLUGINS in the environment, DEFAULT_PLUGINS is enabled (and only it)."""
+    env = {key: value for key, value in os.environ.items() if key != "PEERLEARN_PLUGINS"}
+    env.update(TESTING="1", DJANGO_SETTINGS_MODULE="core.settings")
+    code = "from django.conf import settings; print(','.join(settings.PEERLEARN_PLUGINS))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ",".join(settings.DEFAULT_PLUGINS)
+
+
+@pytest.mark.parametrize("name", settings.ALL_PLUGINS)
+def test_a_default_plugin_never_says_coming_soon(name):
+    """A plugin enabled by default is complete: none of its templates promise what it cannot do."""
+    if name not in settings.DEFAULT_PLUGINS:
+        pytest.skip(f"{name} is not enabled by default")
+    for template in (Path(settings.BASE_DIR) / "plugins" / name).rglob("*.html"):
+        assert "coming soon" not in template.read_text().casefold(), template

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from core.mail import email_context
 from core.users import services
 
 
@@ -16,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_code": "Invalid code. Check the latest email from us, or ask for a new code.",
         "account_inactive": "This account is blocked. Write to support if you think this is a mistake.",
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails say PeerLearn and link to SITE_URL (not "Hello from localhost:8101!")."""
+        super().send_mail(template_prefix, email, email_context(context))
 
     def get_login_redirect_url(self, request) -> str:
         return request.user.dashboard_url

@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from import_export import resources
-from import_export.admin import ExportMixin
 
+from core.exports import NeutralisingExportMixin
 from core.users import services
 from core.users.models import LearnerProfile, MentorProfile, Role, User
 
@@ -45,7 +45,7 @@ class UserChange(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ExportMixin, DjangoUserAdmin):
+class UserAdmin(NeutralisingExportMixin, DjangoUserAdmin):
     resource_classes = [UserResource]
     form = UserChange
     add_form = UserCreationForm

@@ -84,7 +84,7 @@
       var mentors = pill.getAttribute("data-live-count") === "mentors";
       var n = mentors ? next.mentors : next.upcoming;
       pill.hidden = !n;
-      pill.textContent = n + (mentors ? " mentors" : " upcoming");
+      pill.textContent = mentors ? plural(n, "mentor", "mentors") : n + " upcoming";
     });
     root.setAttribute("data-live-counts", [next.live, next.upcoming, next.mentors].join(","));
   }

