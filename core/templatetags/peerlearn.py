@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django import forms, template
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 
 from core import pluginmanager
@@ -144,10 +146,22 @@ def short_label(label: str) -> str:
     return str(label).split(" ", 1)[0]
 
 
+def _is_dashboard_page(url: str) -> bool:
+    """Whether ``url`` is served by a dashboard view (and so has a ``#dash-main`` to swap in)."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return match.func.__module__.startswith("core.dashboards.")
+
+
 # Dashboard links swap only the dashboard's main region and push the address (htmx); without
-# JavaScript they are ordinary links.
+# JavaScript they are ordinary links. A link that leaves the dashboards (Profile) is always an
+# ordinary link: its page has no ``#dash-main``, and swapping it in would blank the page.
 @register.simple_tag
 def dash_link_attrs(url: str) -> str:
+    if not _is_dashboard_page(url):
+        return ""
     return format_html(
         'hx-get="{}" hx-target="#dash-main" hx-select="#dash-main" hx-swap="outerHTML" hx-push-url="true"', url
     )

@@ -600,6 +600,9 @@ def test_the_sections_in_the_sidebar_and_one_list_of_bookings(as_learner, learne
     positions = [sidebar.index(f"<span>{label}</span>") for label in labels]
     assert positions == sorted(positions)
     assert 'aria-current="page" data-section="progress"' in sidebar
+    # Profile leaves the dashboard: an ordinary link (an htmx swap of #dash-main would blank the page).
+    assert '<a href="/profile/"  data-section="profile">' in sidebar
+    assert 'hx-get="/dashboard/learner/payments/"' in sidebar
     booking = book_and_pay(session_make(mentor=guru), learner)
     for url in ("/dashboard/learner/", "/dashboard/learner/bookings/", f"/bookings/{booking.pk}/"):
         page = _page(as_learner, url)
