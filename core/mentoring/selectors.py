@@ -174,9 +174,19 @@ class OwnSessionRow:
         return format_inr(self.price_paise)
 
     @property
+    def is_attendable(self) -> bool:
+        """Booked and still on (not ended, not completed early, not cancelled): it gets a Join
+        button, shown from ``join_opens_at`` (the page reveals it then, without a reload)."""
+        return bool(self.learner_name) and self.status == SessionStatus.ACTIVE and self.now < self.ends_at
+
+    @property
+    def join_opens_at(self) -> datetime:
+        return self.starts_at - JOIN_OPENS_BEFORE
+
+    @property
     def is_joinable(self) -> bool:
         """The room opens 10 minutes before the start, for a booked session, until its end."""
-        return bool(self.learner_name) and self.starts_at - JOIN_OPENS_BEFORE <= self.now < self.ends_at
+        return self.is_attendable and self.join_opens_at <= self.now
 
     @property
     def is_editable(self) -> bool:
