@@ -30,6 +30,7 @@ class SessionCard:
     learner_pays_paise: int
     topics: tuple[str, ...]
     is_live: bool
+    mentor_avatar: str = ""  # the stored name of the mentor's picture, "" for none
 
     @property
     def price_display(self) -> str:
@@ -54,6 +55,7 @@ class MentorCard:
     domains: tuple[str, ...]
     upcoming_count: int
     next_session: SessionCard
+    avatar: str = ""  # the stored name of their picture, "" for none
 
     @property
     def initials(self) -> str:
@@ -87,6 +89,7 @@ def _card(session: MentoringSession, now: datetime) -> SessionCard:
         learner_pays_paise=split(session.price_paise).amount_paise,
         topics=tuple(session.topics),
         is_live=session.starts_at <= now < session.ends_at,
+        mentor_avatar=session.mentor.avatar.name or "",
     )
 
 
@@ -115,6 +118,7 @@ def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[Me
                 domains=tuple(profile.domains),
                 upcoming_count=len(mentor_sessions),
                 next_session=_card(mentor_sessions[0], now),
+                avatar=mentor.avatar.name or "",
             )
         )
     cards.sort(key=lambda card: (-card.upcoming_count, card.next_session.starts_at, card.id))
