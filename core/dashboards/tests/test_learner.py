@@ -27,7 +27,7 @@ from core.bookings.services import (
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
 from core.hooks import hookimpl
-from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
 from core.mentoring.room.presence import presence_join, presence_leave
 from core.mentoring.room.topics import topic_set
 from core.mentoring.selectors import session_list_public_upcoming
@@ -588,6 +588,33 @@ def test_progress_counts_time_both_were_present_and_topics_ticked(as_learner, le
     page = response.content.decode()
     assert "Python basics" in page and "35 min together" in page
     assert "Missed one" not in page and "Bilal's session" not in page and "Cancelled one" not in page
+
+
+def test_progress_queries_stay_flat_with_presences_and_ticks(client, learner, guru, django_assert_num_queries):
+    client.force_login(learner)
+
+    def attend(count):
+        bookings = bookings_bulk(
+            mentor=guru, count=count, learner=learner, days_from_now=-60 - count, session_status=SessionStatus.COMPLETED
+        )
+        for booking in bookings:
+            session = booking.session
+            for person in (guru, learner):
+                RoomPresence.objects.create(session=session, user=person, joined_at=session.starts_at,
+                                            seen_at=session.ends_at, left_at=session.ends_at)  # fmt: skip
+            TopicCheck.objects.create(
+                session=session, index=0, is_done=True, checked_by=guru, updated_at=session.ends_at
+            )
+
+    attend(1)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get("/dashboard/learner/progress/")
+    assert response.context["progress"].sessions_attended == 1
+    attend(50)
+    with django_assert_num_queries(len(one)):
+        response = client.get("/dashboard/learner/progress/")
+    progress = response.context["progress"]
+    assert (progress.sessions_attended, progress.minutes_learned, progress.topics) == (51, 51 * 60, (("Python", 51),))
 
 
 # --- Navigation -------------------------------------------------------------------------
