@@ -44,6 +44,7 @@ class BookingRow:
     starts_at: datetime
     amount_paise: int
     session_status: str = SessionStatus.ACTIVE
+    learner_avatar: str = ""  # the stored name of the learner's picture, "" for none
 
     @property
     def amount_display(self) -> str:
@@ -73,6 +74,7 @@ def _row(booking: Booking) -> BookingRow:
         starts_at=booking.session.starts_at,
         amount_paise=booking.amount_paise or 0,
         session_status=booking.session.status,
+        learner_avatar=booking.learner.avatar.name or "",
     )
 
 

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import Feedback, MentoringSession
 from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked, session_make
@@ -70,6 +71,8 @@ def test_the_picture_appears_wherever_its_person_does(client, mentor, learner, o
     client.force_login(mentor)
     own = _page(client, "/dashboard/mentor/")
     assert _pictures(own, mentor) == 2  # header and sidebar
+    book_and_pay(session_make(mentor=mentor, title="Requested", hours_from_now=60), other_learner)
+    assert _pictures(_page(client, "/dashboard/mentor/"), other_learner) == 1  # in the pending requests
 
 
 def test_both_tiles_of_the_room_show_the_pictures(client, mentor, learner):
