@@ -476,8 +476,8 @@ def mentor_approval_notify(*, mentor: User) -> Notification | None:
 
 def mentor_approval_email_send(*, mentor: User) -> bool:
     """The "you're approved" email (run by ``mentor_approval_email_send_task``), once per approval."""
-    approved_at = MentorProfile.objects.filter(user=mentor, is_approved=True).values_list("approved_at", flat=True)
-    approved_at = approved_at.first()
+    approved = MentorProfile.objects.filter(user=mentor, is_approved=True)
+    approved_at = approved.values_list("approved_at", flat=True).first()
     if approved_at is None:
         return False  # the approval was withdrawn before the task ran
     title, body, url = _approval_message(mentor=mentor)

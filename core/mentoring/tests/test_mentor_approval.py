@@ -88,6 +88,8 @@ def test_an_unapproved_mentor_who_publishes_is_told_the_session_is_hidden(client
     page = response.content.decode()
     assert "Session live! “Kotlin flows” is published." in page
     assert 'data-testid="hidden-until-approved"' not in page
+    # The banner's wrapper stays, so an open page drops the banner when the approval arrives.
+    assert '<div id="approval-live" data-live-refresh="mentor_approved">' in page
 
 
 def _form(title: str, starts_at: str) -> dict:
