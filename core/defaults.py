@@ -17,6 +17,18 @@ def recommended_sessions(user, limit):
 
 
 @hookimpl
+def on_mentor_approval_changed(user, is_approved):
+    """The landing shows (or hides) the mentor's sessions at once; an approved mentor hears
+    that their sessions are public (in the app, and by email)."""
+    from core.mentoring import live
+    from core.realtime import services
+
+    live.landing_changed(change="approved" if is_approved else "unapproved")
+    if is_approved:
+        services.mentor_approval_notify(mentor=user)
+
+
+@hookimpl
 def on_booking_requested(booking):
     """The mentor hears of a new request: "New booking request: <learner> for <session>"."""
     from core.realtime import services

@@ -39,6 +39,11 @@ user_registered = django.dispatch.Signal()
 """A person finished registration and confirmed their email address.
 Arguments: ``user`` (``users.User``, with ``role`` set and its role profile saved)."""
 
+mentor_approval_changed = django.dispatch.Signal()
+"""Staff approved a mentor (their sessions are public from now on) or withdrew the approval
+(their sessions are hidden). Arguments: ``user`` (the mentor, ``users.User``), ``is_approved``
+(bool, the new state)."""
+
 session_created = django.dispatch.Signal()
 """A mentor created a mentoring session. Arguments: ``session`` (``MentoringSession``)."""
 
@@ -94,6 +99,7 @@ gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
 
 SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
     "user_registered": ("user",),
+    "mentor_approval_changed": ("user", "is_approved"),
     "session_created": ("session",),
     "session_updated": ("session",),
     "session_cancelled": ("session",),
@@ -117,6 +123,12 @@ SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
 @hookspec
 def on_user_registered(user):
     """A person registered and confirmed their email. Return value ignored."""
+
+
+@hookspec
+def on_mentor_approval_changed(user, is_approved):
+    """Staff approved the mentor ``user`` (``is_approved`` True: their sessions are now public)
+    or withdrew the approval (False: hidden). Return value ignored."""
 
 
 @hookspec

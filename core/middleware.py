@@ -14,8 +14,10 @@ from django.utils import timezone
 class UserTimezoneMiddleware:
     """Show times in the viewer's own timezone (stored times stay UTC).
 
-    Logged-in people use their profile's timezone; others get the default (Asia/Kolkata)
-    and the browser rewrites ``<time>`` labels into its own zone.
+    Logged-in people use their profile's timezone, everywhere: pages name it on
+    ``<html data-time-zone>``, and the browser then rewrites no ``<time>`` label (times made
+    in the browser, such as chat lines, use that zone too). Others get the default
+    (Asia/Kolkata) and the browser rewrites ``<time data-local-time>`` into its own zone.
 
     Deliberately sync-only and placed last: under ASGI, Django then runs the whole
     middleware chain of a sync view in one thread instead of hopping threads at every

@@ -18,6 +18,17 @@ from core.payments.models import JournalEntry, Payment
 from core.users.models import User
 
 
+def booking_badge(*, status: str, status_reason: str, session_status: str) -> tuple[str, str]:
+    """(key, label) of a booking's status badge, the same for its learner and its mentor: a
+    confirmed booking of a session that took place reads "Completed"; a request lost to another
+    learner, "Slot taken, try another"."""
+    if status == BookingStatus.CONFIRMED and session_status == SessionStatus.COMPLETED:
+        return "completed", "Completed"
+    if status == BookingStatus.REJECTED and status_reason == SLOT_TAKEN:
+        return "rejected", SLOT_TAKEN
+    return status, BookingStatus(status).label
+
+
 @dataclass(frozen=True)
 class BookingRow:
     """A booking as a list or dashboard panel shows it."""
@@ -33,10 +44,16 @@ class BookingRow:
     learner_name: str
     starts_at: datetime
     amount_paise: int
+    session_status: str = SessionStatus.ACTIVE
+    learner_avatar: str = ""  # the stored name of the learner's picture, "" for none
 
     @property
     def amount_display(self) -> str:
         return format_inr(self.amount_paise)
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        return booking_badge(status=self.status, status_reason=self.status_reason, session_status=self.session_status)
 
 
 def _with_amount(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -57,6 +74,8 @@ def _row(booking: Booking) -> BookingRow:
         learner_name=booking.learner.name or booking.learner.email,
         starts_at=booking.session.starts_at,
         amount_paise=booking.amount_paise or 0,
+        session_status=booking.session.status,
+        learner_avatar=booking.learner.avatar.name or "",
     )
 
 
@@ -181,9 +200,14 @@ def booking_count_pending_for_mentor(*, mentor: User) -> int:
 
 
 def booking_count_upcoming_for_learner(*, learner: User, now: datetime | None = None) -> int:
-    """Confirmed bookings whose session has not ended yet."""
+    """Confirmed bookings whose session is still on: not ended, not completed early, not cancelled."""
     now = now or timezone.now()
-    return Booking.objects.filter(learner=learner, status=BookingStatus.CONFIRMED, session__ends_at__gt=now).count()
+    return Booking.objects.filter(
+        learner=learner,
+        status=BookingStatus.CONFIRMED,
+        session__status=SessionStatus.ACTIVE,
+        session__ends_at__gt=now,
+    ).count()
 
 
 # --- The learner's dashboard ------------------------------------------------------------------
@@ -220,13 +244,8 @@ class LearnerBookingRow:
 
     @property
     def badge(self) -> tuple[str, str]:
-        """(key, label) of the status badge: a confirmed booking of a session that took place
-        reads "Completed"; a request lost to another learner, "Slot taken, try another"."""
-        if self.status == BookingStatus.CONFIRMED and self.session_status == SessionStatus.COMPLETED:
-            return "completed", "Completed"
-        if self.is_slot_taken:
-            return "rejected", SLOT_TAKEN
-        return self.status, self.status_display
+        """(key, label) of the status badge (see ``booking_badge``)."""
+        return booking_badge(status=self.status, status_reason=self.status_reason, session_status=self.session_status)
 
     @property
     def is_slot_taken(self) -> bool:

@@ -33,7 +33,8 @@ from core.bookings.services import (
     booking_payment_failed,
     booking_reject,
 )
-from core.mentoring.selectors import session_get_public
+from core.mentoring.models import SessionStatus
+from core.mentoring.selectors import JOIN_OPENS_BEFORE, session_get_public
 from core.mentoring.views import fee_itemised, session_detail_render
 from core.money import format_inr
 from core.payments.gateways import get_gateway
@@ -165,6 +166,8 @@ def _status_sentence(booking: Booking, *, is_mentor: bool) -> str:
         if is_mentor:
             return "Paid and waiting for your answer. Accepting charges the learner; rejecting releases their payment."
         return "Waiting for the mentor. You are charged only if they accept."
+    if booking.status == BookingStatus.CONFIRMED and booking.session.status == SessionStatus.COMPLETED:
+        return "Completed: the session took place."
     if booking.status == BookingStatus.CONFIRMED:
         return "Confirmed. See you in the session." if not is_mentor else "Confirmed. The learner has been charged."
     if booking.status == BookingStatus.REJECTED:
@@ -194,6 +197,14 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session": booking.session,
         "is_mentor": is_mentor,
         "sentence": _status_sentence(booking, is_mentor=is_mentor),
+        "badge": selectors.booking_badge(
+            status=booking.status, status_reason=booking.status_reason, session_status=booking.session.status
+        ),
+        "now": timezone.now(),
+        "join_opens_at": booking.session.starts_at - JOIN_OPENS_BEFORE,
+        "is_attendable": booking.status == BookingStatus.CONFIRMED
+        and booking.session.status == SessionStatus.ACTIVE
+        and timezone.now() < booking.session.ends_at,
         "fee_line": payment
         and fee_itemised(
             price_paise=payment.price_paise, fee_paise=payment.fee_paise, amount_paise=payment.amount_paise

@@ -69,6 +69,17 @@ def _session_form_page(request, form, *, session=None, status=200) -> HttpRespon
     return response
 
 
+def session_published_message(*, session, mentor) -> str:
+    """What a mentor is told after publishing: live, or hidden until their profile is approved."""
+    profile = dashboard_profile_get(user=mentor)
+    if profile is not None and profile.is_approved:
+        return f"Session live! “{session.title}” is published. Promote it!"
+    return (
+        f"“{session.title}” is saved, but hidden from learners until our team approves your profile. "
+        "We'll tell you by email and here as soon as it is public."
+    )
+
+
 @mentor_only
 def session_create(request: HttpRequest) -> HttpResponse:
     mentor = request.user
@@ -80,7 +91,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, f"Session live! “{session.title}” is published. Promote it!")
+                messages.success(request, session_published_message(session=session, mentor=mentor))
                 return redirect("core:mentor-sessions")
         return _session_form_page(request, form, status=400)
     return _session_form_page(request, form)
@@ -145,6 +156,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/mentor_sessions.html",
         section="create",
+        profile=dashboard_profile_get(user=mentor),
         upcoming=session_list_own_for_mentor(mentor=mentor),
         past=[row for row in session_list_own_for_mentor(mentor=mentor, upcoming_only=False) if not row.is_editable],
     )

@@ -85,8 +85,9 @@ def landing_version_bump() -> None:
         cache.set(VERSION_KEY, landing_version() + 1, None)
 
 
-def landing_changed(*, session, change: str) -> None:
-    """A session was created, updated or cancelled: drop the cache and push fresh rows.
+def landing_changed(*, session=None, change: str) -> None:
+    """A session was created, updated or cancelled, or a mentor's approval changed (which shows
+    or hides all their sessions; ``session`` None): drop the cache and push fresh rows.
 
     Called after commit. A failed push is logged, never raised: the page refetches on
     reconnect and the cache expires within a minute anyway.
@@ -95,7 +96,9 @@ def landing_changed(*, session, change: str) -> None:
     landing_version_bump()
     try:
         payload = landing_sections_payload()
-        payload["changed"] = {"id": session.pk, "title": session.title, "change": change}
+        if session is not None:
+            payload["changed"] = {"id": session.pk, "title": session.title, "change": change}
         async_to_sync(get_channel_layer().group_send)(GROUP, {"type": "landing.sections", "payload": payload})
     except Exception:
-        logger.exception("Could not push the landing sections after %s of session %s", change, session.pk)
+        session_id = getattr(session, "pk", None)
+        logger.exception("Could not push the landing sections after %s (session %s)", change, session_id)

@@ -145,6 +145,8 @@ def room_view(request: HttpRequest, room_id: str) -> HttpResponse:
         "session": access.session,
         "booking": access.booking,
         "me_role": access.role,
+        "me_user": access.user,
+        "peer_user": access.peer,
         "tool_panels": sorted(panels, key=lambda panel: panel.order),
     }
     return render(request, "mentoring/room.html", context)

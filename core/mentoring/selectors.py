@@ -11,7 +11,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process, utils
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
 from core.money import format_inr, split
 
 
@@ -30,6 +30,7 @@ class SessionCard:
     learner_pays_paise: int
     topics: tuple[str, ...]
     is_live: bool
+    mentor_avatar: str = ""  # the stored name of the mentor's picture, "" for none
 
     @property
     def price_display(self) -> str:
@@ -54,6 +55,7 @@ class MentorCard:
     domains: tuple[str, ...]
     upcoming_count: int
     next_session: SessionCard
+    avatar: str = ""  # the stored name of their picture, "" for none
 
     @property
     def initials(self) -> str:
@@ -87,6 +89,7 @@ def _card(session: MentoringSession, now: datetime) -> SessionCard:
         learner_pays_paise=split(session.price_paise).amount_paise,
         topics=tuple(session.topics),
         is_live=session.starts_at <= now < session.ends_at,
+        mentor_avatar=session.mentor.avatar.name or "",
     )
 
 
@@ -115,6 +118,7 @@ def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[Me
                 domains=tuple(profile.domains),
                 upcoming_count=len(mentor_sessions),
                 next_session=_card(mentor_sessions[0], now),
+                avatar=mentor.avatar.name or "",
             )
         )
     cards.sort(key=lambda card: (-card.upcoming_count, card.next_session.starts_at, card.id))
@@ -174,9 +178,19 @@ class OwnSessionRow:
         return format_inr(self.price_paise)
 
     @property
+    def is_attendable(self) -> bool:
+        """Booked and still on (not ended, not completed early, not cancelled): it gets a Join
+        button, shown from ``join_opens_at`` (the page reveals it then, without a reload)."""
+        return bool(self.learner_name) and self.status == SessionStatus.ACTIVE and self.now < self.ends_at
+
+    @property
+    def join_opens_at(self) -> datetime:
+        return self.starts_at - JOIN_OPENS_BEFORE
+
+    @property
     def is_joinable(self) -> bool:
         """The room opens 10 minutes before the start, for a booked session, until its end."""
-        return bool(self.learner_name) and self.starts_at - JOIN_OPENS_BEFORE <= self.now < self.ends_at
+        return self.is_attendable and self.join_opens_at <= self.now
 
     @property
     def is_editable(self) -> bool:
@@ -353,17 +367,18 @@ class AttendedSession:
     title: str
     mentor_name: str
     starts_at: datetime
-    duration_minutes: int
-    topics: tuple[str, ...]
+    duration_minutes: int  # minutes both participants were in the room together
+    topics: tuple[str, ...]  # the topics ticked in the room
 
 
 @dataclass(frozen=True)
 class LearningProgress:
-    """What the learner has done, counted from completed sessions they were confirmed for."""
+    """What the learner has done: completed sessions of their confirmed bookings that they
+    attended, the time both were in the room together, and the topics ticked there."""
 
     sessions_attended: int
     minutes_learned: int
-    topics: tuple[tuple[str, int], ...]  # (topic, sessions that covered it), most covered first
+    topics: tuple[tuple[str, int], ...]  # (topic, sessions that ticked it), most covered first
     recent: tuple[AttendedSession, ...]
 
     @property
@@ -374,35 +389,86 @@ class LearningProgress:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+Interval = tuple[datetime, datetime]
+
+
+def _merged(intervals: list[Interval]) -> list[Interval]:
+    """Overlapping or touching intervals joined (two tabs of one person count once)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def presence_overlap_seconds(first: list[Interval], second: list[Interval]) -> float:
+    """Seconds during which both people had the room open, from their presence intervals."""
+    a, b = _merged(first), _merged(second)
+    total = 0.0
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if end > start:
+            total += (end - start).total_seconds()
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
 def learning_progress_for_learner(*, learner, recent: int = 10) -> LearningProgress:
-    """Sessions attended (completed, with the learner's confirmed booking), time learned and
-    the topics those sessions covered (one query)."""
-    rows = list(
-        MentoringSession.objects.filter(
-            status=SessionStatus.COMPLETED,
-            bookings__learner=learner,
-            bookings__status=BookingStatus.CONFIRMED,
-        )
-        .order_by("-starts_at", "-pk")
-        .values_list("pk", "title", "mentor__name", "starts_at", "ends_at", "topics")
+    """Sessions attended (completed, with the learner's confirmed booking, and the learner came
+    into the room), the minutes both participants were present together (from the room's
+    presence records, not the scheduled length) and the topics ticked in those rooms.
+
+    Three queries whatever the history: the sessions, their presences, their ticked topics."""
+    sessions = MentoringSession.objects.filter(
+        status=SessionStatus.COMPLETED,
+        bookings__learner=learner,
+        bookings__status=BookingStatus.CONFIRMED,
     )
-    minutes = 0
+    rows = list(
+        sessions.order_by("-starts_at", "-pk").values_list(
+            "pk", "title", "mentor_id", "mentor__name", "starts_at", "topics"
+        )
+    )
+    if not rows:
+        return LearningProgress(sessions_attended=0, minutes_learned=0, topics=(), recent=())
+    intervals: dict[tuple[int, int], list[Interval]] = {}
+    presences = RoomPresence.objects.filter(session__in=sessions.values("pk")).values_list(
+        "session_id", "user_id", "joined_at", "seen_at", "left_at"
+    )
+    for session_id, user_id, joined_at, seen_at, left_at in presences:
+        # A socket that died without a goodbye counts until it was last heard from.
+        intervals.setdefault((session_id, user_id), []).append((joined_at, left_at or seen_at))
+    ticked: dict[int, set[int]] = {}
+    for session_id, index in TopicCheck.objects.filter(session__in=sessions.values("pk"), is_done=True).values_list(
+        "session_id", "index"
+    ):
+        ticked.setdefault(session_id, set()).add(index)
+    seconds = 0.0
     labels: dict[str, str] = {}
     counts: dict[str, int] = {}
     attended = []
-    for pk, title, mentor_name, starts_at, ends_at, topics in rows:
-        duration = int((ends_at - starts_at).total_seconds() // 60)
-        minutes += duration
-        for topic in dict.fromkeys(topics or ()):
+    for pk, title, mentor_id, mentor_name, starts_at, topics in rows:
+        if (pk, learner.pk) not in intervals:
+            continue  # completed without them (they did not come): not attended
+        together = presence_overlap_seconds(intervals[(pk, learner.pk)], intervals.get((pk, mentor_id), []))
+        seconds += together
+        done = tuple(topic for index, topic in enumerate(topics or ()) if index in ticked.get(pk, ()))
+        for topic in dict.fromkeys(done):
             key = topic.casefold()
             labels.setdefault(key, topic)
             counts[key] = counts.get(key, 0) + 1
         if len(attended) < recent:
-            attended.append(AttendedSession(pk, title, mentor_name, starts_at, duration, tuple(topics or ())))
+            attended.append(AttendedSession(pk, title, mentor_name, starts_at, int(together // 60), done))
     ordered = sorted(counts, key=lambda key: (-counts[key], key))
     return LearningProgress(
-        sessions_attended=len(rows),
-        minutes_learned=minutes,
+        sessions_attended=sum(1 for pk, *_ in rows if (pk, learner.pk) in intervals),
+        minutes_learned=int(seconds // 60),
         topics=tuple((labels[key], counts[key]) for key in ordered),
         recent=tuple(attended),
     )

@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     SESSION_STARTING = "session_starting", "Session reminders (a day and 15 minutes before)"
     SESSION_SUMMARY = "session_summary", "Summaries after a session"
     CHAT_MESSAGE = "chat_message", "New chat messages"
+    MENTOR_APPROVED = "mentor_approved", "Your mentor profile approved"
 
 
 # Kinds that also send an email (templates/emails/<template>.{txt,html}); the others are in-app only.
@@ -35,6 +36,7 @@ EMAIL_TEMPLATES: dict[str, str] = {
     NotificationKind.EARNINGS_UPDATED: "withdrawal_settled",  # withdrawals paid out, failed or reversed
     NotificationKind.SESSION_STARTING: "session_reminder",
     NotificationKind.SESSION_SUMMARY: "session_summary",
+    NotificationKind.MENTOR_APPROVED: "mentor_approved",
 }
 
 

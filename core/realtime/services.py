@@ -39,7 +39,7 @@ from core.realtime.models import (
     NotificationKind,
     NotificationPreference,
 )
-from core.users.models import User
+from core.users.models import MentorProfile, User
 
 logger = logging.getLogger(__name__)
 
@@ -580,6 +580,34 @@ def session_summary_send(*, session) -> int:
                    "url": settings.SITE_URL.rstrip("/") + url}  # fmt: skip
         sent += notification_email_send(user=user, kind=Kind.SESSION_SUMMARY, key=event, subject=title, context=context)
     return sent
+
+
+def _approval_message(*, mentor: User) -> tuple[str, str, str]:
+    title = "You're approved: your sessions are public"
+    body = "Learners can now find and book your sessions. Publish more from your dashboard."
+    return title, body, reverse("core:mentor-sessions")
+
+
+def mentor_approval_notify(*, mentor: User) -> Notification | None:
+    """Staff approved the mentor: tell them their sessions are public (in the app, and by email)."""
+    from core.realtime import tasks
+
+    title, body, url = _approval_message(mentor=mentor)
+    notification = notification_send(user=mentor, kind=Kind.MENTOR_APPROVED, title=title, body=body, url=url)
+    transaction.on_commit(lambda: tasks.mentor_approval_email_send_task.delay(mentor.pk))
+    return notification
+
+
+def mentor_approval_email_send(*, mentor: User) -> bool:
+    """The "you're approved" email (run by ``mentor_approval_email_send_task``), once per approval."""
+    approved = MentorProfile.objects.filter(user=mentor, is_approved=True)
+    approved_at = approved.values_list("approved_at", flat=True).first()
+    if approved_at is None:
+        return False  # the approval was withdrawn before the task ran
+    title, body, url = _approval_message(mentor=mentor)
+    context = {"body": body, "url": settings.SITE_URL.rstrip("/") + url}
+    key = f"{Kind.MENTOR_APPROVED}:user:{mentor.pk}:{approved_at.timestamp():.6f}"
+    return notification_email_send(user=mentor, kind=Kind.MENTOR_APPROVED, key=key, subject=title, context=context)
 
 
 def chat_message_notify(*, message, recipient: User) -> Notification | None:

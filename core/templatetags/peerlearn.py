@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django import forms, template
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 
 from core import pluginmanager
 from core.money import format_inr
+from core.users.models import User
 
 register = template.Library()
 
@@ -144,10 +147,53 @@ def short_label(label: str) -> str:
     return str(label).split(" ", 1)[0]
 
 
+def _is_dashboard_page(url: str) -> bool:
+    """Whether ``url`` is served by a dashboard view (and so has a ``#dash-main`` to swap in)."""
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    return match.func.__module__.startswith("core.dashboards.")
+
+
 # Dashboard links swap only the dashboard's main region and push the address (htmx); without
-# JavaScript they are ordinary links.
+# JavaScript they are ordinary links. A link that leaves the dashboards (Profile) is always an
+# ordinary link: its page has no ``#dash-main``, and swapping it in would blank the page.
 @register.simple_tag
 def dash_link_attrs(url: str) -> str:
+    if not _is_dashboard_page(url):
+        return ""
     return format_html(
         'hx-get="{}" hx-target="#dash-main" hx-select="#dash-main" hx-swap="outerHTML" hx-push-url="true"', url
     )
+
+
+# --- Avatars ------------------------------------------------------------------------------------
+
+
+def avatar_url(image) -> str:
+    """The public URL of an uploaded avatar: a file field, or its stored name (selectors pass
+    names, which cost no query), or "" when there is none."""
+    if not image:
+        return ""
+    if hasattr(image, "url"):
+        return image.url
+    return User._meta.get_field("avatar").storage.url(str(image))
+
+
+@register.inclusion_tag("components/avatar.html")
+def avatar(person=None, *, name: str = "", image="", size: str = "", css: str = "avatar", letters: int = 1,
+           preview_id: str = "") -> dict:  # fmt: skip
+    """``{% avatar user size="sm" %}`` or ``{% avatar name=card.mentor_name image=card.mentor_avatar %}``:
+    the uploaded picture wherever its person appears, else their initials (``letters`` of them)."""
+    if person is not None:
+        name = getattr(person, "name", "") or getattr(person, "email", "")
+        image = getattr(person, "avatar", "")
+    words = [word for word in str(name).split() if word]
+    classes = f"{css} {css}--{size}" if size else css
+    return {
+        "url": avatar_url(image),
+        "letters": "".join(word[0] for word in words[:letters]).upper() or "?",
+        "css": classes,
+        "preview_id": preview_id,
+    }

@@ -29,7 +29,8 @@ class MentorProfileInline(admin.StackedInline):
     model = MentorProfile
     can_delete = False
     extra = 0
-    readonly_fields = ("approved_at",)
+    # Approval goes through the actions (the service tells the mentor and refreshes the landing).
+    readonly_fields = ("is_approved", "approved_at")
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -55,7 +56,7 @@ class UserAdmin(NeutralisingExportMixin, DjangoUserAdmin):
     search_fields = ("email", "name")
     readonly_fields = ("date_joined", "registered_at", "last_login")
     list_select_related = ("mentor_profile",)
-    actions = ["approve_mentors", "block_users", "unblock_users"]
+    actions = ["approve_mentors", "withdraw_mentor_approval", "block_users", "unblock_users"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("name", "role", "timezone", "avatar")}),
@@ -84,6 +85,13 @@ class UserAdmin(NeutralisingExportMixin, DjangoUserAdmin):
         for mentor in mentors:
             services.mentor_approve(mentor=mentor)
         self.message_user(request, f"Approved {mentors.count()} mentor(s).", messages.SUCCESS)
+
+    @admin.action(description="Withdraw approval of selected mentors (their sessions are hidden)")
+    def withdraw_mentor_approval(self, request, queryset):
+        mentors = queryset.filter(role=Role.MENTOR, mentor_profile__isnull=False)
+        for mentor in mentors:
+            services.mentor_approve(mentor=mentor, approved=False)
+        self.message_user(request, f"Withdrew the approval of {mentors.count()} mentor(s).", messages.SUCCESS)
 
     @admin.action(description="Block selected people (they cannot log in)")
     def block_users(self, request, queryset):

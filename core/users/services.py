@@ -64,11 +64,16 @@ def user_complete_registration(*, user: User) -> bool:
 @transaction.atomic
 def mentor_approve(*, mentor: User, approved: bool = True) -> MentorProfile:
     """Approve (or withdraw approval of) a mentor; approved mentors' sessions are public."""
-    profile = MentorProfile.objects.select_for_update().get(user=mentor)
-    profile.is_approved = approved
-    profile.approved_at = timezone.now() if approved else None
-    profile.save(update_fields=["is_approved", "approved_at"])
-    return profile
+    # Compare and swap: of two staff approving at once, one changes it and one signal is sent.
+    changed = MentorProfile.objects.filter(user=mentor, is_approved=not approved).update(
+        is_approved=approved, approved_at=timezone.now() if approved else None
+    )
+    if changed:
+        # Their sessions become public (or hidden): the landing changes, and the mentor is told.
+        transaction.on_commit(
+            lambda: hooks.mentor_approval_changed.send_robust(sender=User, user=mentor, is_approved=approved)
+        )
+    return MentorProfile.objects.get(user=mentor)
 
 
 @transaction.atomic

@@ -216,7 +216,10 @@
       } catch (error) {
         return;
       }
-      apply(payload);
+      // Pushed rows are rendered in IST for visitors; a signed-in person's times come in their
+      // profile's timezone, so they fetch the rows (rendered for them) instead.
+      if (P.timeZone) refresh();
+      else apply(payload);
     });
     socket.addEventListener("close", function () {
       root.setAttribute("data-live-state", "closed");

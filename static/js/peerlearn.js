@@ -125,6 +125,10 @@
   };
 
   /* --- Times in the viewer's own timezone -------------------------------------------- */
+  /* A signed-in person's times are rendered by the server in their profile's timezone, named
+     on <html data-time-zone>: those are never rewritten, and times made here use that zone.
+     A visitor's (rendered in IST) are rewritten into the browser's own zone. */
+  P.timeZone = document.documentElement.getAttribute("data-time-zone") || undefined;
   var timeFormat = null;
   try {
     timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
@@ -139,7 +143,7 @@
     timeFormat = null;
   }
   P.localTimes = function (root) {
-    if (!timeFormat) return;
+    if (!timeFormat || P.timeZone) return;
     (root || document).querySelectorAll("time[data-local-time]").forEach(function (node) {
       var date = new Date(node.getAttribute("datetime"));
       if (isNaN(date.getTime())) return;

@@ -97,6 +97,7 @@
   const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     hour: "numeric",
     minute: "2-digit",
+    timeZone: document.documentElement.getAttribute("data-time-zone") || undefined, // the profile's
   });
   function shortTime(iso) {
     const date = new Date(iso);

@@ -136,3 +136,38 @@ def test_a_reject_while_the_socket_is_down_arrives_on_reconnect(browser, server_
     finally:
         learning.close()
         mentoring.close()
+
+
+@pytest.mark.parametrize("answer", ["Accept", "Reject"])
+def test_the_learners_open_booking_page_follows_the_mentors_answer(browser, server_url, mentor, learner, answer):
+    mentor_approve(mentor=mentor)
+    booking = book_and_pay(session_make(mentor=mentor, title="Statistics for ML"), learner)
+    learning = _context(browser, server_url, width=360)
+    mentoring = _context(browser, server_url)
+    try:
+        tab = learning.new_page()
+        _log_in(tab, learner.email, f"/bookings/{booking.pk}/")
+        status = tab.get_by_test_id("booking-status")
+        expect(status).to_have_text("Waiting for the mentor")
+        expect(tab.locator("[data-notifications]")).to_have_attribute("data-notifications-state", "open")
+        _no_reload_marker(tab)
+
+        page = mentoring.new_page()
+        _log_in(page, mentor.email, f"/bookings/{booking.pk}/")
+        page.get_by_role("button", name=answer).click()
+        expected = "Confirmed" if answer == "Accept" else "Rejected"
+        expect(page.get_by_test_id("booking-status")).to_have_text(expected)
+
+        # The learner's page changes by itself: the same status as the mentor's, no reload.
+        expect(status).to_have_text(expected)
+        sentence = tab.get_by_test_id("booking-sentence")
+        if answer == "Accept":
+            expect(sentence).to_have_text("Confirmed. See you in the session.")
+            expect(tab.get_by_test_id("join")).to_be_hidden()  # not yet: it opens 10 minutes before
+        else:
+            expect(sentence).to_contain_text("You were not charged.")
+            expect(tab.get_by_role("link", name="Browse other sessions")).to_be_visible()
+        assert _still_here(tab)
+    finally:
+        learning.close()
+        mentoring.close()

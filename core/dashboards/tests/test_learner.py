@@ -27,7 +27,9 @@ from core.bookings.services import (
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
 from core.hooks import hookimpl
-from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
+from core.mentoring.room.presence import presence_join, presence_leave
+from core.mentoring.room.topics import topic_set
 from core.mentoring.selectors import session_list_public_upcoming
 from core.mentoring.services import session_complete, session_create
 from core.mentoring.tests.factories import approved_mentor, session_in_progress, session_make
@@ -531,28 +533,88 @@ def test_progress_is_honest_when_empty(as_learner, learner, guru):
     assert "No sessions attended yet" in page and 'data-testid="sessions-attended"' not in page
 
 
-def test_progress_counts_sessions_hours_and_topics(as_learner, learner, other_learner, guru):
+def _in_room(session, user, *, start_minute: int, end_minute: int):
+    """``user`` had the room open from ``start_minute`` to ``end_minute`` after the start."""
+    presence, _ = presence_join(session=session, user=user, now=session.starts_at + timedelta(minutes=start_minute))
+    presence_leave(presence_id=presence.pk, now=session.starts_at + timedelta(minutes=end_minute))
+
+
+def test_progress_counts_time_both_were_present_and_topics_ticked(as_learner, learner, other_learner, guru):
+    sessions = {}
     for title, topics, minutes in (
         ("Python basics", ["Python", "Loops"], 60),
-        ("Python again", ["python", "Functions"], 90),
+        ("Python again", ["python", "Functions", "Classes"], 90),
     ):
         session = session_make(mentor=guru, title=title, topics=topics, hours_from_now=30 + minutes,
                                duration_minutes=minutes)  # fmt: skip
         _confirmed(session, learner)
-        session_complete(session=_shift(session, starts_in=-timedelta(days=1, minutes=minutes), minutes=minutes))
+        sessions[title] = _shift(session, starts_in=-timedelta(days=1, minutes=minutes), minutes=minutes)
+    basics, again = sessions["Python basics"], sessions["Python again"]
+    # Basics: the mentor 0-50, the learner 5-20 and (after a reconnect, two tabs) 18-40 -> 35 min together.
+    _in_room(basics, guru, start_minute=0, end_minute=50)
+    _in_room(basics, learner, start_minute=5, end_minute=20)
+    _in_room(basics, learner, start_minute=18, end_minute=40)
+    topic_set(session=basics, index=0, is_done=True, by=guru)
+    topic_set(session=basics, index=1, is_done=True, by=learner)
+    topic_set(session=basics, index=1, is_done=False, by=learner)  # unticked again: not covered
+    # Again: the learner 0-90, the mentor 30-55 -> 25 min together; Python and Classes ticked.
+    _in_room(again, learner, start_minute=0, end_minute=90)
+    _in_room(again, guru, start_minute=30, end_minute=55)
+    topic_set(session=again, index=0, is_done=True, by=guru)
+    topic_set(session=again, index=2, is_done=True, by=guru)
+    for session in sessions.values():
+        session_complete(session=session)
+    # Completed without the learner (the mentor came, the learner never did): not attended.
+    absent = session_make(mentor=guru, title="Missed one", topics=["Go"], hours_from_now=200)
+    _confirmed(absent, learner)
+    _in_room(_shift(absent, starts_in=-timedelta(days=2)), guru, start_minute=0, end_minute=15)
+    session_complete(session=absent)
     theirs = session_make(mentor=guru, title="Bilal's session", topics=["Rust"], hours_from_now=300)
     _confirmed(theirs, other_learner)
-    session_complete(session=_shift(theirs, starts_in=-timedelta(days=3)))
+    _in_room(_shift(theirs, starts_in=-timedelta(days=3)), other_learner, start_minute=0, end_minute=60)
+    session_complete(session=theirs)
     cancelled = session_make(mentor=guru, title="Cancelled one", topics=["Go"], hours_from_now=400)
     booking_cancel_by_learner(booking=_confirmed(cancelled, learner), learner=learner)
     session_complete(session=_shift(cancelled, starts_in=-timedelta(days=4)))
 
     response = as_learner.get("/dashboard/learner/progress/")
     progress = response.context["progress"]
-    assert (progress.sessions_attended, progress.minutes_learned, progress.hours_display) == (2, 150, "2 h 30 min")
-    assert progress.topics == (("Python", 2), ("Functions", 1), ("Loops", 1))
+    assert (progress.sessions_attended, progress.minutes_learned, progress.hours_display) == (2, 60, "1 h")
+    assert progress.topics == (("Python", 2), ("Classes", 1))
+    assert [(row.title, row.duration_minutes, row.topics) for row in progress.recent] == [
+        ("Python basics", 35, ("Python",)),
+        ("Python again", 25, ("python", "Classes")),
+    ]
     page = response.content.decode()
-    assert "Python basics" in page and "Bilal's session" not in page and "Cancelled one" not in page
+    assert "Python basics" in page and "35 min together" in page
+    assert "Missed one" not in page and "Bilal's session" not in page and "Cancelled one" not in page
+
+
+def test_progress_queries_stay_flat_with_presences_and_ticks(client, learner, guru, django_assert_num_queries):
+    client.force_login(learner)
+
+    def attend(count):
+        bookings = bookings_bulk(
+            mentor=guru, count=count, learner=learner, days_from_now=-60 - count, session_status=SessionStatus.COMPLETED
+        )
+        for booking in bookings:
+            session = booking.session
+            for person in (guru, learner):
+                RoomPresence.objects.create(session=session, user=person, joined_at=session.starts_at,
+                                            seen_at=session.ends_at, left_at=session.ends_at)  # fmt: skip
+            TopicCheck.objects.create(
+                session=session, index=0, is_done=True, checked_by=guru, updated_at=session.ends_at
+            )
+
+    attend(1)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get("/dashboard/learner/progress/")
+    assert response.context["progress"].sessions_attended == 1
+    attend(50)
+    with django_assert_num_queries(len(one)):
+        response = client.get("/dashboard/learner/progress/")
+    progress = response.context["progress"]
+    assert (progress.sessions_attended, progress.minutes_learned, progress.topics) == (51, 51 * 60, (("Python", 51),))
 
 
 # --- Navigation -------------------------------------------------------------------------
@@ -565,6 +627,9 @@ def test_the_sections_in_the_sidebar_and_one_list_of_bookings(as_learner, learne
     positions = [sidebar.index(f"<span>{label}</span>") for label in labels]
     assert positions == sorted(positions)
     assert 'aria-current="page" data-section="progress"' in sidebar
+    # Profile leaves the dashboard: an ordinary link (an htmx swap of #dash-main would blank the page).
+    assert '<a href="/profile/"  data-section="profile">' in sidebar
+    assert 'hx-get="/dashboard/learner/payments/"' in sidebar
     booking = book_and_pay(session_make(mentor=guru), learner)
     for url in ("/dashboard/learner/", "/dashboard/learner/bookings/", f"/bookings/{booking.pk}/"):
         page = _page(as_learner, url)

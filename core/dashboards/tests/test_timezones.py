@@ -3,13 +3,16 @@ the same instant, before and after the UK's clocks go forward (30 March 2031, 01
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import MentoringSession
-from core.mentoring.tests.factories import approved_mentor
+from core.mentoring.tests.factories import approved_mentor, session_booked, session_make
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,41 @@ def test_the_same_instant_on_both_sides_of_the_march_change(
     learner_page = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert kolkata in learner_page and "Asia/Kolkata" in learner_page
     assert stored.isoformat().replace("+00:00", "") in learner_page  # the machine-readable instant
+
+
+# --- A signed-in person's times are the server's, in their profile's zone; a visitor's are the browser's ---
+
+
+def _tokyo(user):
+    user.timezone = "Asia/Tokyo"
+    user.save(update_fields=["timezone"])
+    return user
+
+
+def test_a_signed_in_persons_cards_are_rendered_in_their_zone_and_left_alone(client, learner):
+    mentor = approved_mentor()
+    start = (timezone.now() + timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
+    session = session_make(mentor=mentor, title="Tokyo-time session", hours_from_now=72)
+    MentoringSession.objects.filter(pk=session.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+    client.force_login(_tokyo(learner))
+    for url in ("/dashboard/learner/browse/", f"/sessions/{session.pk}/", "/live/"):
+        page = client.get(url).content.decode()
+        if url != "/live/":
+            assert '<html lang="en-IN" data-time-zone="Asia/Tokyo">' in page, url
+        times = re.findall(r"<time[^>]*>([^<]*)</time>", page)
+        assert any("9:00 PM" in text for text in times), (url, times)  # 12:00 UTC in Tokyo
+        assert not any("5:30 PM" in text or "IST" in text for text in times), (url, times)
+
+    client.logout()
+    page = client.get("/").content.decode()
+    assert "data-time-zone" not in page  # a visitor's browser rewrites the labels into its own zone
+    assert "5:30 PM IST</time>" in page and "data-local-time" in page
+
+
+def test_the_room_shows_the_start_in_the_profiles_zone(client, mentor, learner):
+    session, _booking = session_booked(mentor=mentor, learner=learner, starts_in=timedelta(minutes=5))
+    client.force_login(_tokyo(learner))
+    page = client.get(f"/session/{session.room_id}/").content.decode()
+    local = session.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{local:%-I:%M %p} JST</time>" in page
+    assert 'data-time-zone="Asia/Tokyo"' in page and "data-local-time" not in page

@@ -225,6 +225,7 @@ class Review:
     learner_first_name: str
     session_title: str
     created_at: datetime
+    learner_avatar: str = ""  # the stored name of the learner's picture, "" for none
 
 
 def review_list_for_mentor(*, mentor_id: int, limit: int = 5) -> list[Review]:
@@ -242,6 +243,7 @@ def review_list_for_mentor(*, mentor_id: int, limit: int = 5) -> list[Review]:
             learner_first_name=(row.booking.learner.name or "A learner").split()[0],
             session_title=row.booking.session.title,
             created_at=row.created_at,
+            learner_avatar=row.booking.learner.avatar.name or "",
         )
         for row in rows
     ]

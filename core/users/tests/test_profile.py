@@ -203,9 +203,9 @@ def test_a_mentor_saves_bio_domains_skills_picture_and_intro_video(client, mento
     assert profile.intro_video.name.startswith(f"intro-videos/{mentor.pk}/")
     assert (media_root / profile.intro_video.name).read_bytes() == MP4_HEAD
     page = _texts(client.get(PROFILE))
-    # The saved video plays in a preview; the picture shows in the heading and the form.
+    # The saved video plays in a preview; the picture shows in the header, the heading and the form.
     assert f'<video class="video-preview__player" controls preload="metadata" src="{profile.intro_video.url}"' in page
-    assert page.count(f'src="{mentor.avatar.url}"') == 2
+    assert page.count(f'src="{mentor.avatar.url}"') == 3
 
 
 def test_a_new_picture_replaces_the_old_file(client, mentor, media_root, django_capture_on_commit_callbacks):
