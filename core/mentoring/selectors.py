@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process, utils
 
 from core.bookings.models import Booking, BookingStatus
 from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
+from core.mentoring.room.selectors import Interval, presence_overlap_seconds
 from core.money import format_inr, split
 
 
@@ -387,36 +388,6 @@ class LearningProgress:
         if not hours:
             return f"{minutes} min"
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
-Interval = tuple[datetime, datetime]
-
-
-def _merged(intervals: list[Interval]) -> list[Interval]:
-    """Overlapping or touching intervals joined (two tabs of one person count once)."""
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def presence_overlap_seconds(first: list[Interval], second: list[Interval]) -> float:
-    """Seconds during which both people had the room open, from their presence intervals."""
-    a, b = _merged(first), _merged(second)
-    total = 0.0
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if end > start:
-            total += (end - start).total_seconds()
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
 
 
 def learning_progress_for_learner(*, learner, recent: int = 10) -> LearningProgress:

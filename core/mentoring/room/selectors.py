@@ -104,22 +104,48 @@ def presence_is_live(*, session: MentoringSession, user_id: int | None, now: dat
     return live_presences(now=now).filter(session=session, user_id=user_id).exists()
 
 
-def _presence_intervals(*, session: MentoringSession, user_id: int, until: datetime) -> list[tuple[datetime, datetime]]:
-    """One person's time in the room as merged ``(start, end)`` intervals, none past ``until``.
+Interval = tuple[datetime, datetime]
+
+
+def _merged(intervals: list[Interval]) -> list[Interval]:
+    """Overlapping or touching intervals joined (two tabs of one person count once)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def presence_overlap_seconds(first: list[Interval], second: list[Interval]) -> float:
+    """Seconds during which both people had the room open, from their presence intervals."""
+    a, b = _merged(first), _merged(second)
+    total = 0.0
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if end > start:
+            total += (end - start).total_seconds()
+        if a[i][1] <= b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def _presence_intervals(*, session: MentoringSession, user_id: int, until: datetime) -> list[Interval]:
+    """One person's time in the room as ``(start, end)`` intervals, none past ``until``.
 
     A closed row ends when it closed; an open row whose heartbeat is fresh ends at ``until``;
     an open row gone stale (its server died) ends at its last heartbeat."""
     stale_before = until - timedelta(seconds=PRESENCE_STALE_SECONDS)
     spans = []
-    rows = RoomPresence.objects.filter(session=session, user_id=user_id, joined_at__lt=until).order_by("joined_at")
+    rows = RoomPresence.objects.filter(session=session, user_id=user_id, joined_at__lt=until)
     for joined_at, seen_at, left_at in rows.values_list("joined_at", "seen_at", "left_at"):
         open_end = until if seen_at >= stale_before else seen_at
         end = min(left_at if left_at is not None else open_end, until)
-        if end <= joined_at:
-            continue
-        if spans and joined_at <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
-        else:
+        if end > joined_at:
             spans.append((joined_at, end))
     return spans
 
@@ -129,17 +155,7 @@ def presence_seconds_together(*, session: MentoringSession, learner_id: int, unt
     (from the presence rows: the overlap of each person's merged intervals)."""
     mentor = _presence_intervals(session=session, user_id=session.mentor_id, until=until)
     learner = _presence_intervals(session=session, user_id=learner_id, until=until)
-    total, i, j = 0.0, 0, 0
-    while i < len(mentor) and j < len(learner):
-        start = max(mentor[i][0], learner[j][0])
-        end = min(mentor[i][1], learner[j][1])
-        if end > start:
-            total += (end - start).total_seconds()
-        if mentor[i][1] < learner[j][1]:
-            i += 1
-        else:
-            j += 1
-    return int(total)
+    return int(presence_overlap_seconds(mentor, learner))
 
 
 def presence_minutes_together(*, session: MentoringSession, learner_id: int, until: datetime) -> int:
