@@ -214,7 +214,9 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
 def withdrawals(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     has_two_factor = user_has_device(mentor, confirmed=True)
-    form = WithdrawalForm(request.POST or None, user=mentor, saved=payout_destination_get(user=mentor))
+    # Bound on every POST, even an empty one: add_error() below needs a bound form.
+    data = request.POST if request.method == "POST" else None
+    form = WithdrawalForm(data, user=mentor, saved=payout_destination_get(user=mentor))
     status = 200
     if request.method == "POST":
         if not has_two_factor:

@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -275,11 +275,11 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
     if not request.session.get(services.SECOND_FACTOR_PENDING):
-        return redirect(next_url or request.user.dashboard_url)
+        return HttpResponseRedirect(next_url or request.user.dashboard_url)
     form = TotpCodeForm(request.POST or None, prefix="totp")
     if request.method == "POST" and form.is_valid():
         if services.login_second_factor_verify(request=request, token=form.cleaned_data["token"]):
-            return redirect(next_url or request.user.dashboard_url)
+            return HttpResponseRedirect(next_url or request.user.dashboard_url)
         form.add_error("token", "That code is not right. Check the time on your phone and try again.")
     status = 400 if request.method == "POST" else 200
     return render(request, "account/two_factor.html", {"form": form, "next": next_url}, status=status)
