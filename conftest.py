@@ -6,6 +6,7 @@ reach it into a failure instead of a skip.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from urllib.parse import urlparse
@@ -19,6 +20,14 @@ from core.users.models import Role
 from core.users.tests.factories import PASSWORD, user_make
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "expect_error_log(*loggers): the test expects ERROR records from these loggers (name prefixes, "
+        "e.g. 'core.payments'); any other ERROR from core, cms or plugins fails the test",
+    )
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -95,7 +104,8 @@ def _redis_per_worker():
 @pytest.fixture(scope="session", autouse=True)
 def _tasks_run_inline():
     """Celery tasks run inline in tests even when REDIS_URL names a broker (no worker runs);
-    ``core/tests/test_services.py`` checks the broker itself."""
+    ``core/tests/test_services.py`` checks the broker itself, and ``core/tests/test_celery_worker.py``
+    runs a real worker (broker, ETAs, retries, acks_late)."""
     from core.celery import app
 
     eager = app.conf.task_always_eager
@@ -120,6 +130,46 @@ def _fresh_channel_layer():
 def _clear_cache():
     """Rate limits and cached pages never leak from one test into the next."""
     cache.clear()
+
+
+# Our loggers: an ERROR from any of them (or their children) fails the test that caused it.
+GUARDED_LOGGERS = ("core", "cms", "plugins")
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_error_logs(request):
+    """Fail a test in which core, cms or a plugin logs an ERROR the test did not expect (a swallowed
+    exception is still a bug). A test that provokes one says so: ``@pytest.mark.expect_error_log("core.x")``."""
+    handler = _ErrorRecords()
+    loggers = [logging.getLogger(name) for name in GUARDED_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    expected = tuple(name for marker in request.node.iter_markers("expect_error_log") for name in marker.args)
+    unexpected = [
+        record
+        for record in handler.records
+        if not any(record.name == name or record.name.startswith(f"{name}.") for name in expected)
+    ]
+    if unexpected:
+        lines = [f"{record.name}: {record.getMessage()}" for record in unexpected]
+        pytest.fail(
+            "unexpected ERROR logs (mark the test with expect_error_log if it provokes them):\n" + "\n".join(lines),
+            pytrace=False,
+        )
 
 
 # --- Personas -----------------------------------------------------------------------------
