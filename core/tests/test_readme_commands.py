@@ -32,6 +32,7 @@ README = ROOT / "README.md"
 RULES = {
     "make run": "run",
     "make test": "ci",
+    "make bench-smoke": "ci",  # .ci/run runs it
     "make worker": "worker",
     'DEBUG=1 .venv/bin/python manage.py create_staff_user --email you@example.com --name "Your Name"': "manage",
     "make reconcile": "manage",
