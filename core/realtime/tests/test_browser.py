@@ -38,8 +38,6 @@ def _signed_in(browser, server_url, user, width=1440, **options):  # noqa: F811
     return context
 
 
-# Data made in the test body, where Playwright's loop runs, cannot push to sockets (AsyncToSync refuses; logged).
-@pytest.mark.expect_error_log("core.realtime.services", "core.mentoring.live")
 def test_the_bell_follows_answers_live_and_catches_up_after_being_away(
     browser,  # noqa: F811
     server_url,  # noqa: F811
@@ -101,8 +99,6 @@ def test_the_bell_follows_answers_live_and_catches_up_after_being_away(
     assert not problems
 
 
-# Data made in the test body, where Playwright's loop runs, cannot push to sockets (AsyncToSync refuses; logged).
-@pytest.mark.expect_error_log("core.realtime.services", "core.mentoring.live")
 def test_without_websockets_the_tab_catches_up_over_http(browser, server_url, learner, mentor):  # noqa: F811
     from core.realtime import services
 
@@ -126,8 +122,6 @@ def test_without_websockets_the_tab_catches_up_over_http(browser, server_url, le
         context.close()
 
 
-# Data made in the test body, where Playwright's loop runs, cannot push to sockets (AsyncToSync refuses; logged).
-@pytest.mark.expect_error_log("core.realtime.services", "core.mentoring.live")
 @pytest.mark.parametrize("width", [360, 1440])
 def test_no_serious_axe_violations_on_the_list_and_bell(browser, server_url, learner, width):  # noqa: F811
     from core.realtime import services
