@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # CI collects JUnit reports: `JUNIT_DIR=dir make test`.
 JUNIT = $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/$@.xml)
 
-.PHONY: run test lint check unit browser worker migrate pages lock clean
+.PHONY: run test lint check unit browser worker reconcile bench-smoke migrate pages lock clean
 
 # Reinstall only when requirements.txt changed since the last install.
 $(VENV)/.installed: requirements.txt
@@ -33,9 +33,24 @@ run: pages
 	@echo "PeerLearn on http://$(HOST):$(PORT)/ (HTTP and WebSockets). Emails, with their codes, print below."
 	$(RUN_ENV) $(BIN)/uvicorn core.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header
 
-# Celery worker with the beat scheduler, for a deployment with REDIS_URL set.
+# Celery worker with the beat scheduler, for a deployment with REDIS_URL set. Same settings as
+# `make run` (DEBUG=1 unless set), so the README's two commands work side by side in a fresh terminal.
 worker: install
-	$(BIN)/celery -A core worker --beat --loglevel INFO
+	$(RUN_ENV) $(BIN)/celery -A core worker --beat --loglevel INFO
+
+# Reconcile stale orders, refunds and payouts with the gateway now (beat does it every 5 minutes).
+reconcile: install
+	$(RUN_ENV) $(PY) manage.py payments_reconcile
+
+# Every bench once at a tiny size (--tiny), so that none can rot: CI runs this. Needs PostgreSQL and
+# Redis on 127.0.0.1 (each bench makes and drops a database of its own); bench/http_latency.py needs
+# a running server and is run by .ci/run against `make run`.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
+bench-smoke: install
+	$(PY) bench/landing.py --tiny
+	$(PY) bench/booking_contention.py --tiny
+	$(PY) bench/dashboards.py --tiny
+	$(PY) bench/ws_capacity.py --tiny --redis-url $(BENCH_REDIS_URL)
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,8 +6,10 @@ reach it into a failure instead of a skip.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from urllib.parse import urlparse
 
 import pytest
@@ -19,6 +21,14 @@ from core.users.models import Role
 from core.users.tests.factories import PASSWORD, user_make
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "expect_error_log(*loggers): the test expects ERROR records from these loggers (name prefixes, "
+        "e.g. 'core.payments'); any other ERROR from core, cms or plugins fails the test",
+    )
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -95,7 +105,8 @@ def _redis_per_worker():
 @pytest.fixture(scope="session", autouse=True)
 def _tasks_run_inline():
     """Celery tasks run inline in tests even when REDIS_URL names a broker (no worker runs);
-    ``core/tests/test_services.py`` checks the broker itself."""
+    ``core/tests/test_services.py`` checks the broker itself, and ``core/tests/test_celery_worker.py``
+    runs a real worker (broker, ETAs, retries, acks_late)."""
     from core.celery import app
 
     eager = app.conf.task_always_eager
@@ -120,6 +131,65 @@ def _fresh_channel_layer():
 def _clear_cache():
     """Rate limits and cached pages never leak from one test into the next."""
     cache.clear()
+
+
+# Our loggers: an ERROR from any of them (or their children) fails the test that caused it.
+GUARDED_LOGGERS = ("core", "cms", "plugins")
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _pushed_inside_playwrights_loop(record: logging.LogRecord) -> bool:
+    """A browser test's own body runs inside Playwright's event loop, so data it creates there
+    cannot push to sockets (asgiref refuses AsyncToSync in a thread with a running loop): a
+    harness artefact, not the product's. The live server's thread is still guarded."""
+    error = record.exc_info[1] if record.exc_info else None
+    return (
+        record.thread == threading.main_thread().ident
+        and isinstance(error, RuntimeError)
+        and "You cannot use AsyncToSync in the same thread as an async event loop" in str(error)
+    )
+
+
+def unexpected_error_records(records, *, expected: tuple[str, ...], browser: bool) -> list[logging.LogRecord]:
+    """The records of ``records`` that no ``expect_error_log`` logger name (or prefix) covers."""
+    return [
+        record
+        for record in records
+        if not any(record.name == name or record.name.startswith(f"{name}.") for name in expected)
+        and not (browser and _pushed_inside_playwrights_loop(record))
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_error_logs(request):
+    """Fail a test in which core, cms or a plugin logs an ERROR the test did not expect (a swallowed
+    exception is still a bug). A test that provokes one says so: ``@pytest.mark.expect_error_log("core.x")``."""
+    handler = _ErrorRecords()
+    loggers = [logging.getLogger(name) for name in GUARDED_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    expected = tuple(name for marker in request.node.iter_markers("expect_error_log") for name in marker.args)
+    browser = request.node.get_closest_marker("browser") is not None
+    unexpected = unexpected_error_records(handler.records, expected=expected, browser=browser)
+    if unexpected:
+        lines = [f"{record.name}: {record.getMessage()}" for record in unexpected]
+        pytest.fail(
+            "unexpected ERROR logs (mark the test with expect_error_log if it provokes them):\n" + "\n".join(lines),
+            pytrace=False,
+        )
 
 
 # --- Personas -----------------------------------------------------------------------------

@@ -481,7 +481,10 @@ def main() -> None:
         default=40,
         help="most PostgreSQL connections the bench's own database role may hold (max_connections is shared)",
     )
+    parser.add_argument("--tiny", action="store_true", help="5 learners, 1 worker (CI: the bench runs; no figures)")
     args = parser.parse_args()
+    if args.tiny:
+        args.learners, args.workers = 5, 1
     if not 1 <= args.learners <= MAX_LEARNERS:
         parser.error(f"--learners must be between 1 and {MAX_LEARNERS}")
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
@@ -534,11 +537,15 @@ def main() -> None:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        for _ in range(100):
+        # Until the server listens (a loaded machine can take a while), never on without it.
+        deadline = time.monotonic() + 120
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start (exit code {server.poll()})") from None
                 time.sleep(0.1)
         with ConnectionSampler(args.database_url) as learners_sampler:
             tally = asyncio.run(learners_run(port, session_pk, learner_cookies, args.timeout))

@@ -414,11 +414,7 @@ def seed(*, session_count: int, booking_count: int) -> dict:
             lines.append(postings)
 
         released_paise = 0
-        clearing, revenue, in_transit = (
-            account(AccountKind.GATEWAY_CLEARING),
-            account(AccountKind.PLATFORM_REVENUE),
-            account(AccountKind.PAYOUTS_IN_TRANSIT),
-        )
+        clearing, revenue = account(AccountKind.GATEWAY_CLEARING), account(AccountKind.PLATFORM_REVENUE)
         for payment, (index, *_rest) in zip(payments, requests, strict=True):
             if payment.captured_at is None:
                 continue
@@ -474,7 +470,9 @@ def seed(*, session_count: int, booking_count: int) -> dict:
             )  # fmt: skip
         withdrawals = Withdrawal.objects.bulk_create(withdrawals)
         mentor_share.withdrawals = len(withdrawals)
+        # Money in transit is the withdrawer's own (core.payments.ledger), not one platform account.
         available = account(AccountKind.MENTOR_AVAILABLE, mentor.pk)
+        in_transit = account(AccountKind.PAYOUTS_IN_TRANSIT, mentor.pk)
         for withdrawal in withdrawals:
             paise = withdrawal.amount_paise
             entry(
@@ -844,7 +842,11 @@ def main() -> None:
     parser.add_argument("--slow-ms", type=float, default=300, help="explain pages whose p95 is over this")
     parser.add_argument("--explain", action="store_true", help="explain every page's slowest query")
     parser.add_argument("--keep-data", action="store_true", help="keep the database (and reuse it next time)")
+    parser.add_argument("--tiny", action="store_true", help="100 sessions, 5 requests a page (CI; no figures)")
     args = parser.parse_args()
+    if args.tiny:
+        args.sessions, args.bookings, args.requests, args.warmup = 100, 150, 5, 1
+        args.concurrency, args.workers, args.page_seconds = 2, 1, 20
     if not 100 <= args.sessions <= 200_000:
         parser.error("--sessions must be between 100 and 200,000")
     if not args.sessions <= args.bookings <= 20 * args.sessions:
@@ -933,14 +935,15 @@ def main() -> None:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 120  # a loaded machine can take a while
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start; see {log_path}") from None
                 time.sleep(0.1)
-        else:
-            raise SystemExit(f"the server did not start; see {log_path}")
         common = {"concurrency": args.concurrency, "seconds": args.page_seconds, "timeout": args.timeout}
         for page in pages:
             asyncio.run(page_drive(port, page, cookies[page.role], count=args.warmup, timed=False, **common))

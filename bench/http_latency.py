@@ -37,7 +37,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--tiny", action="store_true", help="3 requests a page (CI: the bench runs; no figures)")
     args = parser.parse_args()
+    if args.tiny:
+        args.requests = 3
     print(f"{'path':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  ({args.requests} requests each)")
     for path in PATHS:
         measure(args.base, path, 5)  # warm up

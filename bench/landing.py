@@ -104,7 +104,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--tiny", action="store_true", help="1 second, 2 connections (CI: the bench runs; no figures)")
     args = parser.parse_args()
+    if args.tiny:
+        args.concurrency, args.seconds, args.workers, args.sessions = 2, 1.0, 1, 3
 
     workdir = Path(tempfile.mkdtemp(prefix="peerlearn-bench-"))
     port = free_port()
@@ -129,11 +132,15 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        for _ in range(100):
+        # Until the server listens (a loaded machine can take a while), never on without it.
+        deadline = time.monotonic() + 120
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server did not start (exit code {server.poll()})") from None
                 time.sleep(0.1)
         results = {}
         asyncio.run(warm_up(port, ["/bench/bare/", "/"], args.concurrency))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from core.formfields import LocalDateField
 from core.money import rupees_to_paise
 
 
@@ -38,13 +39,13 @@ class BrowseForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "Any", "autocomplete": "off"}),
     )
-    date_from = forms.DateField(
+    date_from = LocalDateField(
         label="From",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Pick a date."},
     )
-    date_to = forms.DateField(
+    date_to = LocalDateField(
         label="To",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -230,8 +230,10 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     has_two_factor = user_has_device(mentor, confirmed=True)
     balances = money.balances_get(user=mentor)
+    # Bound on every POST, even an empty one: add_error() below needs a bound form.
+    data = request.POST if request.method == "POST" else None
     form = WithdrawalForm(
-        request.POST or None,
+        data,
         user=mentor,
         saved=payout_destination_get(user=mentor),
         available_paise=balances[AccountKind.MENTOR_AVAILABLE],

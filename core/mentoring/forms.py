@@ -7,13 +7,13 @@ overlap); its per-field errors are shown on this form's fields.
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from core.formfields import LocalDateTimeField
 from core.money import format_inr, is_whole_rupees, rupees_to_paise, split, split_rounds
 from core.users.suggestions import split_terms, suggest_terms
 
@@ -47,7 +47,7 @@ class SessionForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         error_messages={"required": "Set a price in rupees."},
     )
-    starts_at = forms.DateTimeField(
+    starts_at = LocalDateTimeField(
         label="Date and time",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -62,6 +62,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, timezone_name: str = "Asia/Kolkata", **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(timezone_name)
+        self.fields["starts_at"].zone = self.zone
         self.fields["starts_at"].help_text = f"In your timezone, {timezone_name}."
         low, high = settings.SESSION_PRICE_MIN_PAISE, settings.SESSION_PRICE_MAX_PAISE
         self.fields[
@@ -98,11 +99,6 @@ class SessionForm(forms.Form):
         if not is_whole_rupees(paise):
             raise ValidationError(f"Prices are whole rupees, without paise: {format_inr(paise)} is not one.")
         return paise
-
-    def clean_starts_at(self) -> datetime:
-        value = self.cleaned_data["starts_at"]
-        # The browser sends a wall-clock time: it is the mentor's, whatever the server's zone.
-        return value.replace(tzinfo=None).replace(tzinfo=self.zone)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

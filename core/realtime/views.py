@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -63,7 +63,7 @@ def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
     allowed = {request.get_host()}
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
         target = reverse("realtime:notification-list")
-    return redirect(target)
+    return HttpResponseRedirect(target)  # a URL, never a view name: redirect("x") would reverse it
 
 
 @never_cache

@@ -93,28 +93,28 @@ MATRIX = {
     "admin/bookings/dispute/<int:pk>/settle/": ("/admin/bookings/dispute/1/settle/", _all(302, 302, 302, 404)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
-    "testmode/checkout/<str:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),
+    "testmode/checkout/<slug:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),
     "testmode/payouts/": ("/testmode/payouts/", _all(302, 403, 403, 200)),
     # Bookings: a learner sees only their own, a mentor only those of their sessions (others: 404)
     "sessions/<int:pk>/": ("/sessions/{session}/", _all(200, 200, 200, 200)),
     # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
     # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)
-    "session/<str:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),
-    "session/<str:room_id>/recordings/": ("/session/{room}/recordings/", _all(302, 405, 405, 405)),  # POST only
-    "session/<str:room_id>/recordings/<int:pk>/": (
+    "session/<slug:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),
+    "session/<slug:room_id>/recordings/": ("/session/{room}/recordings/", _all(302, 405, 405, 405)),  # POST only
+    "session/<slug:room_id>/recordings/<int:pk>/": (
         "/session/{room}/recordings/999999/",  # participants' downloads: see core/mentoring/tests
         _all(302, 404, 404, 404),
     ),
-    "session/<str:room_id>/recordings/<int:pk>/chunk/": (
+    "session/<slug:room_id>/recordings/<int:pk>/chunk/": (
         "/session/{room}/recordings/999999/chunk/",
         _all(302, 405, 405, 405),  # POST only
     ),
-    "session/<str:room_id>/recordings/<int:pk>/finish/": (
+    "session/<slug:room_id>/recordings/<int:pk>/finish/": (
         "/session/{room}/recordings/999999/finish/",
         _all(302, 405, 405, 405),  # POST only
     ),
-    "session/<str:room_id>/board.png": ("/session/{room}/board.png", _each(302, 404, 404, 200, 404, 404)),
-    "session/<str:room_id>/feedback/": ("/session/{room}/feedback/", _all(302, 403, 403, 403)),
+    "session/<slug:room_id>/board.png": ("/session/{room}/board.png", _each(302, 404, 404, 200, 404, 404)),
+    "session/<slug:room_id>/feedback/": ("/session/{room}/feedback/", _all(302, 403, 403, 403)),
     "bookings/": ("/bookings/", _all(302, 200, 403, 403)),
     "bookings/start/<int:session_pk>/": ("/bookings/start/{session}/", _all(405, 405, 405, 405)),  # POST only
     "bookings/<int:pk>/": ("/bookings/{booking}/", _each(302, 200, 404, 200, 404, 404)),

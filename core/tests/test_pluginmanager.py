@@ -72,12 +72,16 @@ def test_every_plugin_declares_its_metadata(config):
     assert config.name == f"plugins.{config.label}"
 
 
+# The enabled plugins get the fake user too, and fail on it (logged, skipped).
+@pytest.mark.expect_error_log("core.pluginmanager")
 def test_a_signal_reaches_a_registered_plugin(recorder):
     hooks.user_registered.send(sender=None, user="someone")
     hooks.booking_rejected.send(sender=None, booking="b1", reason="Slot taken, try another")
     assert recorder.events == [("user_registered", "someone"), ("booking_rejected", "b1", "Slot taken, try another")]
 
 
+# The enabled plugins get the fake user too, and fail on it (logged, skipped).
+@pytest.mark.expect_error_log("core.pluginmanager")
 def test_a_signal_skips_an_unregistered_plugin():
     plugin = Recorder()
     pluginmanager.pm.register(plugin, name="test-gone")
@@ -86,6 +90,8 @@ def test_a_signal_skips_an_unregistered_plugin():
     assert plugin.events == []
 
 
+# The broken plugin is logged and skipped.
+@pytest.mark.expect_error_log("core.pluginmanager")
 def test_a_broken_plugin_neither_raises_nor_stops_the_others(recorder, broken, caplog):
     with caplog.at_level(logging.ERROR, logger="core.pluginmanager"):
         hooks.user_registered.send(sender=None, user="someone")
@@ -93,6 +99,8 @@ def test_a_broken_plugin_neither_raises_nor_stops_the_others(recorder, broken, c
     assert "test-broken failed in hook on_user_registered" in caplog.text
 
 
+# The broken plugin is logged and skipped.
+@pytest.mark.expect_error_log("core.pluginmanager")
 def test_contribution_hooks_collect_every_plugins_items(recorder, broken, rf):
     items = pluginmanager.collect("nav_items", request=rf.get("/"))
     assert NavItem(label="Recorder", url="/recorder/") in items

@@ -5,7 +5,12 @@ when those services are not reachable.
 """
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 from channels_redis.core import RedisChannelLayer
@@ -15,17 +20,65 @@ from django.db import connection
 
 from core.celery import app as celery_app
 
+ROOT = Path(__file__).resolve().parents[2]
 
-@pytest.mark.django_db
-def test_embedded_sqlite_runs_in_wal_mode_with_immediate_transactions():
-    if connection.vendor != "sqlite":
-        pytest.skip("the suite runs on another database")
-    options = settings.DATABASES["default"]["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert "PRAGMA journal_mode=WAL" in options["init_command"]
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA foreign_keys")
-        assert cursor.fetchone()[0] == 1
+
+EMBEDDED_PROBE = """
+import json
+import django
+
+django.setup()
+from django.conf import settings
+from django.db import connection
+
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+    cursor.execute("PRAGMA foreign_keys")
+    foreign_keys = cursor.fetchone()[0]
+print(json.dumps({
+    "vendor": connection.vendor,
+    "name": str(settings.DATABASES["default"]["NAME"]),
+    "options": settings.DATABASES["default"]["OPTIONS"],
+    "journal_mode": journal_mode,
+    "foreign_keys": foreign_keys,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def embedded_settings(tmp_path_factory) -> dict:
+    """The settings and database of a fresh terminal with nothing set (``make run``'s embedded
+    default), read in a process of its own, so that this runs in CI too, where the suite itself
+    has DATABASE_URL and REDIS_URL."""
+    path = tmp_path_factory.mktemp("embedded") / "db.sqlite3"
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    env |= {"DEBUG": "1", "SQLITE_PATH": str(path), "DJANGO_SETTINGS_MODULE": "core.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", EMBEDDED_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]) | {"path": str(path)}
+
+
+def test_embedded_sqlite_runs_in_wal_mode_with_immediate_transactions(embedded_settings):
+    assert embedded_settings["vendor"] == "sqlite"
+    assert embedded_settings["name"] == embedded_settings["path"]
+    assert embedded_settings["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "PRAGMA journal_mode=WAL" in embedded_settings["options"]["init_command"]
+    assert embedded_settings["journal_mode"] == "wal"
+    assert embedded_settings["foreign_keys"] == 1
+
+
+def test_tasks_run_eagerly_without_redis(embedded_settings):
+    assert embedded_settings["eager"] is True
+    assert embedded_settings["broker"] == "memory://"
+    assert embedded_settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert embedded_settings["layer"] == "channels.layers.InMemoryChannelLayer"
 
 
 @pytest.mark.services
@@ -77,10 +130,3 @@ def test_celery_reaches_its_redis_broker(redis_url):
     with celery_app.connection_for_write(redis_url) as conn:
         conn.ensure_connection(max_retries=1)
         assert conn.connected
-
-
-def test_tasks_run_eagerly_without_redis():
-    if settings.REDIS_URL:
-        pytest.skip("REDIS_URL is set: tasks go to the broker")
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"

@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -303,7 +303,7 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
     if gate is two_factor.Gate.SETUP_DUE:
         return redirect(reverse("users:security-update") + "#two-factor")
     if gate is two_factor.Gate.OPEN:
-        return redirect(next_url or request.user.dashboard_url)
+        return HttpResponseRedirect(next_url or request.user.dashboard_url)
     form = SecondFactorForm(request.POST or None, prefix="totp")
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,6 +311,6 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("token", exc)
         else:
-            return redirect(next_url or request.user.dashboard_url)
+            return HttpResponseRedirect(next_url or request.user.dashboard_url)
     status = 400 if request.method == "POST" else 200
     return render(request, "account/two_factor.html", {"form": form, "next": next_url}, status=status)

@@ -6,6 +6,7 @@ is rejected; and a dashboard whose socket dropped catches up when it reconnects.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -47,7 +48,7 @@ def test_book_accept_and_slot_taken_show_up_live_on_open_dashboards(browser, ser
     page.get_by_label("Title").fill("System design interview prep")
     page.get_by_label("Topics").fill("Caching, Queues")
     page.get_by_label("Price (₹)").fill("1000")
-    page.get_by_label("Date and time").fill("2031-06-10T19:00")
+    page.get_by_label("Date and time").fill(f"{date.today() + timedelta(days=30):%Y-%m-%d}T19:00")
     page.get_by_role("button", name="Publish session").click()
     expect(page.get_by_text("Session live!")).to_be_visible()
     session = MentoringSession.objects.get(mentor=mentor, title="System design interview prep")

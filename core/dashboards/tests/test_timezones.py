@@ -1,5 +1,6 @@
 """Stored in UTC, shown in each viewer's zone: a mentor in London and a learner in Kolkata see
-the same instant, before and after the UK's clocks go forward (30 March 2031, 01:00 UTC)."""
+the same instant, before and after the UK's clocks go forward (the next last Sunday of March,
+01:00 UTC, at least two days from now: sessions start in the future)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,29 @@ from core.mentoring.tests.factories import approved_mentor, session_booked, sess
 
 pytestmark = pytest.mark.django_db
 
-BEFORE = datetime(2031, 3, 29, 12, 0, tzinfo=UTC)  # London on GMT (UTC+0)
-AFTER = datetime(2031, 3, 31, 12, 0, tzinfo=UTC)  # London on BST (UTC+1)
+LONDON = ZoneInfo("Europe/London")
+
+
+def next_uk_spring_change(after: datetime) -> datetime:
+    """01:00 UTC on the last Sunday of March, the first one more than two days after ``after``."""
+    for year in range(after.year, after.year + 3):
+        march_31 = datetime(year, 3, 31, 1, 0, tzinfo=UTC)
+        change = march_31 - timedelta(days=(march_31.weekday() - 6) % 7)
+        if change - timedelta(days=2) > after:
+            return change
+    raise AssertionError("no change in three years")
+
+
+CHANGE = next_uk_spring_change(datetime.now(UTC))
+BEFORE = (CHANGE - timedelta(days=1)).replace(hour=12)  # Saturday: London on GMT (UTC+0)
+AFTER = (CHANGE + timedelta(days=1)).replace(hour=12)  # Monday: London on BST (UTC+1)
+
+
+def test_the_instants_straddle_the_change():
+    assert BEFORE.astimezone(LONDON).utcoffset() == timedelta(0)
+    assert AFTER.astimezone(LONDON).utcoffset() == timedelta(hours=1)
+    assert (CHANGE - timedelta(seconds=1)).astimezone(LONDON).utcoffset() == timedelta(0)
+    assert CHANGE.astimezone(LONDON).utcoffset() == timedelta(hours=1)
 
 
 @pytest.fixture
@@ -31,8 +53,8 @@ def london_mentor():
 @pytest.mark.parametrize(
     ("typed", "stored", "kolkata"),
     [
-        ("2031-03-29T12:00", BEFORE, "5:30 PM"),  # 12:00 GMT = 12:00 UTC = 17:30 IST
-        ("2031-03-31T13:00", AFTER, "5:30 PM"),  # 13:00 BST = 12:00 UTC = 17:30 IST
+        (f"{BEFORE:%Y-%m-%d}T12:00", BEFORE, "5:30 PM"),  # 12:00 GMT = 12:00 UTC = 17:30 IST
+        (f"{AFTER:%Y-%m-%d}T13:00", AFTER, "5:30 PM"),  # 13:00 BST = 12:00 UTC = 17:30 IST
     ],
 )
 def test_the_same_instant_on_both_sides_of_the_march_change(
