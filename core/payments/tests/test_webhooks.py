@@ -405,6 +405,7 @@ def test_an_authorization_of_another_amount_is_checked_with_the_gateway(
     assert (payment.status, payment.razorpay_payment_id) == (PaymentStatus.AUTHORIZED, paid.id)
 
 
+@pytest.mark.expect_error_log("core.payments.webhooks")
 def test_an_authorization_the_gateway_says_is_of_another_amount_is_not_applied(
     client, learner, django_capture_on_commit_callbacks
 ):
@@ -581,6 +582,7 @@ def test_a_partial_refund_is_never_recorded_as_a_full_one(client, learner, djang
     assert _references(payment=payment) == [f"capture:{payment.pk}"]
 
 
+@pytest.mark.expect_error_log("core.payments.webhooks")
 def test_a_malformed_event_stored_before_the_checks_is_closed_not_stuck(client, caplog):
     """A row the endpoint stored before it checked shapes: the reconciler closes it (logged),
     instead of failing on it every run."""
