@@ -138,6 +138,36 @@ def media_browser(allow_orm_beside_playwright, django_db_setup):
     playwright.stop()
 
 
+# Waits, in the page, until nothing on it is still changing: web fonts loaded, images decoded and
+# every finite CSS animation or transition (a fade-in, a sliding panel, a toast) finished. Endless
+# ones (a live dot's ping, a skeleton's shimmer) never finish and are left running; new ones that
+# finishing ones start are waited for too. Two frames at the end let the last styles paint.
+SETTLE_SCRIPT = """async () => {
+  await document.fonts.ready;
+  const images = Array.from(document.images).filter((img) => !img.complete && img.loading !== "lazy");
+  await Promise.all(images.map((img) => img.decode().catch(() => null)));
+  const moving = () => document.getAnimations().filter((animation) =>
+    animation.playState === "running" && animation.effect &&
+    animation.effect.getComputedTiming().endTime !== Infinity);
+  for (let round = 0; round < 20 && moving().length; round += 1) {
+    await Promise.all(moving().map((animation) => animation.finished.catch(() => null)));
+  }
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return moving().length;
+}"""
+
+
+def settle(tab) -> None:
+    """Wait for the page to settle (network idle, fonts, images, animations) before measuring it.
+
+    Every axe run and every screenshot calls this: axe measures colours as painted, and a link
+    that is half-way through a fade-in has half its contrast. Never a fixed sleep.
+    """
+    tab.wait_for_load_state("networkidle")
+    still_moving = tab.evaluate(SETTLE_SCRIPT)
+    assert not still_moving, f"{still_moving} animations kept restarting on {tab.url}"
+
+
 class BrowserProblems(list):
     """Console errors, CSP violations, uncaught exceptions and failed sub-resources."""
 
@@ -186,7 +216,7 @@ def snap():
         tab.evaluate("window.scrollTo(0, 0)")
         for width in WIDTHS:
             tab.set_viewport_size({"width": width, "height": 800 if width < 768 else 900})
-            tab.wait_for_timeout(150)
+            settle(tab)
             tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True, animations="disabled")
         tab.set_viewport_size(original)
 
