@@ -303,7 +303,7 @@
       },
       { passive: true }
     );
-    window.matchMedia("(min-width: 768px)").addEventListener("change", function (query) {
+    window.matchMedia("(min-width: 1024px)").addEventListener("change", function (query) {
       if (query.matches) closeMenu(false);
     });
   }

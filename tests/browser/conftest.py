@@ -138,6 +138,39 @@ def media_browser(allow_orm_beside_playwright, django_db_setup):
     playwright.stop()
 
 
+# Waits, in the page, until nothing on it is still changing: web fonts loaded, images decoded and
+# every finite CSS animation or transition (a fade-in, a sliding panel, a toast) finished. Endless
+# ones (a live dot's ping, a skeleton's shimmer) never finish and are left running; new ones that
+# finishing ones start are waited for too (three rounds, ten seconds at most). Two frames at the
+# end let the last styles paint.
+SETTLE_SCRIPT = """async (timeout) => {
+  const end = Date.now() + timeout;
+  const deadline = new Promise((done) => setTimeout(done, timeout));
+  await Promise.race([document.fonts.ready, deadline]);
+  const images = Array.from(document.images).filter((img) => !img.complete && img.loading !== "lazy");
+  await Promise.race([Promise.all(images.map((img) => img.decode().catch(() => null))), deadline]);
+  const moving = () => document.getAnimations().filter((animation) =>
+    animation.playState === "running" && animation.effect &&
+    animation.effect.getComputedTiming().endTime !== Infinity);
+  // Three rounds: a fade that starts another is waited for; a transition that live state keeps
+  // restarting (the "speaking" glow of a video tile in a call) is not waited for forever.
+  for (let round = 0; round < 3 && moving().length && Date.now() < end; round += 1) {
+    await Promise.race([Promise.all(moving().map((animation) => animation.finished.catch(() => null))), deadline]);
+  }
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+def settle(tab) -> None:
+    """Wait for the page to settle (network idle, fonts, images, animations) before measuring it.
+
+    Every axe run and every screenshot calls this: axe measures colours as painted, and a link
+    that is half-way through a fade-in has half its contrast. Never a fixed sleep.
+    """
+    tab.wait_for_load_state("networkidle")
+    tab.evaluate(SETTLE_SCRIPT, 10_000)
+
+
 class BrowserProblems(list):
     """Console errors, CSP violations, uncaught exceptions and failed sub-resources."""
 
@@ -186,7 +219,7 @@ def snap():
         tab.evaluate("window.scrollTo(0, 0)")
         for width in WIDTHS:
             tab.set_viewport_size({"width": width, "height": 800 if width < 768 else 900})
-            tab.wait_for_timeout(150)
+            settle(tab)
             tab.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True, animations="disabled")
         tab.set_viewport_size(original)
 

@@ -62,15 +62,23 @@ INKED = """() => {
 
 
 def wait_until(tab, script: str, timeout: float = 20.0, what: str = ""):
-    """Poll ``script`` (a JS function) until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = tab.evaluate(script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or script}")
-        tab.wait_for_timeout(100)
+    """Wait in the page until ``script`` (a JS function, may be async) returns something truthy.
+
+    The page itself re-checks every 100 ms (``wait_for_function`` would not await an async
+    check: its promise counts as truthy)."""
+    poll = f"""async () => {{
+      const check = {script};
+      const end = Date.now() + {int(timeout * 1000)};
+      for (;;) {{
+        const value = await check();
+        if (value || Date.now() > end) return value || null;
+        await new Promise((done) => setTimeout(done, 100));
+      }}
+    }}"""
+    value = tab.evaluate(poll)
+    if not value:
+        raise AssertionError(f"timed out waiting for {what or script}")
+    return value
 
 
 def _room_session(mentor, learner, minutes_left: float = 59.5) -> MentoringSession:
@@ -133,10 +141,9 @@ def _media_flows(tab, who: str) -> None:
     """The peer connection is up and both audio and video bytes keep arriving."""
     wait_until(tab, CONNECTED, timeout=30, what=f"{who}'s RTCPeerConnection to connect")
     first = wait_until(tab, f"async () => {{ const t = await ({INBOUND})(); return t.video > 0 && t.audio > 0 && t; }}")
-    tab.wait_for_timeout(1500)
-    later = tab.evaluate(INBOUND)
-    assert later["video"] > first["video"], f"{who}: video bytes did not grow ({first} → {later})"
-    assert later["audio"] > first["audio"], f"{who}: audio bytes did not grow ({first} → {later})"
+    video, audio = first["video"], first["audio"]
+    grown = f"async () => {{ const t = await ({INBOUND})(); return t.video > {video} && t.audio > {audio}; }}"
+    wait_until(tab, grown, what=f"{who}: audio and video bytes to keep arriving (first {first})")
 
 
 def _open_panel(tab, name: str) -> None:
