@@ -19,7 +19,13 @@ import redis
 from core.celery import app
 
 if "PROBE_VISIBILITY_TIMEOUT" in os.environ:
-    app.conf.broker_transport_options = {"visibility_timeout": float(os.environ["PROBE_VISIBILITY_TIMEOUT"])}
+    # Kombu scans for unacknowledged tasks to restore only on every tenth poll of a 10 s timer by
+    # default, so a restart soon after a death could wait minutes: scan every second here.
+    app.conf.broker_transport_options = {
+        "visibility_timeout": float(os.environ["PROBE_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 
 
 def _report() -> redis.Redis:

@@ -71,7 +71,7 @@ def probe(redis_url, tmp_path):
     workers: list[Worker] = []
 
     def start() -> Worker:
-        worker = Worker(broker, queue, tmp_path / "worker.log")
+        worker = Worker(broker, queue, tmp_path / f"worker-{len(workers)}.log")  # one log each: "ready." is per worker
         workers.append(worker)
         return worker
 
