@@ -153,7 +153,16 @@ def test_many_sessions_scroll_sideways_in_the_viewers_timezone(browser, server_u
         )
         assert 4 <= visible <= 6, visible
         page.get_by_role("button", name="Scroll top live sessions forward").click()
-        page.wait_for_function("row => row.scrollLeft > 100", arg=row.element_handle(), timeout=2_000)
+        # Waits in the page for the smooth scroll to pass 100 px (false after 10 s without it).
+        scrolled = row.evaluate(
+            """row => new Promise((resolve) => {
+                 const check = () => row.scrollLeft > 100 && resolve(true);
+                 row.addEventListener("scroll", check);
+                 check();
+                 setTimeout(() => resolve(false), 10000);
+               })"""
+        )
+        assert scrolled, "the row did not scroll"
         # Prices and the ₹ sign render in our own fonts, not a fallback.
         assert page.evaluate("document.fonts.check('600 20px Poppins', '₹1,000')")
         assert page.evaluate("document.fonts.check('16px Inter', '₹')")

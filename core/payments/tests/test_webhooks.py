@@ -90,8 +90,8 @@ def test_payment_authorized_ten_times_makes_one_pending_request(client, learner,
     paid = testmode.payment_authorize(order=TestOrder.objects.get(pk=payment.razorpay_order_id))
     event = payment_event("payment.authorized", payment, paid.id)
     with django_capture_on_commit_callbacks(execute=True):
-        answers = [deliver(client, event, "evt_auth_1").json()["status"] for _ in range(10)]
-    assert answers == ["accepted"] + ["duplicate"] * 9
+        answers = [deliver(client, event, "evt_auth_1") for _ in range(10)]
+    assert [(r.status_code, r.json()["status"]) for r in answers] == [(200, "accepted")] + [(200, "duplicate")] * 9
     booking.refresh_from_db()
     payment.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
@@ -136,8 +136,8 @@ def test_refund_processed_after_a_refund_posts_nothing_more(client, learner, dja
         "payload": {"refund": {"entity": {"id": "rfnd_1", "payment_id": payment.razorpay_payment_id}}},
     }
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(10):
-            deliver(client, refund, "evt_refund")
+        answers = [deliver(client, refund, "evt_refund") for _ in range(10)]
+    assert [(r.status_code, r.json()["status"]) for r in answers] == [(200, "accepted")] + [(200, "duplicate")] * 9
     assert JournalEntry.objects.count() == entries
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.REFUNDED
 

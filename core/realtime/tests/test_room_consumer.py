@@ -65,6 +65,17 @@ async def _open(user, room_id: str) -> tuple[WebsocketCommunicator, dict]:
     return communicator, welcome
 
 
+async def _signal_arrives_next(sender, receiver, sender_user) -> None:
+    """A sentinel: ``sender``'s signal is the next message ``receiver`` gets.
+
+    Sent after an action that must not reach ``receiver``: a message it wrongly caused would have
+    been queued first, so it would come out here instead of the signal (no waiting for silence).
+    """
+    data = {"sentinel": uuid.uuid4().hex}
+    await sender.send_json_to({"type": "signal", "data": data})
+    assert await receiver.receive_json_from() == {"type": "signal", "from": sender_user.pk, "data": data}
+
+
 async def _close_code(user, room_id: str) -> int:
     """The close code of a refused socket (accepted, then closed at once)."""
     communicator = await _communicator(user, room_id)
@@ -172,10 +183,13 @@ async def test_a_signal_reaches_only_the_other_participant(room, mentor, learner
     await mentor_socket.send_json_to({"type": "signal", "data": offer})
     for tab in (learner_tab, learner_other_tab):
         assert await tab.receive_json_from() == {"type": "signal", "from": mentor.pk, "data": offer}
-    assert await mentor_socket.receive_nothing(timeout=0.2)
-    await learner_tab.send_json_to({"type": "signal", "data": {"candidate": "candidate:1 1 udp ..."}})
-    assert (await mentor_socket.receive_json_from())["data"] == {"candidate": "candidate:1 1 udp ..."}
-    assert await learner_other_tab.receive_nothing(timeout=0.2)
+    # The learner's answer is the mentor's next message: its own offer never came back to it.
+    candidate = {"candidate": "candidate:1 1 udp ..."}
+    await learner_tab.send_json_to({"type": "signal", "data": candidate})
+    assert await mentor_socket.receive_json_from() == {"type": "signal", "from": learner.pk, "data": candidate}
+    # ...and the learner's other tab never heard it: the mentor's next signal is all it gets.
+    await _signal_arrives_next(mentor_socket, learner_other_tab, mentor)
+    await learner_tab.receive_json_from()
     assert not await _db(lambda: ChatMessage.objects.exists())  # signals are never stored
     for socket in (learner_tab, learner_other_tab, mentor_socket):
         await socket.disconnect()
@@ -187,9 +201,9 @@ async def test_two_sockets_of_one_person_are_one_participant(room, mentor, learn
     first, _ = await _open(learner, room.room_id)
     assert (await mentor_socket.receive_json_from())["state"] == "joined"
     second, _ = await _open(learner, room.room_id)  # a second tab, or a reconnect before the close
-    assert await mentor_socket.receive_nothing(timeout=0.2)  # no ghost
+    await _signal_arrives_next(second, mentor_socket, learner)  # no ghost "joined" before it
     await first.disconnect()
-    assert await mentor_socket.receive_nothing(timeout=0.2)  # still there in the other tab
+    await _signal_arrives_next(second, mentor_socket, learner)  # no "left": still there in the other tab
     await second.disconnect()
     assert await mentor_socket.receive_json_from() == {
         "type": "presence",
@@ -237,7 +251,7 @@ async def test_a_stroke_undo_and_clear_reach_both_and_are_saved(room, mentor, le
     await learner_socket.send_json_to({"type": "stroke", "stroke": {**PEN, "color": "red"}})
     error = await learner_socket.receive_json_from()
     assert error["type"] == "error" and error["code"] == "invalid"
-    assert await mentor_socket.receive_nothing(timeout=0.2)
+    await _signal_arrives_next(learner_socket, mentor_socket, learner)  # the refused stroke was not sent on
     await learner_socket.disconnect()
     await mentor_socket.disconnect()
 
@@ -275,7 +289,7 @@ async def test_a_repeated_chat_id_is_stored_once_and_acked_twice(room, mentor, l
     # The ack was lost (say the socket dropped): the browser sends the line again.
     await learner_socket.send_json_to({"type": "chat", "text": "Are you there?", "client_id": CHAT_ID})
     assert await learner_socket.receive_json_from() == ack
-    assert await mentor_socket.receive_nothing(timeout=0.5)  # not broadcast again
+    await _signal_arrives_next(learner_socket, mentor_socket, learner)  # not broadcast again
     assert await _db(lambda: list(ChatMessage.objects.values_list("text", "client_id"))) == [
         ("Are you there?", CHAT_ID)
     ]
@@ -366,7 +380,7 @@ async def test_a_failed_broadcast_is_logged_and_the_peer_catches_up(room, mentor
     assert ack["type"] == "ack" and ack["chat"]["text"] == "Can you hear me?"
     [record] = [r for r in caplog.records if r.name == "core.mentoring.room.broadcast"]
     assert record.levelno == logging.WARNING and "chat" in record.getMessage() and record.exc_info
-    assert await mentor_socket.receive_nothing(timeout=0.5)  # the broadcast never came
+    await _signal_arrives_next(learner_socket, mentor_socket, learner)  # the broadcast never came
 
     # The mentor's next ping shows the room is ahead of what it saw; it catches up.
     await mentor_socket.send_json_to({"type": "ping"})
