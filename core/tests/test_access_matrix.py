@@ -5,8 +5,8 @@ who may open it, and add the row. Third-party entry points we rely on have rows 
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from core.tests.routes import url_routes
 from core.users.tests.helpers import force_login_verified
 
 PERSONAS = ("anonymous", "learner", "mentor", "other_learner", "other_mentor", "staff")
@@ -144,18 +144,8 @@ THIRD_PARTY = {
 }
 
 
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            module = getattr(pattern.callback, "__module__", "") or ""
-            yield route, module
-
-
 def our_routes() -> set[str]:
-    return {route for route, module in _routes(get_resolver().url_patterns) if module.startswith(OURS)}
+    return {route for route, module in url_routes() if module.startswith(OURS)}
 
 
 def test_every_url_of_ours_has_a_row():

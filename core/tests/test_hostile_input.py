@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +53,10 @@ READ_BY_HAND += ("razorpay_order_id",)
 CONVERTER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
 
 
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            module = getattr(pattern.callback, "__module__", "") or ""
-            if module.startswith(OURS) and not module.startswith(NOT_FORMS):
-                yield route
-
-
 def our_routes() -> list[str]:
-    return sorted(set(_routes(get_resolver().url_patterns)))
+    return sorted(
+        {route for route, module in url_routes() if module.startswith(OURS) and not module.startswith(NOT_FORMS)}
+    )
 
 
 def _fill(route: str, values: dict[str, str]) -> str:

@@ -15,10 +15,10 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.middleware import SecondFactorMiddleware
+from core.tests.routes import url_routes
 from core.tests.test_access_matrix import MATRIX
 from core.users.models import Role, User
 from core.users.tests.factories import PASSWORD
@@ -30,15 +30,6 @@ STAFF_PREFIXES = ("admin/", "cms/")
 CODE_PAGE = "/accounts/two-factor/"
 SET_UP_PAGE = "/profile/security/#two-factor"
 REFUSED = (401, 403, 404, 405)
-
-
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
 
 
 def _group_sample(match: re.Match) -> str:
@@ -69,13 +60,13 @@ def staff_routes() -> list[str]:
     }
     return sorted(
         route
-        for route in set(_routes(get_resolver().url_patterns))
+        for route in {route for route, _module in url_routes()}
         if route.startswith(STAFF_PREFIXES) or route in staff_by_matrix
     )
 
 
 def all_routes() -> list[str]:
-    return sorted(set(_routes(get_resolver().url_patterns)))
+    return sorted({route for route, _module in url_routes()})
 
 
 def test_the_walk_finds_the_staff_surfaces():
