@@ -203,10 +203,7 @@ def booking_settle_captured(*, payment: Payment) -> Booking:
     booking.refresh_from_db()
     if confirmed:
         _send(hooks.booking_confirmed, booking=booking)
-        for other in Booking.objects.filter(
-            session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
-        ).exclude(pk=booking.pk):
-            _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
+        _release_the_others(booking=booking)
         return booking
     if booking.status in (BookingStatus.HELD, BookingStatus.PENDING):
         moved = Booking.objects.filter(pk=booking.pk, status__in=[BookingStatus.HELD, BookingStatus.PENDING]).update(
@@ -254,6 +251,14 @@ def _captured_at_gateway(*, booking: Booking) -> list[Payment]:
             payment.refresh_from_db()
             captured.append(payment)
     return captured
+
+
+def _release_the_others(*, booking: Booking) -> None:
+    """The slot is ``booking``'s: every other request for its session is rejected, "Slot taken"."""
+    for other in Booking.objects.filter(
+        session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
+    ).exclude(pk=booking.pk):
+        _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
 
 
 def _release(*, booking: Booking, status: str, reason: str) -> bool:
@@ -326,10 +331,7 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
         payment_mark_captured(payment=payment)
         booking.refresh_from_db()
         _send(hooks.booking_confirmed, booking=booking)
-    for other in Booking.objects.filter(
-        session=booking.session, status__in=[BookingStatus.PENDING, BookingStatus.HELD]
-    ).exclude(pk=booking.pk):
-        _release(booking=other, status=BookingStatus.REJECTED, reason=SLOT_TAKEN)
+    _release_the_others(booking=booking)
     return booking
 
 
