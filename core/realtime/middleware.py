@@ -9,11 +9,21 @@ refused at the handshake, before any consumer runs.
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-from channels.security.websocket import WebsocketDenier
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from core.users.two_factor import Gate, second_factor_gate
+
+
+async def socket_refuse(scope, receive, send) -> None:
+    """Refuse a WebSocket handshake (the server answers 403) and end at once.
+
+    Unlike channels' ``WebsocketDenier``, a consumer, this subscribes to no channel layer and does
+    not wait for the client's disconnect: a refused socket leaves no task behind (on Redis, a
+    lingering consumer's layer receive could hang an event loop's shutdown)."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.close"})
 
 
 class SecondFactorSocketGate:
@@ -28,7 +38,7 @@ class SecondFactorSocketGate:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and not await _gate_open(scope):
-            return await WebsocketDenier()(scope, receive, send)
+            return await socket_refuse(scope, receive, send)
         return await self.inner(scope, receive, send)
 
 

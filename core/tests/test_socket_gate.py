@@ -4,6 +4,8 @@ login cookie, as a browser's socket does."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -44,7 +46,18 @@ async def _connects(client: Client | None, path: str) -> bool:
     connected, _ = await communicator.connect()
     if connected:
         await communicator.disconnect()
+    else:
+        await _ended(communicator)
     return connected
+
+
+async def _ended(communicator: WebsocketCommunicator) -> None:
+    """The refused application has returned: nothing is left running (a consumer such as
+    channels' WebsocketDenier would linger, waiting for a disconnect, and time out here)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(communicator.future), timeout=5)
+    finally:
+        communicator.future.cancel()
 
 
 async def test_a_pending_second_factor_opens_no_socket(learner, mentor):
@@ -81,5 +94,7 @@ async def test_an_unknown_socket_path_is_refused_cleanly(learner, path):
     communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", _cookie(client))])
     connected, _ = await communicator.connect()  # an unhandled "No route found" would raise here
     assert connected is False
+    await _ended(communicator)
     anonymous = WebsocketCommunicator(application, path, headers=[ORIGIN])
     assert (await anonymous.connect())[0] is False
+    await _ended(anonymous)
