@@ -60,6 +60,8 @@ NOT_PAGES = {
     "mentoring:recording-download": "a recording's file",
     "mentoring:recording-chunk": "the recorder's upload endpoint",
     "mentoring:recording-finish": "the recorder's upload endpoint",
+    "bookings:booking-report": "a POST target: its form is on the booking page, which is visited",
+    "bookings:booking-went-as-booked": "a POST target: its question is on the booking page, which is visited",
 }
 NOT_PAGE_PREFIXES = ("/admin/", "/cms/", "/documents/", "/_util/")
 
