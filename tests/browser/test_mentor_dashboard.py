@@ -19,6 +19,7 @@ from core.mentoring.tests.factories import session_make
 from core.payments.models import Withdrawal
 from core.users.services import mentor_approve
 from tests.browser.test_booking import _log_in
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,9 @@ def test_a_mentor_creates_a_session_and_moves_between_sections(page, snap, mento
         page.locator(".side-nav").get_by_role("link", name=name).click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         if name == "Analytics":
-            page.wait_for_function("document.querySelector('canvas[data-chart]').chart !== undefined")
+            wait_until(
+                page, "() => document.querySelector('canvas[data-chart]')?.chart !== undefined", what="the chart"
+            )
         snap(page, shot)
     page.go_back()
     expect(page).to_have_url(re.compile(r"/dashboard/mentor/earnings/$"))

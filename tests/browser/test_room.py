@@ -36,6 +36,7 @@ from core.mentoring.models import (
 )
 from core.mentoring.tests.factories import session_make
 from core.users.services import mentor_approve
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -59,28 +60,6 @@ INKED = """() => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked += 1;
   return inked;
 }"""
-
-
-# ``check`` (a JS function, maybe async) on every animation frame (or every 100 ms where frames
-# are throttled) until it returns something truthy; null once ``ms`` have passed.
-UNTIL = """async () => {
-  const check = %s;
-  const deadline = performance.now() + %d;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (performance.now() > deadline) return null;
-    await new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 100); });
-  }
-}"""
-
-
-def wait_until(tab, script: str, timeout: float = 20.0, what: str = ""):
-    """Wait in the page until ``script`` (a JS function) returns something truthy, and return it."""
-    value = tab.evaluate(UNTIL % (script, timeout * 1000))
-    if not value:
-        raise AssertionError(f"timed out waiting for {what or script}")
-    return value
 
 
 def _room_session(mentor, learner, minutes_left: float = 59.5) -> MentoringSession:

@@ -1,0 +1,26 @@
+"""Waiting on a condition inside the page. PeerLearn's CSP forbids eval, and Playwright's
+``wait_for_function`` evals its predicate (it fails as soon as its first check is false), so
+``wait_until`` checks the condition inside one ``page.evaluate`` on every frame until it holds."""
+
+from __future__ import annotations
+
+# ``check`` (a JS function, maybe async) on every animation frame (or every 100 ms where frames
+# are throttled) until it returns something truthy; null once ``ms`` have passed.
+UNTIL = """async () => {
+  const check = %s;
+  const deadline = performance.now() + %d;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (performance.now() > deadline) return null;
+    await new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 100); });
+  }
+}"""
+
+
+def wait_until(tab, script: str, timeout: float = 20.0, what: str = ""):
+    """Wait in the page until ``script`` (a JS function) returns something truthy, and return it."""
+    value = tab.evaluate(UNTIL % (script, timeout * 1000))
+    if not value:
+        raise AssertionError(f"timed out waiting for {what or script}")
+    return value
