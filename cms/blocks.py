@@ -133,7 +133,8 @@ class FeeExplainerBlock(blocks.StructBlock):
             "mentor_earns": format_inr(example.mentor_share_paise),
             "platform_keeps": format_inr(example.app_share_paise),
         }
-        # Rates that leave fractions of a paisa (DECISIONS.md): say how they round.
+        # Rates that leave fractions of a paisa (docs/decisions/0002-money-in-paise-and-the-split.md):
+        # say how they round.
         context["rounding_rule"] = ROUNDING_RULE if split_rounds() else ""
         return context
 

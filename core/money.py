@@ -1,10 +1,10 @@
 """All paise arithmetic and formatting. Money is an int of paise; no float ever touches it.
 
-The split (DECISIONS.md): the learner pays the price plus a platform fee
+The split (docs/decisions/0002-money-in-paise-and-the-split.md): the learner pays the price plus a platform fee
 (``PLATFORM_FEE_PERCENT``); the mentor earns ``MENTOR_SHARE_PERCENT`` of the price; the
 platform keeps the rest, so ``amount == mentor_share + app_share`` always.
 
-Rounding (DECISIONS.md): prices are whole rupees, so at the default rates (10 % fee, 90 %
+Rounding (same record): prices are whole rupees, so at the default rates (10 % fee, 90 %
 share) nothing rounds. With rates that do not divide a price evenly, the fee rounds half
 up, the mentor's share rounds down, and the platform's share is the remainder: at most a
 paisa each way, and always visible in the ledger.
@@ -88,7 +88,8 @@ def split_rounds(price_paise: int | None = None) -> bool:
 
 
 def is_whole_rupees(paise: int) -> bool:
-    """Session prices and gifts are whole rupees (DECISIONS.md): 100000 yes, 99950 no."""
+    """Session prices and gifts are whole rupees (docs/decisions/0002-money-in-paise-and-the-split.md):
+    100000 yes, 99950 no."""
     return paise % 100 == 0
 
 

@@ -382,7 +382,8 @@ RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
 MENTOR_SHARE_PERCENT = 90
 PLATFORM_FEE_PERCENT = 10
 # A mentor's share becomes available this long after the session ends; until then the learner
-# can report a problem, which holds it until staff settle the dispute (DECISIONS.md).
+# can report a problem, which holds it until staff settle the dispute
+# (docs/decisions/0001-early-end-and-disputes.md, docs/decisions/0006-earnings-availability-and-withdrawals.md).
 EARNINGS_HOLD_HOURS = env.int("EARNINGS_HOLD_HOURS", default=48)
 
 # Named on the Contact, Privacy and Terms pages (India's DPDP Act asks for a grievance contact).

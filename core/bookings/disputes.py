@@ -1,6 +1,6 @@
 """Disputes: the learner reports a problem within the hold window; staff settle it in the admin.
 
-DECISIONS.md, "Early end, disputes, release": a mentor's share becomes available
+docs/decisions/0001-early-end-and-disputes.md: a mentor's share becomes available
 ``EARNINGS_HOLD_HOURS`` after the session ends (``core.bookings.services.earnings_release_due``).
 Until then the learner can report a problem from the booking page or the feedback form, and
 after a session the mentor ended early they are asked "Did the session go as booked?" ("No"

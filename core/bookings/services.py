@@ -1,6 +1,6 @@
 """Booking a session and paying for it: hold, authorize, accept (capture) or reject (release).
 
-Pay on booking, capture on accept (DECISIONS.md). Every state change is a compare-and-swap
+Pay on booking, capture on accept (docs/decisions/0003-capture-on-accept.md). Every state change is a compare-and-swap
 update inside a transaction, and the database's partial unique indexes hold the
 invariants (one confirmed booking and one checkout hold per session). Calls to the payment
 gateway happen outside transactions; their results are recorded idempotently.
@@ -499,8 +499,8 @@ def earnings_release_for_session(*, session: MentoringSession, now: datetime | N
 
 
 def earnings_release_due(*, now: datetime | None = None) -> int:
-    """The periodic release (DECISIONS.md): every mentor share whose ``EARNINGS_HOLD_HOURS``
-    after the session's end passed without a dispute becomes available. Idempotent: each
+    """The periodic release (docs/decisions/0001-early-end-and-disputes.md): every mentor share
+    whose ``EARNINGS_HOLD_HOURS`` after the session's end passed without a dispute becomes available. Idempotent: each
     payment's release entry has a unique reference, so running it twice releases once."""
     now = now or timezone.now()
     return sum(payment_earnings_release(payment=payment) for payment in _payments_releasable(now=now))

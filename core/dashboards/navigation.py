@@ -25,7 +25,7 @@ class Section:
 
     @property
     def url(self) -> str:
-        # A name to reverse, or a fixed path (``/profile/`` is fixed by DECISIONS.md).
+        # A name to reverse, or a fixed path (``/profile/`` is fixed by docs/decisions/0014-pages-and-access.md).
         return self.url_name if self.url_name.startswith("/") else reverse(self.url_name)
 
 

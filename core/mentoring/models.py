@@ -64,7 +64,7 @@ class MentoringSession(models.Model):
 
 # --- The live room (issue 7) --------------------------------------------------------------
 # Everything two participants do in a session's room is saved here *before* it is broadcast
-# (DECISIONS.md: the channel layer is not a record), so a reconnect or a server restart loses
+# (docs/decisions/0013-real-time.md: the channel layer is not a record), so a reconnect or a server restart loses
 # nothing. Writes go through ``core.mentoring.room``; the socket is ``core.realtime.room``.
 
 CHAT_MAX_LENGTH = 2000

@@ -1,6 +1,7 @@
 """The periodic reconciler: ask the gateway what its webhooks (or a timed-out call) should have told us.
 
-Razorpay disables a webhook after 24 h of failures (DECISIONS.md), and a call that timed out on our side
+Razorpay disables a webhook after 24 h of failures (docs/decisions/0007-webhooks-and-the-reconciler.md),
+and a call that timed out on our side
 may have happened on Razorpay's. So ``payments_reconcile_task`` (Celery beat) fetches the state of stale
 orders, authorized payments, refunds and payouts, and applies it through the same services the webhooks
 and the mentor's answer use. Each of those is a compare-and-swap from the states it may come from, and

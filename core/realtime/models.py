@@ -1,6 +1,6 @@
 """Stored notifications, each person's choices of how to hear about things, and sent emails.
 
-The channel layer is not a record (DECISIONS.md): every notification is saved here *before*
+The channel layer is not a record (docs/decisions/0013-real-time.md): every notification is saved here *before*
 it is broadcast, its id only grows, and a client that reconnects catches up from the last
 id it saw.
 """

@@ -161,7 +161,7 @@ def room_end(*, session: MentoringSession, by: User, now: datetime | None = None
 
 
 def session_ends_early(*, session: MentoringSession, at: datetime) -> bool:
-    """Whether ending at ``at`` is before half the scheduled length (DECISIONS.md)."""
+    """Whether ending at ``at`` is before half the scheduled length (docs/decisions/0001-early-end-and-disputes.md)."""
     return at < session.starts_at + (session.ends_at - session.starts_at) / 2
 
 

@@ -4,7 +4,7 @@ Each room has a group (every socket in it) and one group per participant (all of
 person's sockets there: a second tab, a reconnect), so a WebRTC signal reaches only the
 other participant.
 
-Broadcasts are best effort (DECISIONS.md: the channel layer is not a record): what they carry
+Broadcasts are best effort (docs/decisions/0013-real-time.md: the channel layer is not a record): what they carry
 is saved first, and the sender hears an ``ack`` straight from its own socket, not through the
 layer. So a broadcast that fails loses nothing and must not fail the write that caused it: it is
 logged as a WARNING with the traceback (the room works on, late), and the sockets that missed it

@@ -87,7 +87,8 @@ from core.users.tests.factories import user_make
 UPI = {"destination_kind": "vpa", "account_name": "Guru Mentor", "vpa": "guru@okaxis"}
 LIVE_WITHDRAWALS = (WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING, WithdrawalStatus.COMPLETED)
 IN_TRANSIT = (WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING)
-# Prices from ₹100 to ₹50,000, in whole rupees as session prices are (DECISIONS.md); the
+# Prices from ₹100 to ₹50,000, in whole rupees as session prices are
+# (docs/decisions/0002-money-in-paise-and-the-split.md); the
 # split's rounding at other rates is covered in core/tests/test_money.py. (Plain integers in
 # that range would mostly be near ₹100.)
 PRICES = st.builds(
