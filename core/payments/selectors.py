@@ -298,9 +298,14 @@ def _paid_by(learner: User):
     return Payment.objects.filter(learner=learner, authorized_at__isnull=False)
 
 
-def receipt_list_for_learner(*, learner: User, limit: int = 200) -> list[ReceiptRow]:
-    """The learner's receipts, newest payment first (one query)."""
-    return _receipts(_paid_by(learner).order_by("-authorized_at", "-pk")[:limit])
+def receipt_list_for_learner(*, learner: User, limit: int = 25, offset: int = 0) -> list[ReceiptRow]:
+    """A window of the learner's receipts, newest payment first (one query)."""
+    return _receipts(_paid_by(learner).order_by("-authorized_at", "-pk")[offset : offset + limit])
+
+
+def receipt_count_for_learner(*, learner: User) -> int:
+    """How many receipts the learner has (one query)."""
+    return _paid_by(learner).count()
 
 
 def receipt_get_for_learner(*, learner: User, pk: int) -> ReceiptRow | None:
