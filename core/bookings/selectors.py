@@ -328,16 +328,24 @@ def booking_list_upcoming_for_learner(
     return _learner_rows(queryset.order_by("session__starts_at", "pk")[:limit], now)
 
 
+def _past_for_learner(*, learner: User, now: datetime):
+    return Booking.objects.filter(learner=learner).exclude(_is_upcoming(now)).exclude(status=BookingStatus.HELD)
+
+
 def booking_list_past_for_learner(
-    *, learner: User, limit: int = 100, now: datetime | None = None
+    *, learner: User, limit: int = 25, offset: int = 0, now: datetime | None = None
 ) -> list[LearnerBookingRow]:
-    """The learner's other bookings: sessions that ended, and requests that were turned down
-    or cancelled; most recent session first (one query). Checkouts never paid are left out."""
+    """A window of the learner's other bookings: sessions that ended, and requests that were
+    turned down or cancelled; most recent session first (one query). Checkouts never paid are
+    left out."""
     now = now or timezone.now()
-    queryset = _with_amount(
-        Booking.objects.filter(learner=learner).exclude(_is_upcoming(now)).exclude(status=BookingStatus.HELD)
-    )
-    return _learner_rows(queryset.order_by("-session__starts_at", "-pk")[:limit], now)
+    queryset = _with_amount(_past_for_learner(learner=learner, now=now))
+    return _learner_rows(queryset.order_by("-session__starts_at", "-pk")[offset : offset + limit], now)
+
+
+def booking_count_past_for_learner(*, learner: User, now: datetime | None = None) -> int:
+    """How many bookings ``booking_list_past_for_learner`` pages through (one query)."""
+    return _past_for_learner(learner=learner, now=now or timezone.now()).count()
 
 
 def booking_list_requests_for_learner(
@@ -348,7 +356,9 @@ def booking_list_requests_for_learner(
     the mentor; newest first (one query). Checkouts never paid and bookings the learner
     cancelled themselves are on the booked sessions page only."""
     now = now or timezone.now()
-    paid = Payment.objects.filter(booking=OuterRef("pk"), authorized_at__isnull=False)
+    # ``learner=`` keeps the subquery to this learner's payments: inside the OR, PostgreSQL
+    # hashes the whole subquery once, which without it is every payment on the site.
+    paid = Payment.objects.filter(booking=OuterRef("pk"), learner=learner, authorized_at__isnull=False)
     queryset = _with_amount(
         Booking.objects.filter(learner=learner, session__ends_at__gt=now)
         .filter(Q(status=BookingStatus.HELD, hold_expires_at__gt=now) | Q(Exists(paid)))

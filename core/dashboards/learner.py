@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import pluginmanager
 from core.bookings.models import BookingStatus
 from core.bookings.selectors import (
+    booking_count_past_for_learner,
     booking_get_for_viewer,
     booking_get_next_for_learner,
     booking_list_past_for_learner,
@@ -23,7 +24,7 @@ from core.bookings.selectors import (
     booking_list_upcoming_for_learner,
 )
 from core.bookings.services import CANCEL_POLICY, BookingError, booking_cancel_by_learner
-from core.dashboards.common import render_section
+from core.dashboards.common import page_get, render_section
 from core.dashboards.forms import BrowseForm
 from core.mentoring.selectors import learning_progress_for_learner, session_search_public
 from core.payments import selectors as money
@@ -108,7 +109,11 @@ def bookings(request: HttpRequest) -> HttpResponse:
         "dashboards/learner_bookings.html",
         section="bookings",
         upcoming=booking_list_upcoming_for_learner(learner=learner),
-        past=booking_list_past_for_learner(learner=learner),
+        page=page_get(
+            request,
+            rows=lambda **window: booking_list_past_for_learner(learner=learner, **window),
+            count=lambda: booking_count_past_for_learner(learner=learner),
+        ),
         cancel_policy=CANCEL_POLICY,
     )
 
@@ -147,7 +152,11 @@ def payments(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/learner_payments.html",
         section="payments",
-        receipts=money.receipt_list_for_learner(learner=learner),
+        page=page_get(
+            request,
+            rows=lambda **window: money.receipt_list_for_learner(learner=learner, **window),
+            count=lambda: money.receipt_count_for_learner(learner=learner),
+        ),
         totals=money.receipt_totals_for_learner(learner=learner),
         fee_percent=settings.PLATFORM_FEE_PERCENT,
     )

@@ -24,7 +24,12 @@ from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
 from core.mentoring.room.selectors import rating_weekly_for_mentor
-from core.mentoring.selectors import session_get_own, session_list_own_for_mentor
+from core.mentoring.selectors import (
+    session_count_past_for_mentor,
+    session_get_own,
+    session_list_own_for_mentor,
+    session_list_past_for_mentor,
+)
 from core.money import format_inr, paise_to_rupees_text
 from core.payments import selectors as money
 from core.payments.forms import WithdrawalForm
@@ -35,7 +40,7 @@ from core.users.models import Role
 from core.users.selectors import dashboard_profile_get, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
-PENDING_SHOWN = 50  # the soonest requests; the nav badge counts them all
+PENDING_SHOWN = 20  # the soonest requests; the nav badge counts them all
 
 
 @mentor_only
@@ -48,7 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
         section="home",
         profile=dashboard_profile_get(user=mentor),
         sessions=session_list_own_for_mentor(mentor=mentor, limit=6),
-        pending=booking_list_pending_for_mentor(mentor=mentor, limit=20),
+        pending=booking_list_pending_for_mentor(mentor=mentor, limit=PENDING_SHOWN),
+        pending_shown=PENDING_SHOWN,
         totals=money.earning_totals_for_mentor(mentor=mentor),
         available_paise=balances[AccountKind.MENTOR_AVAILABLE],
         pending_paise=balances[AccountKind.MENTOR_PENDING],
@@ -158,7 +164,11 @@ def sessions(request: HttpRequest) -> HttpResponse:
         section="create",
         profile=dashboard_profile_get(user=mentor),
         upcoming=session_list_own_for_mentor(mentor=mentor),
-        past=[row for row in session_list_own_for_mentor(mentor=mentor, upcoming_only=False) if not row.is_editable],
+        page=page_get(
+            request,
+            rows=lambda **window: session_list_past_for_mentor(mentor=mentor, **window),
+            count=lambda: session_count_past_for_mentor(mentor=mentor),
+        ),
     )
 
 

@@ -198,22 +198,23 @@ class OwnSessionRow:
         return self.status == SessionStatus.ACTIVE and self.starts_at > self.now
 
 
-def session_list_own_for_mentor(
-    *, mentor, upcoming_only: bool = True, limit: int = 50, now: datetime | None = None
-) -> list[OwnSessionRow]:
-    """The mentor's sessions, soonest first, each with its confirmed learner and pending count (one query)."""
-    now = now or timezone.now()
+def _own_sessions(*, mentor):
+    """The mentor's sessions, each with its confirmed learner and pending count."""
     confirmed = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values("learner__name")[
         :1
     ]
-    sessions = MentoringSession.objects.filter(mentor=mentor).annotate(
+    return MentoringSession.objects.filter(mentor=mentor).annotate(
         learner_name=Subquery(confirmed),
         pending_count=Count("bookings", filter=Q(bookings__status=BookingStatus.PENDING)),
     )
-    if upcoming_only:
-        sessions = sessions.filter(status=SessionStatus.ACTIVE, ends_at__gt=now).order_by("starts_at", "pk")
-    else:
-        sessions = sessions.order_by("-starts_at", "-pk")
+
+
+def _is_on(now: datetime) -> Q:
+    """Still on: active and not ended (upcoming, or taking place now)."""
+    return Q(status=SessionStatus.ACTIVE, ends_at__gt=now)
+
+
+def _own_rows(sessions, now: datetime) -> list[OwnSessionRow]:
     return [
         OwnSessionRow(
             id=session.pk,
@@ -228,8 +229,28 @@ def session_list_own_for_mentor(
             pending_count=session.pending_count,
             now=now,
         )
-        for session in sessions[:limit]
+        for session in sessions
     ]
+
+
+def session_list_own_for_mentor(*, mentor, limit: int = 50, now: datetime | None = None) -> list[OwnSessionRow]:
+    """The mentor's sessions that are still on, soonest first (one query)."""
+    now = now or timezone.now()
+    return _own_rows(_own_sessions(mentor=mentor).filter(_is_on(now)).order_by("starts_at", "pk")[:limit], now)
+
+
+def session_list_past_for_mentor(
+    *, mentor, limit: int = 25, offset: int = 0, now: datetime | None = None
+) -> list[OwnSessionRow]:
+    """A window of the mentor's other sessions (ended, completed or cancelled), latest first (one query)."""
+    now = now or timezone.now()
+    sessions = _own_sessions(mentor=mentor).exclude(_is_on(now)).order_by("-starts_at", "-pk")
+    return _own_rows(sessions[offset : offset + limit], now)
+
+
+def session_count_past_for_mentor(*, mentor, now: datetime | None = None) -> int:
+    """How many sessions ``session_list_past_for_mentor`` pages through (one query)."""
+    return MentoringSession.objects.filter(mentor=mentor).exclude(_is_on(now or timezone.now())).count()
 
 
 def session_get_own(*, mentor, pk: int) -> MentoringSession | None:

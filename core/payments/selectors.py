@@ -66,37 +66,53 @@ def earning_count_for_mentor(*, mentor: User) -> int:
 def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: int = 0) -> list[EarningRow]:
     """The mentor's statement, newest first: all of it, or ``limit`` lines from ``offset`` (one query)."""
     released = JournalEntry.objects.filter(payment=OuterRef("pk"), reference__startswith="release:")
+    # Plain values, not model instances: a statement of a thousand lines would otherwise build
+    # four objects a line and parse a dozen timestamps of each that it never shows.
     queryset = (
         Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
-        .select_related("booking", "booking__session", "learner")
         .annotate(is_released=Exists(released))
         .order_by("-captured_at", "-pk")
+        .values(
+            "pk",
+            "booking_id",
+            "booking__reference",
+            "booking__session__title",
+            "learner__name",
+            "learner__email",
+            "captured_at",
+            "price_paise",
+            "amount_paise",
+            "mentor_share_paise",
+            "refunded_paise",
+            "status",
+            "is_released",
+        )
     )
     if limit is not None:
         queryset = queryset[offset : offset + limit]
     rows = []
     for payment in queryset:
-        net = payment.mentor_share_paise
-        if payment.status == PaymentStatus.REFUNDED:
+        net = payment["mentor_share_paise"]
+        if payment["status"] == PaymentStatus.REFUNDED:
             status = "refunded"
         else:
-            status = "available" if payment.is_released else "pending"
-            if payment.refunded_paise:  # partly refunded after a dispute: the mentor's part is gone
+            status = "available" if payment["is_released"] else "pending"
+            if payment["refunded_paise"]:  # partly refunded after a dispute: the mentor's part is gone
                 net -= refund_split(
-                    amount_paise=payment.amount_paise,
-                    mentor_share_paise=payment.mentor_share_paise,
-                    refund_paise=payment.refunded_paise,
+                    amount_paise=payment["amount_paise"],
+                    mentor_share_paise=payment["mentor_share_paise"],
+                    refund_paise=payment["refunded_paise"],
                 ).mentor_paise
         rows.append(
             EarningRow(
-                payment_id=payment.pk,
-                booking_id=payment.booking_id,
-                booking_reference=payment.booking.reference,
-                session_title=payment.booking.session.title,
-                learner_name=payment.learner.name or payment.learner.email,
-                captured_at=payment.captured_at,
-                gross_paise=payment.price_paise,
-                fee_paise=payment.price_paise - payment.mentor_share_paise,
+                payment_id=payment["pk"],
+                booking_id=payment["booking_id"],
+                booking_reference=payment["booking__reference"],
+                session_title=payment["booking__session__title"],
+                learner_name=payment["learner__name"] or payment["learner__email"],
+                captured_at=payment["captured_at"],
+                gross_paise=payment["price_paise"],
+                fee_paise=payment["price_paise"] - payment["mentor_share_paise"],
                 net_paise=net,
                 status=status,
             )
@@ -298,9 +314,14 @@ def _paid_by(learner: User):
     return Payment.objects.filter(learner=learner, authorized_at__isnull=False)
 
 
-def receipt_list_for_learner(*, learner: User, limit: int = 200) -> list[ReceiptRow]:
-    """The learner's receipts, newest payment first (one query)."""
-    return _receipts(_paid_by(learner).order_by("-authorized_at", "-pk")[:limit])
+def receipt_list_for_learner(*, learner: User, limit: int = 25, offset: int = 0) -> list[ReceiptRow]:
+    """A window of the learner's receipts, newest payment first (one query)."""
+    return _receipts(_paid_by(learner).order_by("-authorized_at", "-pk")[offset : offset + limit])
+
+
+def receipt_count_for_learner(*, learner: User) -> int:
+    """How many receipts the learner has (one query)."""
+    return _paid_by(learner).count()
 
 
 def receipt_get_for_learner(*, learner: User, pk: int) -> ReceiptRow | None:

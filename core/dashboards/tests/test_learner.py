@@ -487,7 +487,7 @@ def test_payments_itemise_price_and_fee_with_what_came_back(as_learner, learner,
     booking_checkout_start(session=session_make(mentor=guru, title="Never paid", hours_from_now=110), learner=learner)
 
     response = as_learner.get("/dashboard/learner/payments/")
-    rows = {row.session_title: row for row in response.context["receipts"]}
+    rows = {row.session_title: row for row in response.context["page"].object_list}
     assert set(rows) == {"Held one", "Paid one", "Released one", "Refunded one"}  # the unpaid checkout is no receipt
     assert {title: row.status for title, row in rows.items()} == {
         "Held one": "held",
@@ -508,6 +508,25 @@ def test_payments_itemise_price_and_fee_with_what_came_back(as_learner, learner,
     assert "₹1,000" in page and "₹100" in page and "₹1,100" in page
     assert "₹1,100 refunded" in page and "₹1,100 released" in page
     assert "Guru Mentor" in page
+
+
+def test_long_histories_come_a_page_at_a_time(as_learner, learner, guru):
+    bookings_bulk(mentor=guru, count=30, learner=learner, days_from_now=-20, session_status=SessionStatus.COMPLETED)
+    bookings_bulk(mentor=guru, count=2, learner=learner, days_from_now=2)  # upcoming: always all of them
+    first = as_learner.get("/dashboard/learner/bookings/")
+    assert len(first.context["upcoming"]) == 2
+    assert (len(first.context["page"].object_list), first.context["page"].paginator.count) == (25, 30)
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    second = as_learner.get("/dashboard/learner/bookings/?page=2")
+    titles = {row.session_title for row in first.context["page"].object_list} | {
+        row.session_title for row in second.context["page"].object_list
+    }
+    assert len(second.context["page"].object_list) == 5 and len(titles) == 30  # no row twice, none lost
+    receipts = as_learner.get("/dashboard/learner/payments/")
+    assert (len(receipts.context["page"].object_list), receipts.context["page"].paginator.count) == (25, 32)
+    last = as_learner.get("/dashboard/learner/payments/?page=99")  # past the end: the last page
+    assert (last.context["page"].number, len(last.context["page"].object_list)) == (2, 7)
+    assert receipts.context["totals"].paid_paise == 32 * 110_000  # totals cover every page
 
 
 def test_a_receipt_is_a_printable_page_of_ones_own(client, as_learner, learner, other_learner, guru):

@@ -355,6 +355,21 @@ def test_long_lists_come_a_page_at_a_time(client, guru):
     assert len(list(csv.reader(io.StringIO(client.get("/dashboard/mentor/earnings.csv").content.decode())))) == 31
 
 
+def test_past_sessions_show_however_many_are_still_to_come(client, guru):
+    """Past sessions used to be the 50 latest starts with the upcoming ones filtered out after the
+    query: 50 sessions still to come left "Past and cancelled" empty."""
+    bookings_bulk(mentor=guru, count=55, days_from_now=3)
+    bookings_bulk(mentor=guru, count=27, days_from_now=-20, session_status=SessionStatus.COMPLETED)
+    client.force_login(guru)
+    first = client.get("/dashboard/mentor/sessions/")
+    assert len(first.context["upcoming"]) == 50
+    assert (len(first.context["page"].object_list), first.context["page"].paginator.count) == (25, 27)
+    assert all(row.status == SessionStatus.COMPLETED for row in first.context["page"].object_list)
+    assert 'aria-label="Pages of past sessions"' in first.content.decode()
+    second = client.get("/dashboard/mentor/sessions/?page=2")
+    assert len(second.context["page"].object_list) == 2
+
+
 def test_a_partly_refunded_earning_shows_what_the_mentor_kept(
     client, guru, learner, staff, django_capture_on_commit_callbacks
 ):
