@@ -40,8 +40,8 @@ def on_booking_requested(booking):
 def on_booking_confirmed(booking):
     """The learner hears that the mentor accepted: "Confirmed: <session> on <date>"; and the
     live room's no-show check and time-out are queued (when due soon; a sweep does the rest)."""
-    from core.mentoring.room.attendance import session_room_schedule
     from core.realtime import services
+    from core.room.attendance import session_room_schedule
 
     services.booking_confirmation_notify(booking=booking)
     session_room_schedule(session=booking.session)

@@ -14,8 +14,8 @@ from core.bookings.models import Booking, BookingStatus
 from core.bookings.tasks import bookings_cancel_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.room.selectors import presence_minutes_together
 from core.money import format_inr, is_whole_rupees
+from core.room.selectors import presence_minutes_together
 from core.users.models import Role, User
 
 EDITABLE_FIELDS = ("title", "description", "topics", "price_paise", "starts_at", "duration_minutes")

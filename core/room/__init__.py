@@ -8,5 +8,5 @@
 - ``feedback``: the learner's rating after a completed session they attended.
 - ``selectors``: the reads (the state a socket gets on ``welcome``, recordings, ratings).
 
-The socket protocol is written down in ``core/realtime/room.py``.
+The socket protocol is written down in ``core/room/consumers.py``.
 """

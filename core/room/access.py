@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import AttendanceOutcome, MentoringSession, RoomPresence, SessionAttendance, SessionStatus
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.room.models import AttendanceOutcome, RoomPresence, SessionAttendance
 from core.users.models import User
 
 MENTOR = "mentor"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from core.admin_base import ReadOnlyAdmin
-from core.mentoring.models import Feedback, Recording, RoomPresence, SessionAttendance
+from core.room.models import Feedback, Recording, RoomPresence, SessionAttendance
 
 
 @admin.register(SessionAttendance)

@@ -30,11 +30,12 @@ from core import hooks
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import booking_cancel_no_show
 from core.mentoring import live
-from core.mentoring.models import AttendanceOutcome, MentoringSession, SessionAttendance, SessionStatus
-from core.mentoring.room.access import RoomError, has_joined, no_show_deadline, room_closes_at
-from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.recording import recordings_finish_stale
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.services import session_complete
+from core.room.access import RoomError, has_joined, no_show_deadline, room_closes_at
+from core.room.broadcast import room_broadcast
+from core.room.models import AttendanceOutcome, SessionAttendance
+from core.room.recording import recordings_finish_stale
 from core.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ def rooms_sweep(*, now: datetime | None = None) -> dict[str, int]:
 def session_room_schedule(*, session: MentoringSession, now: datetime | None = None) -> list[str]:
     """Queue the no-show check and the time-out of a session with a confirmed booking, for
     work due within ``ETA_HORIZON`` (the sweep covers the rest). Returns what was queued."""
-    from core.mentoring.tasks import session_no_show_check_task, session_time_up_task
+    from core.room.tasks import session_no_show_check_task, session_time_up_task
 
     now = now or timezone.now()
     queued = []

@@ -15,11 +15,12 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from core.mentoring.models import BoardStroke, MentoringSession
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.chat import client_id_clean, saved_once
-from core.mentoring.room.selectors import board_point_count, board_strokes, stroke_payload
+from core.mentoring.models import MentoringSession
+from core.room.access import RoomError
+from core.room.broadcast import room_broadcast
+from core.room.chat import client_id_clean, saved_once
+from core.room.models import BoardStroke
+from core.room.selectors import board_point_count, board_strokes, stroke_payload
 from core.users.models import User
 
 TOOLS = ("pen", "eraser")

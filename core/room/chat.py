@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.mentoring.models import CHAT_MAX_LENGTH, CLIENT_ID_MAX_LENGTH, ChatMessage, MentoringSession
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.selectors import chat_payload, presence_is_live
+from core.mentoring.models import MentoringSession
+from core.room.access import RoomError
+from core.room.broadcast import room_broadcast
+from core.room.models import CHAT_MAX_LENGTH, CLIENT_ID_MAX_LENGTH, ChatMessage
+from core.room.selectors import chat_payload, presence_is_live
 from core.users.models import User
 
 RATE_COUNT = 10

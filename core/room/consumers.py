@@ -6,7 +6,7 @@ Access
 ------
 Wrapped, like every route, in ``AllowedHostsOriginValidator(AuthMiddlewareStack(...))``: a
 foreign origin is refused at the handshake. ``connect()`` then asks
-``core.mentoring.room.access.room_access_get``: only the session's mentor and the learner of
+``core.room.access.room_access_get``: only the session's mentor and the learner of
 its confirmed booking, from ``ROOM_OPENS_BEFORE_MINUTES`` before the start until
 ``ROOM_GRACE_MINUTES`` after the end, while the session is active; whoever has not joined
 ``ROOM_NO_SHOW_MINUTES`` after the start cannot join any more (the no-show rule decided). A
@@ -88,7 +88,7 @@ error naming it) arrives, and sends the outbox again after every (re)connect: a 
 while the socket is down is saved exactly once. Without a ``client_id`` (an older page) nothing
 is acknowledged or deduplicated.
 
-HTTP (``core/mentoring/room_views.py``)
+HTTP (``core/room/views.py``)
 ---------------------------------------
 POSTs need the CSRF token (header ``X-CSRFToken``). Errors answer JSON ``{"error": "..."}``.
 - ``POST /session/<room_id>/recordings/`` → 201 ``{"id", "upload_url", "finish_url"}``: the
@@ -116,12 +116,13 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from core.mentoring.models import MentoringSession
-from core.mentoring.room import access as room_access
-from core.mentoring.room import attendance, board, chat, presence, recording, topics
-from core.mentoring.room.access import RoomError, room_access_get
-from core.mentoring.room.broadcast import room_group, room_user_group
-from core.mentoring.room.chat import client_id_clean
-from core.mentoring.room.selectors import (
+from core.realtime.consumers import JsonObjectConsumer
+from core.room import access as room_access
+from core.room import attendance, board, chat, presence, recording, topics
+from core.room.access import RoomError, room_access_get
+from core.room.broadcast import room_group, room_user_group
+from core.room.chat import client_id_clean
+from core.room.selectors import (
     HEARTBEAT_SECONDS,
     chat_payload,
     presence_is_live,
@@ -130,7 +131,6 @@ from core.mentoring.room.selectors import (
     stroke_payload,
     tick_payload,
 )
-from core.realtime.consumers import JsonObjectConsumer
 
 logger = logging.getLogger(__name__)
 
@@ -342,7 +342,7 @@ def _access(user, room_id: str):
 @database_sync_to_async
 def _no_show_check(session_id: int) -> None:
     """Someone arrived after the no-show deadline without having joined: decide now."""
-    from core.mentoring.tasks import session_no_show_check_task
+    from core.room.tasks import session_no_show_check_task
 
     session_no_show_check_task.delay(session_id)
 

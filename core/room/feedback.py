@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 
 from core import hooks
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import Feedback, SessionStatus
-from core.mentoring.room.access import has_joined
+from core.mentoring.models import SessionStatus
+from core.room.access import has_joined
+from core.room.models import Feedback
 from core.users.models import User
 
 COMMENT_MAX = 2000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.mentoring.room.feedback import COMMENT_MAX
+from core.room.feedback import COMMENT_MAX
 
 RATINGS = [(5, "5 — Excellent"), (4, "4 — Good"), (3, "3 — OK"), (2, "2 — Poor"), (1, "1 — Very poor")]
 

@@ -15,8 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from core import hooks
-from core.mentoring.models import MentoringSession, RoomPresence, SessionAttendance
-from core.mentoring.room.selectors import PRESENCE_STALE_SECONDS, live_presences
+from core.mentoring.models import MentoringSession
+from core.room.models import RoomPresence, SessionAttendance
+from core.room.selectors import PRESENCE_STALE_SECONDS, live_presences
 from core.users.models import User
 
 

@@ -20,16 +20,11 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
-from core.mentoring.models import (
-    MentoringSession,
-    Recording,
-    RecordingChunk,
-    RecordingConsent,
-    RecordingStatus,
-)
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.selectors import recording_consents, recording_state
+from core.mentoring.models import MentoringSession
+from core.room.access import RoomError
+from core.room.broadcast import room_broadcast
+from core.room.models import Recording, RecordingChunk, RecordingConsent, RecordingStatus
+from core.room.selectors import recording_consents, recording_state
 from core.users.models import User
 
 logger = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ from django.db.models import Avg, Count, Max, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from core.mentoring.models import (
+from core.mentoring.models import MentoringSession
+from core.room.models import (
     BoardStroke,
     ChatMessage,
     Feedback,
-    MentoringSession,
     Recording,
     RecordingConsent,
     RecordingStatus,

@@ -7,11 +7,12 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.mentoring.models import MentoringSession, TopicCheck, TopicTick
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.broadcast import room_broadcast
-from core.mentoring.room.chat import client_id_clean, saved_once
-from core.mentoring.room.selectors import tick_payload
+from core.mentoring.models import MentoringSession
+from core.room.access import RoomError
+from core.room.broadcast import room_broadcast
+from core.room.chat import client_id_clean, saved_once
+from core.room.models import TopicCheck, TopicTick
+from core.room.selectors import tick_payload
 from core.users.models import User
 
 

@@ -1,4 +1,4 @@
-"""The live room's addresses, under ``session/<room_id>/`` (included by core/mentoring/urls.py).
+"""The live room's addresses, under ``session/<room_id>/`` (mounted by core/urls.py in the ``mentoring`` namespace).
 
 A room id is URL-safe base64 (``new_room_id``), so the slug converter matches every real one and
 anything else (a NUL byte, which PostgreSQL refuses in a query) is a 404 before any lookup.
@@ -6,16 +6,14 @@ anything else (a NUL byte, which PostgreSQL refuses in a query) is a 404 before 
 
 from django.urls import path
 
-from core.mentoring import room_views
+from core.room import views
 
 urlpatterns = [
-    path("session/<slug:room_id>/", room_views.room_view, name="room"),
-    path("session/<slug:room_id>/recordings/", room_views.recording_create_view, name="recording-create"),
-    path("session/<slug:room_id>/recordings/<int:pk>/", room_views.recording_download_view, name="recording-download"),
-    path("session/<slug:room_id>/recordings/<int:pk>/chunk/", room_views.recording_chunk_view, name="recording-chunk"),
-    path(
-        "session/<slug:room_id>/recordings/<int:pk>/finish/", room_views.recording_finish_view, name="recording-finish"
-    ),
-    path("session/<slug:room_id>/board.png", room_views.board_png_view, name="board-png"),
-    path("session/<slug:room_id>/feedback/", room_views.feedback_view, name="feedback"),
+    path("session/<slug:room_id>/", views.room_view, name="room"),
+    path("session/<slug:room_id>/recordings/", views.recording_create_view, name="recording-create"),
+    path("session/<slug:room_id>/recordings/<int:pk>/", views.recording_download_view, name="recording-download"),
+    path("session/<slug:room_id>/recordings/<int:pk>/chunk/", views.recording_chunk_view, name="recording-chunk"),
+    path("session/<slug:room_id>/recordings/<int:pk>/finish/", views.recording_finish_view, name="recording-finish"),
+    path("session/<slug:room_id>/board.png", views.board_png_view, name="board-png"),
+    path("session/<slug:room_id>/feedback/", views.feedback_view, name="feedback"),
 ]

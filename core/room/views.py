@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import pluginmanager
 from core.bookings.selectors import booking_after_session
-from core.mentoring.models import CHAT_MAX_LENGTH, Feedback, Recording, RecordingStatus, SessionStatus
-from core.mentoring.room import access as room_access
-from core.mentoring.room.access import RoomAccess, RoomError, room_access_get, room_closes_at
-from core.mentoring.room.board import board_png_render
-from core.mentoring.room.feedback import feedback_refusal, feedback_submit
-from core.mentoring.room.recording import (
+from core.mentoring.models import SessionStatus
+from core.room import access as room_access
+from core.room.access import RoomAccess, RoomError, room_access_get, room_closes_at
+from core.room.board import board_png_render
+from core.room.feedback import feedback_refusal, feedback_submit
+from core.room.forms import FeedbackForm
+from core.room.models import CHAT_MAX_LENGTH, Feedback, Recording, RecordingStatus
+from core.room.recording import (
     RecordingConflict,
     RecordingFinished,
     RecordingTooLarge,
@@ -35,8 +37,7 @@ from core.mentoring.room.recording import (
     recording_finish,
     recording_parts_open,
 )
-from core.mentoring.room.selectors import display_name, iso, recording_list_complete
-from core.mentoring.room_forms import FeedbackForm
+from core.room.selectors import display_name, iso, recording_list_complete
 
 REFUSED = {  # states answered 403: not this person's room (or not yet: an unconfirmed booking)
     room_access.STRANGER,
@@ -66,7 +67,7 @@ def _access(request: HttpRequest, room_id: str) -> RoomAccess:
     if access.state == room_access.MISSED:
         # Someone arrived after the no-show deadline without having joined: decide now (inline
         # without a worker), then answer with what was decided.
-        from core.mentoring.tasks import session_no_show_check_task
+        from core.room.tasks import session_no_show_check_task
 
         session_no_show_check_task.delay(access.session.pk)
         access = room_access_get(user=request.user, room_id=room_id)
@@ -74,7 +75,7 @@ def _access(request: HttpRequest, room_id: str) -> RoomAccess:
 
 
 def room_config(*, access: RoomAccess) -> dict:
-    """What the browser reads from the ``room-config`` json_script (see core/realtime/room.py)."""
+    """What the browser reads from the ``room-config`` json_script (see core/room/consumers.py)."""
     session, me, peer = access.session, access.user, access.peer
     room_id = session.room_id
     return {

@@ -92,7 +92,7 @@ def test_a_summary_after_the_session_once(guru, learner, django_capture_on_commi
 
 
 def test_the_summary_states_the_minutes_both_were_present(guru, learner, django_capture_on_commit_callbacks):
-    from core.mentoring.models import RoomPresence
+    from core.room.models import RoomPresence
 
     session = _confirmed(guru, learner, hours_from_now=30)
     start = session.starts_at

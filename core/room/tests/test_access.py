@@ -13,11 +13,12 @@ from django.utils import timezone
 from core.bookings.models import BookingStatus
 from core.bookings.services import booking_checkout_start, booking_reject
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.models import MentoringSession, RoomPresence
-from core.mentoring.room.access import room_access_get
-from core.mentoring.room.presence import presence_join
+from core.mentoring.models import MentoringSession
 from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked, session_make
+from core.room.access import room_access_get
+from core.room.models import RoomPresence
+from core.room.presence import presence_join
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +216,7 @@ def test_a_cancelled_booking_is_explained(client, booked, learner):
 
 
 def test_the_board_png_is_for_the_participants_during_and_after(client, booked, mentor, learner, other_learner):
-    from core.mentoring.room.board import stroke_add
+    from core.room.board import stroke_add
 
     session, _ = booked
     stroke_add(

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 
-from core.mentoring.models import Feedback, Recording, RoomPresence, SessionAttendance
+from core.room.models import Feedback, Recording, RoomPresence, SessionAttendance
 
 
 @pytest.mark.parametrize("model", [SessionAttendance, RoomPresence, Feedback, Recording])

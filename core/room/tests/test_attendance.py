@@ -13,19 +13,20 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import AttendanceOutcome, MentoringSession, RoomPresence, SessionAttendance, SessionStatus
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.attendance import (
+from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.tests.factories import session_booked
+from core.payments import ledger
+from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
+from core.room.access import RoomError
+from core.room.attendance import (
     room_end,
     rooms_sweep,
     session_no_show_check,
     session_room_schedule,
     session_time_up,
 )
-from core.mentoring.tasks import session_no_show_check_task
-from core.mentoring.tests.factories import session_booked
-from core.payments import ledger
-from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
+from core.room.models import AttendanceOutcome, RoomPresence, SessionAttendance
+from core.room.tasks import session_no_show_check_task
 from core.testmode.models import TestRefund
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +261,7 @@ def test_confirming_a_booking_schedules_the_room(mentor, learner, django_capture
 
 
 def test_a_socket_whose_server_died_counts_until_its_last_heartbeat(mentor, learner):
-    from core.mentoring.room.selectors import presence_minutes_together
+    from core.room.selectors import presence_minutes_together
 
     session, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=40))
     _in_room(session, mentor, from_minute=0, to_minute=None)  # alive: counts until now

@@ -20,10 +20,11 @@ from django.test import Client, override_settings
 
 from core.asgi import application
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import BoardStroke, ChatMessage, MentoringSession, RoomPresence, SessionStatus, TopicCheck
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.tests.factories import session_booked
 from core.payments import ledger
 from core.payments.models import AccountKind
+from core.room.models import BoardStroke, ChatMessage, RoomPresence, TopicCheck
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -373,12 +374,12 @@ async def test_a_failed_broadcast_is_logged_and_the_peer_catches_up(room, mentor
     await mentor_socket.send_json_to({"type": "ping"})
     seen = (await mentor_socket.receive_json_from())["last"]["chat"]
 
-    with caplog.at_level(logging.WARNING, logger="core.mentoring.room.broadcast"):
+    with caplog.at_level(logging.WARNING, logger="core.room.broadcast"):
         await learner_socket.send_json_to({"type": "chat", "text": "Can you hear me?", "client_id": "c-9"})
         ack = await learner_socket.receive_json_from()
     # Saved and acknowledged: the sender does not resend, and nothing is lost.
     assert ack["type"] == "ack" and ack["chat"]["text"] == "Can you hear me?"
-    [record] = [r for r in caplog.records if r.name == "core.mentoring.room.broadcast"]
+    [record] = [r for r in caplog.records if r.name == "core.room.broadcast"]
     assert record.levelno == logging.WARNING and "chat" in record.getMessage() and record.exc_info
     await _signal_arrives_next(learner_socket, mentor_socket, learner)  # the broadcast never came
 

@@ -14,15 +14,15 @@ from django.urls import include, path, re_path
 from django.utils import timezone
 from django.views.static import serve
 
-from core.mentoring.models import Recording, RecordingChunk, RecordingStatus
-from core.mentoring.room.recording import (
+from core.mentoring.tests.factories import session_booked
+from core.room.models import Recording, RecordingChunk, RecordingStatus
+from core.room.recording import (
     recording_chunk_append,
     recording_consent_set,
     recording_create,
     recording_finish,
     recordings_delete_older_than,
 )
-from core.mentoring.tests.factories import session_booked
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_retention_deletes_old_recordings_with_their_files(booked, mentor, learn
     _consent(session, mentor, learner)
     old = recording_create(session=session, by=mentor, learner_id=learner.pk)
     recording_chunk_append(recording=old, offset=0, data=b"old", learner_id=learner.pk)
-    from core.mentoring.room.recording import recording_finish
+    from core.room.recording import recording_finish
 
     recording_finish(recording=old, learner_id=learner.pk)
     uploading_old = recording_create(session=session, by=mentor, learner_id=learner.pk)
@@ -221,7 +221,7 @@ def test_retention_deletes_old_recordings_with_their_files(booked, mentor, learn
 
 
 def test_the_retention_task_reads_the_setting(booked, mentor, learner, settings):
-    from core.mentoring.tasks import recordings_delete_older_than_task
+    from core.room.tasks import recordings_delete_older_than_task
 
     settings.RECORDING_RETENTION_DAYS = 7
     session, _ = booked
@@ -314,11 +314,14 @@ def test_only_the_two_of_the_booking_and_verified_staff_get_the_bytes(
 def test_the_migration_moves_recordings_out_of_media(booked, mentor, learner, media):
     from importlib import import_module
 
-    from django.apps import apps
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     move = import_module("core.mentoring.migrations.0005_recordings_in_private_storage").move_recordings_out_of_media
+    # The models as that migration saw them (Recording was the mentoring app's then).
+    apps = MigrationLoader(connection).project_state(("mentoring", "0005_recordings_in_private_storage")).apps
     session, _ = booked
     recording = _finished(session, mentor, learner, data=b"old place")
     name = recording.file.name

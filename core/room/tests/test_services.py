@@ -10,14 +10,14 @@ from django.utils import timezone
 from PIL import Image
 
 from core import hooks
-from core.mentoring.models import BoardStroke, ChatMessage, RoomPresence, SessionAttendance, TopicCheck, TopicTick
-from core.mentoring.room.access import RoomError
-from core.mentoring.room.board import board_clear, board_png_render, stroke_add, stroke_clean, stroke_undo
-from core.mentoring.room.chat import chat_send
-from core.mentoring.room.presence import presence_join, presence_leave, presence_touch
-from core.mentoring.room.selectors import board_strokes, presence_is_live, room_marks_get, room_state_get
-from core.mentoring.room.topics import topic_set
 from core.mentoring.tests.factories import session_booked
+from core.room.access import RoomError
+from core.room.board import board_clear, board_png_render, stroke_add, stroke_clean, stroke_undo
+from core.room.chat import chat_send
+from core.room.models import BoardStroke, ChatMessage, RoomPresence, SessionAttendance, TopicCheck, TopicTick
+from core.room.presence import presence_join, presence_leave, presence_touch
+from core.room.selectors import board_strokes, presence_is_live, room_marks_get, room_state_get
+from core.room.topics import topic_set
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +197,7 @@ def test_clear_empties_the_board_and_drawing_goes_on(room, mentor, learner):
 
 
 def test_a_full_board_asks_for_a_clear(room, learner, monkeypatch):
-    from core.mentoring.room import board
+    from core.room import board
 
     monkeypatch.setattr(board, "BOARD_POINTS_MAX", 3)
     stroke_add(session=room, sender=learner, stroke=PEN)
@@ -206,7 +206,7 @@ def test_a_full_board_asks_for_a_clear(room, learner, monkeypatch):
 
 
 def test_strokes_are_rate_limited(room, learner, monkeypatch):
-    from core.mentoring.room import board
+    from core.room import board
 
     monkeypatch.setattr(board, "RATE_COUNT", 2)
     now = timezone.now()
@@ -285,7 +285,7 @@ def test_a_resent_chat_line_is_saved_and_broadcast_once(room, mentor, learner, d
 
 
 def test_two_sockets_sending_one_id_at_once_save_it_once(room, learner):
-    from core.mentoring.room.chat import saved_once
+    from core.room.chat import saved_once
 
     lookup = {"session": room, "sender": learner, "client_id": CLIENT_ID}
     first = chat_send(session=room, sender=learner, text="Hello", client_id=CLIENT_ID)
@@ -341,7 +341,7 @@ def test_a_catch_up_carries_the_chat_after_the_last_id_seen(room, mentor, learne
     state = room_state_get(session=room, learner_id=learner.pk, chat_after=lines[1].pk)
     assert [line["text"] for line in state["chat"]] == ["line 2", "line 3", "line 4"]
     assert state["since"] == lines[1].pk and state["chat_more"] is False
-    monkeypatch.setattr("core.mentoring.room.selectors.CATCH_UP_CHAT", 2)
+    monkeypatch.setattr("core.room.selectors.CATCH_UP_CHAT", 2)
     state = room_state_get(session=room, learner_id=learner.pk, chat_after=0)
     assert [line["text"] for line in state["chat"]] == ["line 0", "line 1"] and state["chat_more"] is True
     assert room_state_get(session=room, learner_id=learner.pk)["since"] is None
@@ -364,7 +364,7 @@ def test_the_marks_change_with_every_saved_change(room, mentor, learner):
 
 
 def test_a_chat_message_with_its_access_check_takes_five_queries(room, mentor, learner, django_assert_num_queries):
-    from core.mentoring.room.access import room_access_get
+    from core.room.access import room_access_get
 
     presence_join(session=room, user=mentor)  # the usual case: the partner is in the room
     with django_assert_num_queries(5):  # session, booking, rate count, insert, is the partner here?
@@ -373,7 +373,7 @@ def test_a_chat_message_with_its_access_check_takes_five_queries(room, mentor, l
 
 
 def test_a_chat_message_with_a_client_id_takes_three_more(room, mentor, learner, django_assert_num_queries):
-    from core.mentoring.room.access import room_access_get
+    from core.room.access import room_access_get
 
     presence_join(session=room, user=mentor)
     # session, booking, "is this id saved already?", rate count, savepoint, insert, release, partner
@@ -387,7 +387,7 @@ def test_a_chat_message_with_a_client_id_takes_three_more(room, mentor, learner,
 
 
 def test_a_stroke_with_its_access_check_takes_five_queries(room, learner, django_assert_num_queries):
-    from core.mentoring.room.access import room_access_get
+    from core.room.access import room_access_get
 
     with django_assert_num_queries(5):  # session, booking, rate count, board size, insert
         access = room_access_get(user=learner, room_id=room.room_id)
