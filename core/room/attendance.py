@@ -12,7 +12,8 @@
   the no-show deadline passed without them, when the no-show rule completes it). Before half
   the scheduled length it is stored as "ended early".
 
-Completion goes through ``core.mentoring.services.session_complete``, which stores the end
+Completion goes through ``session_complete`` here (the minutes both were present) and
+``core.mentoring.services.session_complete``, which stores the end
 and the minutes both were present; the mentor's share becomes available 48 hours later
 (``core.bookings.services.earnings_release_due``). Every socket in the room hears ``ended``.
 """
@@ -30,12 +31,13 @@ from core import hooks
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import booking_cancel_no_show
 from core.mentoring import live
+from core.mentoring import services as mentoring_services
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.services import session_complete
 from core.room.access import RoomError, has_joined, no_show_deadline, room_closes_at
 from core.room.broadcast import room_broadcast
 from core.room.models import AttendanceOutcome, SessionAttendance
 from core.room.recording import recordings_finish_stale
+from core.room.selectors import presence_minutes_together
 from core.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -44,6 +46,19 @@ logger = logging.getLogger(__name__)
 # visibility timeout), so a task due days ahead would run many times. Only work due within
 # this horizon gets a task with an ETA; the sweep, every minute, catches everything else.
 ETA_HORIZON = timedelta(minutes=55)
+
+
+def session_complete(*, session: MentoringSession, ended_early: bool = False, now: datetime | None = None) -> bool:
+    """Complete a session that took place, with the minutes its mentor and its confirmed learner
+    were in the room together (from the presence rows); the session's state is written by
+    ``core.mentoring.services.session_complete``. False when it was not active (idempotent)."""
+    now = now or timezone.now()
+    confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
+    learner_id = confirmed.values_list("learner_id", flat=True).first()
+    minutes = presence_minutes_together(session=session, learner_id=learner_id, until=now) if learner_id else 0
+    return mentoring_services.session_complete(
+        session=session, ended_early=ended_early, minutes_together=minutes, now=now
+    )
 
 
 def _ended(session: MentoringSession, *, by: int | None, status: str) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core import hooks
@@ -25,6 +25,14 @@ from core.payments import ledger
 from core.payments.gateways import get_gateway
 from core.payments.gateways.base import GatewayError, Order
 from core.payments.models import Payment, PaymentStatus
+from core.payments.services import (
+    payment_capture_attempt_mark,
+    payment_create,
+    payment_mark_authorized,
+    payment_mark_captured,
+    payment_refund,
+    payments_void_open,
+)
 from core.users.models import MentorProfile, Role, User
 
 logger = logging.getLogger(__name__)
@@ -93,17 +101,13 @@ def booking_checkout_start(*, session: MentoringSession, learner: User) -> tuple
             status=BookingStatus.CANCELLED, status_reason="The payment service did not answer."
         )
         raise BookingError(exc.user_message) from exc
-    payment = Payment.objects.create(
+    payment = payment_create(
         booking=booking,
         learner=learner,
         mentor=session.mentor,
-        price_paise=amounts.price_paise,
-        fee_paise=amounts.fee_paise,
-        amount_paise=amounts.amount_paise,
-        mentor_share_paise=amounts.mentor_share_paise,
-        app_share_paise=amounts.app_share_paise,
-        gateway=gateway.name,
-        razorpay_order_id=order.id,
+        amounts=amounts,
+        gateway_name=gateway.name,
+        order_id=order.id,
     )
     return booking, payment, order
 
@@ -130,47 +134,6 @@ def booking_payment_authorize(*, booking: Booking, payment_id: str, signature: s
     if expired:
         raise BookingError("Your checkout took longer than 10 minutes, so the slot was released. You were not charged.")
     return booking
-
-
-def payment_mark_authorized(*, payment: Payment, payment_id: str) -> tuple[Booking, bool]:
-    """Record an authorized payment (from verified Checkout, or the signed webhook): the held
-    booking becomes a pending request. Returns ``(booking, hold_lapsed)``; a payment whose
-    hold lapsed is released. Idempotent and never moves a state backwards."""
-    now = timezone.now()
-    with transaction.atomic():
-        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
-            status=PaymentStatus.AUTHORIZED, razorpay_payment_id=payment_id, authorized_at=now
-        )
-        held = Booking.objects.filter(pk=payment.booking_id, status=BookingStatus.HELD).update(
-            status=BookingStatus.PENDING, hold_expires_at=None
-        )
-        lapsed = bool(moved and not held)
-        if lapsed:  # the hold lapsed while the learner was paying
-            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.VOIDED, closed_at=now)
-        booking = Booking.objects.get(pk=payment.booking_id)
-        if held:
-            _send(hooks.booking_requested, booking=booking)
-    return booking, lapsed
-
-
-def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
-    """Record a capture and post the split to the ledger (both at most once).
-
-    ``late``: the gateway reports a capture of a payment we released (voided) meanwhile, so
-    the learner was charged after all; it is recorded, and ``booking_settle_captured``
-    refunds it.
-    """
-    came_from = [PaymentStatus.AUTHORIZED, PaymentStatus.VOIDED] if late else [PaymentStatus.AUTHORIZED]
-    with transaction.atomic():
-        moved = Payment.objects.filter(pk=payment.pk, status__in=came_from).update(
-            status=PaymentStatus.CAPTURED, captured_at=timezone.now(), closed_at=None
-        )
-        payment.refresh_from_db()
-        if payment.status == PaymentStatus.CAPTURED:
-            ledger.post_capture(payment=payment)
-        if moved:
-            transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
-    return bool(moved)
 
 
 CAPTURED_WITHOUT_ACCEPT = "The payment was captured without the mentor's accept, so it was refunded in full."
@@ -215,6 +178,45 @@ def booking_settle_captured(*, payment: Payment) -> Booking:
             _send(hooks.booking_rejected, booking=booking, reason=CAPTURED_WITHOUT_ACCEPT)
     payment_refund(payment=payment)
     return booking
+
+
+def booking_payment_taken(*, payment: Payment) -> bool:
+    """The booking's payment was authorized (``payments.signals.payment_authorized``, inside that
+    transaction): the held booking becomes a request for the mentor. False when the hold lapsed
+    meanwhile (the payment is then released). Idempotent: only a held booking moves."""
+    held = Booking.objects.filter(pk=payment.booking_id, status=BookingStatus.HELD).update(
+        status=BookingStatus.PENDING, hold_expires_at=None
+    )
+    if held:
+        _send(hooks.booking_requested, booking=Booking.objects.get(pk=payment.booking_id))
+    return bool(held)
+
+
+def booking_full_refund_allowed(*, payment: Payment) -> bool:
+    """A payment staff partly refunded after a dispute is never recorded as refunded in full."""
+    return not Booking.objects.filter(pk=payment.booking_id, disputes__status=DisputeStatus.PARTIALLY_REFUNDED).exists()
+
+
+def booking_payments_refund_due(*, payments: QuerySet[Payment], cutoff: datetime) -> QuerySet[Payment]:
+    """Captured payments whose booking ended without the session (cancelled with it, or rejected
+    after a late capture) before ``cutoff``: their refund should have been made."""
+    return payments.filter(
+        Q(
+            booking__session__status=SessionStatus.CANCELLED,
+            booking__session__cancelled_at__lte=cutoff,
+            booking__status__in=[BookingStatus.CONFIRMED, BookingStatus.CANCELLED],
+        )
+        | Q(booking__status=BookingStatus.REJECTED, booking__decided_at__lte=cutoff)
+    )
+
+
+def booking_refund_retry(*, payment: Payment) -> bool:
+    """A booking still confirmed on a cancelled session is finished the way the cancellation does
+    it (refund, then the booking is cancelled). False: the payment's refund alone is due."""
+    if payment.booking.status != BookingStatus.CONFIRMED:
+        return False
+    bookings_cancel_for_session(session=payment.booking.session)
+    return True
 
 
 def booking_payment_failed(*, booking: Booking) -> Booking:
@@ -275,9 +277,7 @@ def _release(*, booking: Booking, status: str, reason: str) -> bool:
             status=status, status_reason=reason, decided_at=now, hold_expires_at=None
         )
         if moved:
-            Payment.objects.filter(
-                booking=booking, status__in=[PaymentStatus.CREATED, PaymentStatus.AUTHORIZED]
-            ).update(status=PaymentStatus.VOIDED, closed_at=now)
+            payments_void_open(booking=booking, now=now)
             booking.refresh_from_db()
             _send(hooks.booking_rejected, booking=booking, reason=reason)
     if moved:
@@ -316,7 +316,7 @@ def booking_accept(*, booking: Booking, mentor: User) -> Booking:
             raise BookingError("This session is over or cancelled, so the request can no longer be accepted.")
         raise BookingError(f"This booking is {booking.get_status_display().lower()}; it cannot be accepted.")
     # Saved before the call: if its answer is lost, a later release asks the gateway first.
-    Payment.objects.filter(pk=payment.pk, capture_attempted_at__isnull=True).update(capture_attempted_at=timezone.now())
+    payment_capture_attempt_mark(payment=payment)
     try:
         captured = get_gateway().payment_capture(
             payment_id=payment.razorpay_payment_id, amount_paise=payment.amount_paise
@@ -363,54 +363,6 @@ def bookings_reject_unanswered(*, session: MentoringSession) -> int:
 
 
 CANCELLED_BY_MENTOR = "The mentor cancelled this session. You get a full refund."
-
-
-def payment_refund(*, payment: Payment) -> Payment:
-    """Refund a captured payment in full, once (the idempotency key is the payment's own id).
-
-    The ledger entry is posted when the gateway reports the refund processed (here, or
-    later by the ``refund.processed`` webhook or the reconciler, which fetches the saved
-    refund id); every path posts it at most once.
-    """
-    if payment.status == PaymentStatus.REFUNDED:
-        return payment
-    if payment.status != PaymentStatus.CAPTURED:
-        raise BookingError("Only a captured payment can be refunded.")
-    refund = get_gateway().payment_refund(
-        payment_id=payment.razorpay_payment_id,
-        amount_paise=payment.amount_paise,
-        idempotency_key=f"refund-payment-{payment.pk}",
-        notes={"booking": payment.booking.reference},
-    )
-    Payment.objects.filter(pk=payment.pk, razorpay_refund_id="").update(razorpay_refund_id=refund.id)
-    if refund.status == "processed":
-        payment_mark_refunded(payment=payment, refund_id=refund.id)
-    payment.refresh_from_db()
-    return payment
-
-
-def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
-    """Record a processed refund and reverse the capture's postings (idempotent).
-
-    A payment staff partly refunded after a dispute is never marked refunded in full: the
-    ``refund.processed`` of that partial refund lands here too, and its ledger entry was
-    posted by ``core.bookings.disputes`` when the gateway accepted it.
-    """
-    if Booking.objects.filter(pk=payment.booking_id, disputes__status=DisputeStatus.PARTIALLY_REFUNDED).exists():
-        return False
-    with transaction.atomic():
-        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED).update(
-            status=PaymentStatus.REFUNDED, refunded_paise=F("amount_paise"), closed_at=timezone.now()
-        )
-        if moved:
-            payment.refresh_from_db()
-            ledger.post_refund(payment=payment, refund_id=refund_id)
-            transaction.on_commit(
-                lambda: hooks.payment_refunded.send_robust(
-                    sender=Payment, payment=payment, amount_paise=payment.amount_paise
-                )
-            )
-    return bool(moved)
 
 
 def bookings_cancel_for_session(*, session: MentoringSession) -> int:

@@ -217,8 +217,8 @@ def _completed(mentor, learner, *, ended_early: bool = False):
 
     from django.utils import timezone
 
-    from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import session_booked
+    from core.room.attendance import session_complete
     from core.room.models import RoomPresence
 
     session, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=25))

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.realtime.models import Notification, NotificationKind
 from core.realtime.services import notification_preferences_update, session_reminders_send
+from core.room.attendance import session_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from core.bookings.models import BookingStatus
 from core.bookings.services import booking_checkout_start, booking_reject
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import MentoringSession
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked, session_make
 from core.room.access import room_access_get
+from core.room.attendance import session_complete
 from core.room.models import RoomPresence
 from core.room.presence import presence_join
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core import hooks
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked
+from core.room.attendance import session_complete
 from core.room.feedback import feedback_submit
 from core.room.models import Feedback
 from core.room.presence import presence_join

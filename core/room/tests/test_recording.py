@@ -180,7 +180,7 @@ def test_withdrawing_consent_stops_the_recording_and_keeps_what_was_uploaded(cli
 
 
 def test_the_last_chunks_arrive_after_the_mentor_ended(client, booked, mentor, learner):
-    from core.mentoring.services import session_complete
+    from core.room.attendance import session_complete
 
     session, _ = booked
     _consent(session, mentor, learner)
