@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.bookings.models import Booking, BookingStatus
 from core.mentoring.models import MentoringSession
+from core.realtime.services import chat_message_notify
 from core.room.access import RoomError
 from core.room.broadcast import room_broadcast
 from core.room.models import CHAT_MAX_LENGTH, CLIENT_ID_MAX_LENGTH, ChatMessage
@@ -84,9 +86,6 @@ def chat_send(
 def _tell_the_absent_peer(message: ChatMessage) -> None:
     """A message written while the other participant is not in the room reaches them as a
     notification (in the app; their choices apply)."""
-    from core.bookings.models import Booking, BookingStatus
-    from core.realtime.services import chat_message_notify
-
     session = message.session
     if message.sender_id == session.mentor_id:
         peer = (
