@@ -12,7 +12,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from core.realtime.middleware import SecondFactorSocketGate  # noqa: E402
-from core.realtime.routing import websocket_urlpatterns  # noqa: E402
+from core.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from core.users.two_factor import Gate, second_factor_gate
+
 
 class UserTimezoneMiddleware:
     """Show times in the viewer's own timezone (stored times stay UTC).
@@ -66,8 +68,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from core.users.two_factor import Gate, second_factor_gate
-
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
         if session is None or user is None or request.path.startswith(self.ALLOWED_PREFIXES):

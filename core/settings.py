@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "core.bookings.apps.BookingsConfig",
     "core.payments.apps.PaymentsConfig",
     "core.realtime.apps.RealtimeConfig",
+    "core.room.apps.RoomConfig",
     # Accounts and security
     "allauth",
     "allauth.account",

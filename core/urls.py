@@ -7,6 +7,8 @@ from django_otp.admin import OTPAdminSite
 
 from core import pluginmanager, views
 from core.dashboards import urls as dashboard_urls
+from core.mentoring import urls as mentoring_urls
+from core.room import urls as room_urls
 from core.users.forms import AdminLoginForm
 
 # Django admin asks staff for a TOTP code from their authenticator app on top of the password.
@@ -16,6 +18,9 @@ admin.site.login_template = "admin/login.html"
 admin.site.site_header = "PeerLearn administration"
 admin.site.site_title = "PeerLearn admin"
 admin.site.index_title = "People and money"
+
+# The session preview and the live room keep one namespace, ``mentoring`` (``mentoring:room``…).
+mentoring_patterns = ([*mentoring_urls.urlpatterns, *room_urls.urlpatterns], "mentoring")
 
 core_patterns = (
     [
@@ -38,7 +43,7 @@ urlpatterns = [
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
     path("bookings/", include("core.bookings.urls")),
-    path("", include("core.mentoring.urls")),  # sessions/<pk>/ and the live room, session/<room_id>/
+    path("", include(mentoring_patterns)),  # sessions/<pk>/ and the live room, session/<room_id>/
     path("notifications/", include("core.realtime.urls")),
     *pluginmanager.plugin_urlpatterns(),
 ]

@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from core import hooks
 from core.bookings.models import Booking, BookingStatus, Dispute, DisputeSource, DisputeStatus
-from core.bookings.services import BookingError, earnings_hold_ends_at, payment_refund
+from core.bookings.services import BookingError, earnings_hold_ends_at
 from core.mentoring.models import SessionStatus
 from core.money import format_inr, refund_split
 from core.payments import ledger
 from core.payments.gateways import get_gateway
 from core.payments.gateways.base import GatewayError
 from core.payments.models import JournalEntry, Payment, PaymentStatus
+from core.payments.services import payment_refund
 from core.users.models import User
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,6 @@ from core.dashboards.common import page_get, render_section
 from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
-from core.mentoring.room.selectors import rating_weekly_for_mentor
 from core.mentoring.selectors import (
     session_count_past_for_mentor,
     session_get_own,
@@ -35,6 +34,7 @@ from core.payments import selectors as money
 from core.payments.forms import WithdrawalForm
 from core.payments.models import AccountKind
 from core.payments.services import withdrawal_request
+from core.room.selectors import rating_weekly_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get, payout_destination_get

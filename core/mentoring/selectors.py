@@ -11,9 +11,10 @@ from django.utils import timezone
 from rapidfuzz import fuzz, process, utils
 
 from core.bookings.models import Booking, BookingStatus
-from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
-from core.mentoring.room.selectors import Interval, presence_overlap_seconds
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr, split
+from core.room.models import RoomPresence, TopicCheck
+from core.room.selectors import Interval, presence_overlap_seconds
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import hooks
-from core.bookings.models import Booking, BookingStatus
-from core.bookings.tasks import bookings_cancel_for_session_task
 from core.mentoring import live
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.room.selectors import presence_minutes_together
 from core.money import format_inr, is_whole_rupees
 from core.users.models import Role, User
 
@@ -128,7 +125,8 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
     """Cancel an active session (its mentor or staff). Idempotent: False if it was not active.
 
     A compare-and-swap update, so a double click or two admins cancel it once. Refunds of
-    its bookings hang off the ``session_cancelled`` signal (money issue).
+    its bookings hang off the ``session_cancelled`` signal: ``core.bookings`` releases them and
+    refunds a confirmed learner (this app writes the session's state only).
     """
     if session.mentor_id != by.pk and not by.is_staff:
         raise PermissionError("Only the session's mentor can cancel it.")
@@ -140,14 +138,15 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
             session.refresh_from_db()
             transaction.on_commit(lambda: hooks.session_cancelled.send_robust(sender=MentoringSession, session=session))
             transaction.on_commit(lambda: live.landing_changed(session=session, change="cancelled"))
-            # Release every request and refund a confirmed learner in full (a task: it calls the gateway).
-            transaction.on_commit(lambda: bookings_cancel_for_session_task.delay(session.pk))
     return bool(updated)
 
 
-def session_complete(*, session: MentoringSession, ended_early: bool = False, now: datetime | None = None) -> bool:
+def session_complete(
+    *, session: MentoringSession, ended_early: bool = False, minutes_together: int = 0, now: datetime | None = None
+) -> bool:
     """Mark a session that took place as completed, with when it ended, whether the mentor
-    ended it early, and the minutes both participants were present (from the presence rows).
+    ended it early, and ``minutes_together``, the minutes both participants were present (the
+    live room counts them from its presence rows: ``core.room.attendance.session_complete``).
 
     The mentor's share stays pending: it becomes available ``EARNINGS_HOLD_HOURS`` after
     ``completed_at`` unless the learner reports a problem by then (the periodic
@@ -156,12 +155,9 @@ def session_complete(*, session: MentoringSession, ended_early: bool = False, no
     before it is called.)
     """
     now = now or timezone.now()
-    confirmed = Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED)
-    learner_id = confirmed.values_list("learner_id", flat=True).first()
-    minutes = presence_minutes_together(session=session, learner_id=learner_id, until=now) if learner_id else 0
     with transaction.atomic():
         updated = MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
-            status=SessionStatus.COMPLETED, completed_at=now, ended_early=ended_early, minutes_together=minutes
+            status=SessionStatus.COMPLETED, completed_at=now, ended_early=ended_early, minutes_together=minutes_together
         )
         if updated:
             session.refresh_from_db()

@@ -3,7 +3,7 @@
 Anything under ``MEDIA_ROOT`` may end up served at ``MEDIA_URL`` (``runserver`` in DEBUG, or a
 web server that mounts the folder), so private files go to their own root,
 ``PRIVATE_MEDIA_ROOT``, which nothing mounts: the only way to them is a view that checks who
-asks (``core/mentoring/room_views.py``). ``url()`` refuses, so no template can link one.
+asks (``core/room/views.py``). ``url()`` refuses, so no template can link one.
 
 With object storage, this becomes a private bucket (or prefix) and the view answers with a
 short-lived signed URL (for S3, ``django-storages``' ``S3Storage`` with ``default_acl="private"``
@@ -42,3 +42,9 @@ _private = PrivateStorage()
 def private_storage() -> PrivateStorage:
     """The storage of private files (a callable, so migrations do not record a path)."""
     return _private
+
+
+def recording_upload_to(instance, filename: str) -> str:
+    """A recording's file: in the private storage, under the room's secret id; downloads go
+    through a view that checks access."""
+    return f"recordings/{instance.session.room_id}/{filename}"

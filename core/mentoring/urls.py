@@ -1,13 +1,12 @@
-"""Mentoring addresses: the public session preview and the live room. Mounted at the root
-(one include, one ``mentoring`` namespace): ``sessions/<pk>/`` and ``session/<room_id>/…``."""
+"""Mentoring addresses: the public session preview, ``sessions/<pk>/``. The live room's
+addresses (``core.room.urls``) share the ``mentoring`` namespace: core/urls.py mounts both."""
 
 from django.urls import path
 
-from core.mentoring import room_urls, views
+from core.mentoring import views
 
 app_name = "mentoring"
 
 urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
-    *room_urls.urlpatterns,
 ]

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from core.bookings.selectors import session_slot_state
 from core.mentoring.models import MentoringSession
-from core.mentoring.room.selectors import rating_summary_for_mentors, review_list_for_mentor
 from core.mentoring.selectors import session_get_public
 from core.money import format_inr, split
 from core.payments.gateways import get_gateway
+from core.room.selectors import rating_summary_for_mentors, review_list_for_mentor
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
 

@@ -19,20 +19,17 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from core.bookings.models import BookingStatus
-from core.bookings.services import (
-    booking_settle_captured,
-    bookings_cancel_for_session,
+from core.payments import services, signals, webhooks
+from core.payments.gateways import Gateway, GatewayError, get_gateway
+from core.payments.gateways.base import CURRENCY
+from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
+from core.payments.services.payment import (
+    payment_capture_settle,
     payment_mark_authorized,
     payment_mark_captured,
     payment_mark_refunded,
     payment_refund,
 )
-from core.mentoring.models import SessionStatus
-from core.payments import services, webhooks
-from core.payments.gateways import Gateway, GatewayError, get_gateway
-from core.payments.gateways.base import CURRENCY
-from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
 
 logger = logging.getLogger(__name__)
 
@@ -89,15 +86,10 @@ def payments_reconcile(
     refunding = payments.filter(status=PaymentStatus.CAPTURED).exclude(razorpay_refund_id="")
     _each(counts, "refund", refunding, lambda payment: _refund_reconcile(gateway=gateway, payment=payment))
 
-    refund_due = payments.filter(status=PaymentStatus.CAPTURED, razorpay_refund_id="").filter(
-        Q(
-            booking__session__status=SessionStatus.CANCELLED,
-            booking__session__cancelled_at__lte=cutoff,
-            booking__status__in=[BookingStatus.CONFIRMED, BookingStatus.CANCELLED],
-        )
-        | Q(booking__status=BookingStatus.REJECTED, booking__decided_at__lte=cutoff)
-    )
-    _each(counts, "refund retry", refund_due, _refund_retry)
+    unrefunded = payments.filter(status=PaymentStatus.CAPTURED, razorpay_refund_id="")
+    # Which of them should have been refunded is the rule of what they pay for (its app answers).
+    for _, refund_due in signals.payment_refunds_due.send(sender=Payment, payments=unrefunded, cutoff=cutoff):
+        _each(counts, "refund retry", refund_due, _refund_retry)
 
     if gateway.payouts_enabled():
         withdrawals = Withdrawal.objects.filter(created_at__lte=cutoff).order_by("pk")
@@ -156,7 +148,7 @@ def _order_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
     if paid.status == "captured":
         if payment_mark_captured(payment=payment, late=True):
             keys.append("orders_captured")
-            booking_settle_captured(payment=payment)
+            payment_capture_settle(payment=payment)
         elif payment.status != PaymentStatus.CAPTURED:
             logger.error("Payment %s is captured at the gateway but %s here", payment.pk, payment.status)
     return keys
@@ -168,7 +160,7 @@ def _capture_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
         return []
     if not payment_mark_captured(payment=payment):
         return []
-    booking_settle_captured(payment=payment)  # the accept whose answer was lost is finished
+    payment_capture_settle(payment=payment)  # the accept whose answer was lost is finished
     return ["captures"]
 
 
@@ -187,12 +179,10 @@ def _refund_retry(payment: Payment) -> list[str]:
     """A captured payment that should have been refunded, with no refund on record: ask again.
 
     The refund's idempotency key is the payment's id, so a refund that went through despite a
-    timeout is returned as it is, never made twice. A booking still confirmed on a cancelled session
-    is finished the way the cancellation does it (refund, then the booking is cancelled).
+    timeout is returned as it is, never made twice. What the payment is for may finish it its own
+    way (a booking still confirmed on a cancelled session: refund, then the booking is cancelled).
     """
-    if payment.booking.status == BookingStatus.CONFIRMED:
-        bookings_cancel_for_session(session=payment.booking.session)
-    else:
+    if not any(answer for _, answer in signals.payment_refund_retry.send(sender=Payment, payment=payment)):
         payment_refund(payment=payment)
     return ["refunds_retried"]
 

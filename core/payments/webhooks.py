@@ -23,16 +23,16 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.bookings.services import (
-    booking_settle_captured,
-    payment_mark_authorized,
-    payment_mark_captured,
-    payment_mark_refunded,
-)
 from core.payments import services
 from core.payments.gateways import GatewayError, GatewayPayment, get_gateway
 from core.payments.gateways.base import CURRENCY
 from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal
+from core.payments.services.payment import (
+    payment_capture_settle,
+    payment_mark_authorized,
+    payment_mark_captured,
+    payment_mark_refunded,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +241,7 @@ def _apply_payment_state(*, payment: Payment, remote: GatewayPayment) -> None:
         payment_mark_captured(payment=payment, late=True)
         payment.refresh_from_db()
         if remote.status == "captured":
-            booking_settle_captured(payment=payment)
+            payment_capture_settle(payment=payment)
 
 
 def _payment_authorized(payload: dict) -> None:

@@ -7,8 +7,10 @@ running a task twice (a retry, a redelivered message) sends one email.
 from celery import shared_task
 
 from core.bookings.models import Booking
+from core.mentoring.models import MentoringSession
 from core.payments.models import Payment, Withdrawal
 from core.realtime import services
+from core.users.models import User
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -36,13 +38,9 @@ def session_reminders_send_task() -> dict[str, int]:
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def session_summary_send_task(session_id: int) -> int:
-    from core.mentoring.models import MentoringSession
-
     return services.session_summary_send(session=MentoringSession.objects.select_related("mentor").get(pk=session_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def mentor_approval_email_send_task(mentor_id: int) -> bool:
-    from core.users.models import User
-
     return services.mentor_approval_email_send(mentor=User.objects.get(pk=mentor_id))

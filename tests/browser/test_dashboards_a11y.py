@@ -12,8 +12,8 @@ from django.test import Client
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.navigation import LEARNER_SECTIONS, MENTOR_SECTIONS
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_make
+from core.room.attendance import session_complete
 from core.users.services import mentor_approve
 from tests.browser.test_a11y import violations
 

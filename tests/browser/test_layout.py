@@ -36,9 +36,9 @@ from playwright.sync_api import expect
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import MentoringSession
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_make
 from core.payments.models import Payment
+from core.room.attendance import session_complete
 from core.users.services import mentor_approve
 
 from .conftest import SCREENSHOTS, settle

@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from core.bookings.services import booking_accept, earnings_release_due
 from core.bookings.tests.factories import book_and_pay
 from core.mentoring.models import MentoringSession
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_make
 from core.payments.models import Withdrawal
+from core.room.attendance import session_complete
 from core.users.services import mentor_approve
 from tests.browser.test_booking import _log_in
 from tests.browser.waits import wait_until

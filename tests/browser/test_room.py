@@ -4,7 +4,7 @@ sync and survive reloads; a dropped socket reconnects; the mentor ends the sessi
 learner rates it.
 
 WebRTC, signalling and the room's state are real: static/js/room.js against
-core/realtime/room.py and the mentoring services, on the live uvicorn server of conftest.py.
+core/room/consumers.py and the mentoring services, on the live uvicorn server of conftest.py.
 ``window.PeerLearnRoom`` is the page's read-only hook (pc, socket, state). The page's CSP
 forbids eval, and ``wait_for_function`` evals its predicate, so ``wait_until`` waits inside one
 ``page.evaluate`` instead: the condition is checked on every frame until it holds.
@@ -24,17 +24,9 @@ from playwright.sync_api import expect
 
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.models import (
-    BoardStroke,
-    ChatMessage,
-    Feedback,
-    MentoringSession,
-    Recording,
-    RecordingStatus,
-    SessionStatus,
-    TopicCheck,
-)
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.tests.factories import session_make
+from core.room.models import BoardStroke, ChatMessage, Feedback, Recording, RecordingStatus, TopicCheck
 from core.users.services import mentor_approve
 from tests.browser.waits import wait_until
 

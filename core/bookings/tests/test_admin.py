@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core.bookings.disputes import dispute_open
 from core.bookings.models import Dispute, DisputeSource, DisputeStatus
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked
 from core.payments import ledger
 from core.payments.models import AccountKind, Payment
+from core.room.attendance import session_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -20,12 +20,12 @@ from core.bookings.disputes import (
 )
 from core.bookings.models import Dispute, DisputeSource, DisputeStatus
 from core.bookings.services import earnings_release_due
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked
 from core.money import refund_split
 from core.payments import ledger
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
 from core.realtime.models import Notification
+from core.room.attendance import session_complete
 from core.testmode.models import TestRefund
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +222,7 @@ def test_partial_refund_splits_in_proportion_and_releases_the_rest(
 
 
 def test_the_partial_refunds_webhook_does_not_mark_the_payment_refunded_in_full(completed, learner, staff):
-    from core.bookings.services import payment_mark_refunded
+    from core.payments.services import payment_mark_refunded
 
     _, booking = completed
     dispute = _open(booking, learner)

@@ -132,7 +132,7 @@ def test_a_request_cannot_be_accepted_once_the_session_is_over(
 ):
     """Completion released the earnings already: a capture now would charge the learner for a
     session they never had, and leave the mentor's share pending for ever."""
-    from core.mentoring.services import session_complete
+    from core.room.attendance import session_complete
 
     booking = book_and_pay(session, learner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -232,7 +232,7 @@ def test_completion_holds_the_mentors_share_for_48_hours_then_releases_it_once(
 ):
     from core.bookings.services import earnings_hold_ends_at, earnings_release_due
     from core.bookings.tasks import earnings_release_due_task
-    from core.mentoring.services import session_complete
+    from core.room.attendance import session_complete
 
     booking = book_and_pay(session, learner)
     booking_accept(booking=booking, mentor=guru)
@@ -256,7 +256,7 @@ def test_completion_holds_the_mentors_share_for_48_hours_then_releases_it_once(
 
 def test_the_hold_length_is_a_setting(guru, session, learner, settings):
     from core.bookings.services import earnings_release_due
-    from core.mentoring.services import session_complete
+    from core.room.attendance import session_complete
 
     settings.EARNINGS_HOLD_HOURS = 2
     booking_accept(booking=book_and_pay(session, learner), mentor=guru)

@@ -217,9 +217,9 @@ def _completed(mentor, learner, *, ended_early: bool = False):
 
     from django.utils import timezone
 
-    from core.mentoring.models import RoomPresence
-    from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import session_booked
+    from core.room.attendance import session_complete
+    from core.room.models import RoomPresence
 
     session, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(minutes=25))
     for user in (mentor, learner):

@@ -16,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.models import Feedback, MentoringSession
-from core.mentoring.services import session_complete
+from core.mentoring.models import MentoringSession
 from core.mentoring.tests.factories import session_booked, session_make
+from core.room.attendance import session_complete
+from core.room.models import Feedback
 from core.users.services import mentor_approve
 
 pytestmark = pytest.mark.django_db

@@ -27,14 +27,16 @@ from core.bookings.services import (
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
 from core.hooks import hookimpl
-from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
-from core.mentoring.room.presence import presence_join, presence_leave
-from core.mentoring.room.topics import topic_set
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.selectors import session_list_public_upcoming
-from core.mentoring.services import session_complete, session_create
+from core.mentoring.services import session_create
 from core.mentoring.tests.factories import approved_mentor, session_in_progress, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
+from core.room.attendance import session_complete
+from core.room.models import RoomPresence, TopicCheck
+from core.room.presence import presence_join, presence_leave
+from core.room.topics import topic_set
 from core.testmode.models import TestRefund
 from core.users.tests.factories import user_make
 

@@ -13,8 +13,8 @@ from html import unescape
 import pytest
 
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import session_booked, session_make
+from core.room.attendance import session_complete
 from core.users.services import mentor_approve
 
 pytestmark = pytest.mark.django_db

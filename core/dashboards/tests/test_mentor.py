@@ -21,10 +21,10 @@ from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, Withdrawal
+from core.room.attendance import session_complete
 
 pytestmark = pytest.mark.django_db
 

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='recording',
             name='file',
-            field=models.FileField(blank=True, max_length=255, storage=core.mentoring.storage.private_storage, upload_to=core.mentoring.models.recording_upload_to),
+            field=models.FileField(blank=True, max_length=255, storage=core.mentoring.storage.private_storage, upload_to=core.mentoring.storage.recording_upload_to),
         ),
         migrations.AlterField(
             model_name='recordingchunk',

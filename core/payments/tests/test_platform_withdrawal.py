@@ -20,8 +20,8 @@ def test_staff_withdraw_the_platforms_earned_revenue_in_admin(staff, learner, cl
 
     from core.bookings.services import booking_accept, earnings_release_due
     from core.bookings.tests.factories import book_and_pay
-    from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import approved_mentor, session_make
+    from core.room.attendance import session_complete
 
     guru = approved_mentor()
     done = session_make(mentor=guru, price_paise=100_000)

@@ -58,7 +58,7 @@ from core.bookings.services import (
 )
 from core.bookings.tests.factories import pay
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.services import session_cancel, session_complete
+from core.mentoring.services import session_cancel
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.money import split
 from core.payments import ledger
@@ -80,6 +80,7 @@ from core.payments.services import (
     withdrawal_settle,
 )
 from core.payments.webhooks import webhook_event_process, webhook_event_record
+from core.room.attendance import session_complete
 from core.testmode import services as testmode
 from core.testmode.models import TestPayment, TestPayout
 from core.users.tests.factories import user_make

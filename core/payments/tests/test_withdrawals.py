@@ -161,8 +161,8 @@ def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
     """Its share of an upcoming session is refunded if the session is cancelled, so it stays put."""
     from core.bookings.services import booking_accept, earnings_release_due
     from core.bookings.tests.factories import book_and_pay
-    from core.mentoring.services import session_complete
     from core.mentoring.tests.factories import approved_mentor, session_make
+    from core.room.attendance import session_complete
 
     guru = approved_mentor()
     session = session_make(mentor=guru, price_paise=100_000)

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
-from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.realtime.models import Notification, NotificationKind
 from core.realtime.services import notification_preferences_update, session_reminders_send
+from core.room.attendance import session_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_summary_after_the_session_once(guru, learner, django_capture_on_commi
 
 
 def test_the_summary_states_the_minutes_both_were_present(guru, learner, django_capture_on_commit_callbacks):
-    from core.mentoring.models import RoomPresence
+    from core.room.models import RoomPresence
 
     session = _confirmed(guru, learner, hours_from_now=30)
     start = session.starts_at

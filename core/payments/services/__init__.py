@@ -1,0 +1,44 @@
+"""Writes about money: a payment's state (``payment``) and withdrawals (``withdrawal``).
+
+The names are re-exported here, so callers import ``from core.payments.services import …``.
+"""
+
+from core.payments.services.payment import (
+    PaymentError,
+    payment_capture_attempt_mark,
+    payment_capture_settle,
+    payment_create,
+    payment_mark_authorized,
+    payment_mark_captured,
+    payment_mark_refunded,
+    payment_refund,
+    payments_void_open,
+)
+from core.payments.services.withdrawal import (
+    MIN_WITHDRAWAL_PAISE,
+    PAYOUT_DONE_STATUSES,
+    PAYOUT_FAILED_STATUSES,
+    withdrawal_payout_send,
+    withdrawal_request,
+    withdrawal_settle,
+    withdrawal_settle_applies,
+)
+
+__all__ = [
+    "MIN_WITHDRAWAL_PAISE",
+    "PAYOUT_DONE_STATUSES",
+    "PAYOUT_FAILED_STATUSES",
+    "PaymentError",
+    "payment_capture_attempt_mark",
+    "payment_capture_settle",
+    "payment_create",
+    "payment_mark_authorized",
+    "payment_mark_captured",
+    "payment_mark_refunded",
+    "payment_refund",
+    "payments_void_open",
+    "withdrawal_payout_send",
+    "withdrawal_request",
+    "withdrawal_settle",
+    "withdrawal_settle_applies",
+]

@@ -1,0 +1,150 @@
+"""The one writer of a payment's state: authorized, captured, refunded (and its ledger rows).
+
+Moved here from ``core.bookings``: what a payment pays for (a booking) is moved by its own app,
+which hears of each change through ``core.payments.signals`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core import hooks
+from core.payments import ledger, signals
+from core.payments.gateways import get_gateway
+from core.payments.models import Payment, PaymentStatus
+
+
+class PaymentError(ValidationError):
+    """A payment step refused, with a message for the person."""
+
+
+def payment_mark_authorized(*, payment: Payment, payment_id: str) -> tuple[Any, bool]:
+    """Record an authorized payment (from verified Checkout, or the signed webhook): what it
+    pays for takes it in the same transaction (``signals.payment_authorized``: the held booking
+    becomes a pending request). Returns ``(booking, hold_lapsed)``; a payment nobody took (the
+    hold lapsed) is released. Idempotent and never moves a state backwards."""
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+            status=PaymentStatus.AUTHORIZED, razorpay_payment_id=payment_id, authorized_at=now
+        )
+        taken = any(answer for _, answer in signals.payment_authorized.send(sender=Payment, payment=payment))
+        lapsed = bool(moved and not taken)
+        if lapsed:  # the hold lapsed while the learner was paying
+            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.VOIDED, closed_at=now)
+        booking = Payment.objects.select_related("booking").get(pk=payment.pk).booking
+    return booking, lapsed
+
+
+def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
+    """Record a capture and post the split to the ledger (both at most once).
+
+    ``late``: the gateway reports a capture of a payment we released (voided) meanwhile, so
+    the learner was charged after all; it is recorded, and ``payment_capture_settle``
+    has it refunded.
+    """
+    came_from = [PaymentStatus.AUTHORIZED, PaymentStatus.VOIDED] if late else [PaymentStatus.AUTHORIZED]
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status__in=came_from).update(
+            status=PaymentStatus.CAPTURED, captured_at=timezone.now(), closed_at=None
+        )
+        payment.refresh_from_db()
+        if payment.status == PaymentStatus.CAPTURED:
+            ledger.post_capture(payment=payment)
+        if moved:
+            transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
+    return bool(moved)
+
+
+def payment_capture_settle(*, payment: Payment) -> None:
+    """A capture we heard of from the gateway (a webhook or the reconciler) rather than from our
+    own capture call: what the payment is for is made to agree with the money
+    (``signals.payment_capture_reported``; a booking is confirmed, or released and refunded)."""
+    signals.payment_capture_reported.send(sender=Payment, payment=payment)
+
+
+def payment_refund(*, payment: Payment) -> Payment:
+    """Refund a captured payment in full, once (the idempotency key is the payment's own id).
+
+    The ledger entry is posted when the gateway reports the refund processed (here, or
+    later by the ``refund.processed`` webhook or the reconciler, which fetches the saved
+    refund id); every path posts it at most once.
+    """
+    if payment.status == PaymentStatus.REFUNDED:
+        return payment
+    if payment.status != PaymentStatus.CAPTURED:
+        raise PaymentError("Only a captured payment can be refunded.")
+    refund = get_gateway().payment_refund(
+        payment_id=payment.razorpay_payment_id,
+        amount_paise=payment.amount_paise,
+        idempotency_key=f"refund-payment-{payment.pk}",
+        notes={"booking": payment.booking.reference},
+    )
+    Payment.objects.filter(pk=payment.pk, razorpay_refund_id="").update(razorpay_refund_id=refund.id)
+    if refund.status == "processed":
+        payment_mark_refunded(payment=payment, refund_id=refund.id)
+    payment.refresh_from_db()
+    return payment
+
+
+def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
+    """Record a processed refund and reverse the capture's postings (idempotent).
+
+    A payment staff partly refunded after a dispute is never marked refunded in full: the
+    ``refund.processed`` of that partial refund lands here too, and its ledger entry was
+    posted by ``core.bookings.disputes`` when the gateway accepted it (its owner says so through
+    ``signals.payment_refund_full_allowed``).
+    """
+    answers = signals.payment_refund_full_allowed.send(sender=Payment, payment=payment)
+    if any(answer is False for _, answer in answers):
+        return False
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED).update(
+            status=PaymentStatus.REFUNDED, refunded_paise=F("amount_paise"), closed_at=timezone.now()
+        )
+        if moved:
+            payment.refresh_from_db()
+            ledger.post_refund(payment=payment, refund_id=refund_id)
+            transaction.on_commit(
+                lambda: hooks.payment_refunded.send_robust(
+                    sender=Payment, payment=payment, amount_paise=payment.amount_paise
+                )
+            )
+    return bool(moved)
+
+
+def payment_create(*, booking, learner, mentor, amounts, gateway_name: str, order_id: str) -> Payment:
+    """A payment for ``booking`` in the gateway's order ``order_id``, split as ``amounts``
+    (``core.money.split``): created, waiting for the learner's checkout."""
+    return Payment.objects.create(
+        booking=booking,
+        learner=learner,
+        mentor=mentor,
+        price_paise=amounts.price_paise,
+        fee_paise=amounts.fee_paise,
+        amount_paise=amounts.amount_paise,
+        mentor_share_paise=amounts.mentor_share_paise,
+        app_share_paise=amounts.app_share_paise,
+        gateway=gateway_name,
+        razorpay_order_id=order_id,
+    )
+
+
+def payment_capture_attempt_mark(*, payment: Payment) -> None:
+    """Saved before asking the gateway to capture: if its answer is lost, a later release asks
+    the gateway first (``capture_attempted_at``, set once)."""
+    Payment.objects.filter(pk=payment.pk, capture_attempted_at__isnull=True).update(capture_attempted_at=timezone.now())
+
+
+def payments_void_open(*, booking, now=None) -> int:
+    """Release every payment of ``booking`` that was never captured (created or authorized): the
+    hold on the learner's card lapses and nothing is charged. Call it inside the transaction
+    that ends the booking."""
+    return Payment.objects.filter(booking=booking, status__in=[PaymentStatus.CREATED, PaymentStatus.AUTHORIZED]).update(
+        status=PaymentStatus.VOIDED, closed_at=now or timezone.now()
+    )
