@@ -48,7 +48,7 @@ MAX_LIMIT = 200
 
 
 def _bounded(limit: int) -> int:
-    return max(1, min(int(limit), MAX_LIMIT))
+    return max(0, min(int(limit), MAX_LIMIT))
 
 
 def sessions_bookable(*, topic: str = "", text: str = "", limit: int = 20) -> list[SessionCard]:
@@ -58,6 +58,8 @@ def sessions_bookable(*, topic: str = "", text: str = "", limit: int = 20) -> li
     ``topic`` keeps those whose topics or mentor's domains include it (any case); ``text`` is
     the typo-tolerant search of the learner's Browse page. At most ``limit`` (up to 200).
     """
+    if _bounded(limit) == 0:
+        return []
     found = session_search_public(topic=topic, text=text, per_page=_bounded(limit))
     return list(found.page.object_list)
 
@@ -65,7 +67,7 @@ def sessions_bookable(*, topic: str = "", text: str = "", limit: int = 20) -> li
 def sessions_public_upcoming(*, limit: int = 10) -> list[SessionCard]:
     """Sessions of approved mentors that are live now or coming up, soonest first, booked or
     not (what the landing page shows). At most ``limit`` (up to 200)."""
-    return session_list_public_upcoming(limit=_bounded(limit))
+    return session_list_public_upcoming(limit=_bounded(limit)) if _bounded(limit) else []
 
 
 def sessions_attended(*, user, limit: int | None = None) -> list[SessionAttendance]:
