@@ -23,9 +23,8 @@ offered to plugins) and nothing else of core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import inspect
+from dataclasses import dataclass, field
 from typing import Any
 
 import django.dispatch

@@ -30,11 +30,11 @@ from core.hooks import Recommendation, hookimpl
 from core.mentoring.models import MentoringSession, RoomPresence, SessionStatus, TopicCheck
 from core.mentoring.room.presence import presence_join, presence_leave
 from core.mentoring.room.topics import topic_set
-from core.plugin_api import sessions_bookable
 from core.mentoring.services import session_complete, session_create
 from core.mentoring.tests.factories import approved_mentor, session_in_progress, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
+from core.plugin_api import sessions_bookable
 from core.testmode.models import TestRefund
 from core.users.tests.factories import user_make
 
