@@ -191,3 +191,11 @@ def test_a_broken_plugin_leaves_the_others_contributions_on_the_page(client, lea
     assert "Sample profile section" in profile.content.decode() and "Sample badge" in profile.content.decode()
     for hook in ("dashboard_panels", "profile_badges", "profile_sections"):
         assert f"test-broken failed in hook {hook}" in caplog.text
+
+
+def test_the_guide_lists_every_hook_with_its_signature():
+    """docs/plugins.md's hook tables cannot drift: one row per specification, its arguments right."""
+    guide = (Path(settings.BASE_DIR) / "docs" / "plugins.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)\(([^)]*)\)` \|", guide, flags=re.MULTILINE))
+    expected = {name: ", ".join(inspect.signature(spec).parameters) for name, spec in hook_specs().items()}
+    assert rows == expected
