@@ -100,15 +100,15 @@ def test_tracing_logs_each_call_with_its_arguments_and_result(rf):
     stop = pluginmanager.trace_enable(log=lambda message, *args: lines.append(message % args))
     try:
         assert pluginmanager.tracing_is_on()
-        pluginmanager.call_first("recommended_sessions", user="asha", limit=2)
+        pluginmanager.call_first("recommended_sessions", user=None, limit=2)
     finally:
         stop()
         pluginmanager.pm.unregister(records)
     assert not pluginmanager.tracing_is_on()
-    assert "hook recommended_sessions [test-records] called with user='asha', limit=2" in lines
+    assert "hook recommended_sessions [test-records] called with user=None, limit=2" in lines
     assert "hook recommended_sessions [test-records] returned ['from the recorder']" in lines
     count = len(lines)
-    pluginmanager.call_first("recommended_sessions", user="asha", limit=2)
+    pluginmanager.call_first("recommended_sessions", user=None, limit=2)
     assert len(lines) == count  # stopped
 
 
