@@ -7,19 +7,25 @@ This module is the whole contract between core and plugins. It holds, in this or
 3. the hook specifications: event hooks ``on_<signal>`` (their return value is ignored) and
    contribution hooks named after what they return.
 
+Each event is declared once as a signal and once as its ``on_<signal>`` hook; the hook's
+signature is the list of the signal's arguments (``SIGNAL_ARGS`` is derived from it).
 Every signal and every hook has a docstring, and ``core/tests/test_hooks.py`` fails when
-one is missing, when a signal has no ``on_`` hook, or when a signal's arguments and its
-hook's differ. Adding a hook is a public API change: spec, docstring, call site and test
-go in one commit.
+one is missing, when a signal has no ``on_`` hook (or a hook no signal), or when a signal's
+docstring does not name its hook's arguments. Adding a hook is a public API change: spec,
+docstring, call site and test go in one commit (``docs/plugins.md`` lists them all).
 
 Core never imports a plugin. ``core.pluginmanager`` finds the enabled plugins, registers
-their ``hooks`` modules, and relays each signal below to its ``on_`` hook, calling every
-plugin separately so that one broken plugin cannot fail (or undo) a payment.
+their ``hooks`` modules, and relays each signal below to its ``on_`` hook through pluggy,
+one plugin at a time, so that one broken plugin cannot fail (or undo) a payment.
+Besides this module, a plugin may import ``core.plugin_api`` (the services and selectors
+offered to plugins) and nothing else of core.
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
+from typing import Any
 
 import django.dispatch
 import pluggy
@@ -32,8 +38,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 # --- Domain signals ---------------------------------------------------------------------
 # Sent by core's services with ``transaction.on_commit(lambda: <signal>.send_robust(...))``,
-# so nobody sees a write that may still roll back. ``sender`` is the model class.
-# ``SIGNAL_ARGS`` names the keyword arguments each one carries (besides ``sender``).
+# so nobody sees a write that may still roll back. ``sender`` is the model class. The keyword
+# arguments each one carries (besides ``sender``) are its ``on_`` hook's parameters: see
+# ``SIGNAL_ARGS`` after the event hooks.
 
 user_registered = django.dispatch.Signal()
 """A person finished registration and confirmed their email address.
@@ -96,26 +103,6 @@ reversed by the bank after it was paid (the amount is back in the balance either
 withdrawal is "failed" and ``failure_reason`` says why). Arguments: ``withdrawal``
 (``payments.Withdrawal``; ``user`` is None for the platform's own), ``payout_status`` (str: the
 gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
-
-SIGNAL_ARGS: dict[str, tuple[str, ...]] = {
-    "user_registered": ("user",),
-    "mentor_approval_changed": ("user", "is_approved"),
-    "session_created": ("session",),
-    "session_updated": ("session",),
-    "session_cancelled": ("session",),
-    "booking_requested": ("booking",),
-    "booking_confirmed": ("booking",),
-    "booking_rejected": ("booking", "reason"),
-    "payment_captured": ("payment",),
-    "payment_refunded": ("payment", "amount_paise"),
-    "session_started": ("session",),
-    "session_completed": ("session",),
-    "feedback_given": ("feedback",),
-    "dispute_opened": ("dispute",),
-    "dispute_settled": ("dispute",),
-    "withdrawal_settled": ("withdrawal", "payout_status"),
-}
-
 
 # --- Event hooks --------------------------------------------------------------------------
 
@@ -201,6 +188,20 @@ def on_withdrawal_settled(withdrawal, payout_status):
     """A withdrawal was paid out, failed or reversed (``payout_status``). Return value ignored."""
 
 
+def _signal_args() -> dict[str, tuple[str, ...]]:
+    """``{signal name: its keyword arguments}``, read from the ``on_<signal>`` hook specifications."""
+    found = {}
+    for name, value in globals().items():
+        if name.startswith("on_") and hasattr(value, f"{PROJECT_NAME}_spec"):
+            found[name.removeprefix("on_")] = tuple(inspect.signature(value).parameters)
+    return found
+
+
+SIGNAL_ARGS: dict[str, tuple[str, ...]] = _signal_args()
+"""The keyword arguments each domain signal carries, e.g. ``{"booking_rejected": ("booking",
+"reason"), ...}``: one entry per ``on_<signal>`` hook, its parameters in order."""
+
+
 # --- Contribution hooks -------------------------------------------------------------------
 # What contribution hooks return. Plugins build these; core renders them.
 
@@ -232,6 +233,28 @@ class Badge:
     title: str = ""
 
 
+@dataclass(frozen=True)
+class Recommendation:
+    """A session suggested to a learner: ``session`` (a ``SessionCard`` from
+    ``core.plugin_api.sessions_bookable``) and ``reason``, in plain words, shown under it
+    ("Because you follow Python"). A reason never reveals another person's activity."""
+
+    session: Any
+    reason: str
+
+
+# Contribution points, and where core renders each one:
+#   a page           urlpatterns        mounted at /p/<plugin label>/ (core/urls.py)
+#   a nav item       nav_items          the header of every page (templates/base.html)
+#   a dashboard panel dashboard_panels  the learner's and the mentor's dashboard home
+#   a room tool      room_tools         the live room's bottom bar
+#   a profile section profile_sections  the person's own profile page (/profile/)
+#   badges           profile_badges     next to the mentor on a session's public page, and on
+#                                       the person's own profile page
+#   a landing section landing_sections  the public landing page (cms)
+#   recommendations  recommended_sessions  the learner's dashboard home
+
+
 @hookspec
 def nav_items(request):
     """Extra navigation links for ``request.user``: a list of ``NavItem``. Return [] for none."""
@@ -239,7 +262,8 @@ def nav_items(request):
 
 @hookspec
 def dashboard_panels(request):
-    """Panels for the user's dashboard: a list of ``Panel`` (rendered in ``order``)."""
+    """Panels for the user's dashboard home (learner's or mentor's: see ``request.user.role``):
+    a list of ``Panel`` (rendered in ``order``)."""
 
 
 @hookspec
@@ -249,8 +273,15 @@ def profile_badges(users):
 
 
 @hookspec
+def profile_sections(request, person):
+    """Sections for ``person``'s profile page, shown below the profile form (today ``person`` is
+    always ``request.user``, on ``/profile/``): a list of ``Panel``."""
+
+
+@hookspec
 def room_tools(request, booking):
-    """Buttons for the live room's bottom bar: a list of ``Panel`` (template + context)."""
+    """Buttons for the live room's bottom bar: a list of ``Panel`` (template + context).
+    ``booking`` is the confirmed booking of the room (None when the room has none)."""
 
 
 @hookspec
@@ -266,5 +297,6 @@ def urlpatterns():
 
 @hookspec(firstresult=True)
 def recommended_sessions(user, limit):
-    """Up to ``limit`` sessions to suggest to ``user`` (a list), or None to let the next
-    implementation answer. Core's default answers last with an empty list."""
+    """Up to ``limit`` sessions to suggest to the learner ``user``: a list of ``Recommendation``,
+    or None to let the next implementation answer. Only bookable sessions (from
+    ``core.plugin_api.sessions_bookable``). Core's default answers last with an empty list."""

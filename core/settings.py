@@ -38,14 +38,16 @@ ALL_PLUGINS = ["gifting", "gamification", "recommendations", "forum"]
 # Enabled unless PEERLEARN_PLUGINS says otherwise: only complete plugins, because a page may
 # not say "coming soon" or show what is not real. None is complete yet: gifting's Gift button
 # only says gifts are coming, gamification awards points for nothing but joining, the forum
-# can be read but not posted to, and recommendations stores interests but recommends nothing
-# (core's learner profile keeps the interests, so turning it on later loses nothing).
+# can be read but not posted to, and recommendations suggests sessions only from the learner's
+# stated interests (core's learner profile keeps them, so turning it on later loses nothing).
 # CI runs the suite with every plugin enabled too.
 DEFAULT_PLUGINS: list[str] = []
 PEERLEARN_PLUGINS = env.list("PEERLEARN_PLUGINS", default=DEFAULT_PLUGINS)
 _unknown = set(PEERLEARN_PLUGINS) - set(ALL_PLUGINS)
 if _unknown:
     raise environ.ImproperlyConfigured(f"Unknown plugins in PEERLEARN_PLUGINS: {sorted(_unknown)}")
+# Log every hook call (hook, plugin, arguments, result) on core.pluginmanager.trace at INFO.
+PEERLEARN_TRACE_HOOKS = env.bool("PEERLEARN_TRACE_HOOKS", default=False)
 
 INSTALLED_APPS = [
     # ASGI server integration and real time

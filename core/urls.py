@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from core import pluginmanager, views
+from core import pluginmanager, plugins_page, views
 from core.dashboards import urls as dashboard_urls
 from core.mentoring import urls as mentoring_urls
 from core.room import urls as room_urls
@@ -34,6 +34,7 @@ core_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("admin/plugins/", admin.site.admin_view(plugins_page.plugin_list), name="staff-plugins"),
     path("admin/", admin.site.urls),
     path("", include("core.users.urls")),  # /accounts/suggest/ and /profile/…
     path("accounts/", include("allauth.urls")),

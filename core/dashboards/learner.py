@@ -43,16 +43,9 @@ PER_PAGE = 12
 
 
 def _recommendations(user) -> list:
-    """What the recommender plugin suggests (``SessionCard`` items), or [] (then no panel).
-
-    A broken recommender must not take the dashboard down: its error is logged, and the
-    panel is left out as if no plugin answered.
-    """
-    try:
-        found = pluginmanager.pm.hook.recommended_sessions(user=user, limit=RECOMMENDATIONS)
-    except Exception:
-        logger.exception("The recommended_sessions hook failed")
-        return []
+    """What the recommender plugin suggests (``core.hooks.Recommendation`` items), or [] (then
+    no panel). A broken recommender is logged and skipped (``call_first``): the next answers."""
+    found = pluginmanager.call_first("recommended_sessions", user=user, limit=RECOMMENDATIONS)
     return list(found or [])[:RECOMMENDATIONS]
 
 

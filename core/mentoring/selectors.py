@@ -465,3 +465,77 @@ def learning_progress_for_learner(*, learner, recent: int = 10) -> LearningProgr
         topics=tuple((labels[key], counts[key]) for key in ordered),
         recent=tuple(attended),
     )
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    """A completed session that one person attended, as its learner or its mentor."""
+
+    id: int
+    title: str
+    role: str  # "learner" or "mentor": the person's part in it
+    starts_at: datetime
+    scheduled_minutes: int
+    present_minutes: int  # the person's own time in the room (two tabs count once)
+    together_minutes: int  # the time both participants were in the room together
+    topics: tuple[str, ...]  # the session's topics, as the mentor wrote them
+    topics_covered: tuple[str, ...]  # those ticked in the room
+
+
+def session_attendance_for_user(*, user, limit: int | None = None) -> list[SessionAttendance]:
+    """Completed sessions ``user`` came into the room for, newest first: as mentor, or as the
+    learner of its confirmed booking. Presence comes from the room's records (not the
+    schedule), so ``together_minutes`` is what both were really there for.
+
+    Three queries whatever the history: the sessions, their presences, their ticked topics."""
+    confirmed_learner = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values(
+        "learner_id"
+    )[:1]
+    sessions = (
+        MentoringSession.objects.filter(status=SessionStatus.COMPLETED)
+        .filter(Q(mentor=user) | Q(bookings__learner=user, bookings__status=BookingStatus.CONFIRMED))
+        .distinct()
+    )
+    rows = list(
+        sessions.annotate(learner_id=Subquery(confirmed_learner))
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", "title", "mentor_id", "learner_id", "starts_at", "ends_at", "topics")
+    )
+    if not rows:
+        return []
+    session_ids = [row[0] for row in rows]
+    intervals: dict[tuple[int, int], list[Interval]] = {}
+    presences = RoomPresence.objects.filter(session_id__in=session_ids).values_list(
+        "session_id", "user_id", "joined_at", "seen_at", "left_at"
+    )
+    for session_id, user_id, joined_at, seen_at, left_at in presences:
+        intervals.setdefault((session_id, user_id), []).append((joined_at, left_at or seen_at))
+    ticked: dict[int, set[int]] = {}
+    for session_id, index in TopicCheck.objects.filter(session_id__in=session_ids, is_done=True).values_list(
+        "session_id", "index"
+    ):
+        ticked.setdefault(session_id, set()).add(index)
+    attended = []
+    for pk, title, mentor_id, learner_id, starts_at, ends_at, topics in rows:
+        own = intervals.get((pk, user.pk))
+        if not own:
+            continue  # completed without them: not attended
+        is_mentor = mentor_id == user.pk
+        peer = intervals.get((pk, learner_id if is_mentor else mentor_id), [])
+        topics = tuple(topics or ())
+        attended.append(
+            SessionAttendance(
+                id=pk,
+                title=title,
+                role="mentor" if is_mentor else "learner",
+                starts_at=starts_at,
+                scheduled_minutes=int((ends_at - starts_at).total_seconds() // 60),
+                present_minutes=int(presence_overlap_seconds(own, own) // 60),
+                together_minutes=int(presence_overlap_seconds(own, peer) // 60),
+                topics=topics,
+                topics_covered=tuple(topic for index, topic in enumerate(topics) if index in ticked.get(pk, ())),
+            )
+        )
+        if limit is not None and len(attended) >= limit:
+            break
+    return attended

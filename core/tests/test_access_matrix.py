@@ -89,6 +89,7 @@ MATRIX = {
     # Django admin (staff with a verified TOTP device only: the matrix's staff typed their code;
     # a password-only session is refused everywhere: core/tests/test_second_factor_gate.py)
     "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 200)),
+    "admin/plugins/": ("/admin/plugins/", _all(302, 302, 302, 200)),  # the plugins staff page
     "admin/payments/withdrawal/platform/": ("/admin/payments/withdrawal/platform/", _all(302, 302, 302, 200)),
     "admin/bookings/dispute/<int:pk>/settle/": ("/admin/bookings/dispute/1/settle/", _all(302, 302, 302, 404)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),

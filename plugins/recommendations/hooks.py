@@ -1,9 +1,19 @@
+from core import plugin_api
 from core.hooks import hookimpl
 from plugins.recommendations import services
 
 
 @hookimpl
 def on_user_registered(user):
-    profile = getattr(user, "learner_profile", None) if user.role == "learner" else None
-    if profile is not None:
-        services.preferences_from_interests(user=user, interests=profile.interests)
+    interests = plugin_api.learner_interests(user=user)
+    if interests:
+        services.preferences_from_interests(user=user, interests=interests)
+
+
+@hookimpl
+def recommended_sessions(user, limit):
+    """Bookable sessions on the learner's topics, each with its reason; None (the next
+    recommender answers) for anyone else, or when nothing matches."""
+    if user is None or not user.is_authenticated or user.role != "learner":
+        return None
+    return services.recommendations_for(user=user, limit=limit) or None

@@ -26,13 +26,13 @@ from core.bookings.services import (
 )
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
-from core.hooks import hookimpl
+from core.hooks import Recommendation, hookimpl
 from core.mentoring.models import MentoringSession, SessionStatus
-from core.mentoring.selectors import session_list_public_upcoming
 from core.mentoring.services import session_create
 from core.mentoring.tests.factories import approved_mentor, session_in_progress, session_make
 from core.payments import ledger
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus
+from core.plugin_api import sessions_bookable
 from core.room.attendance import session_complete
 from core.room.models import RoomPresence, TopicCheck
 from core.room.presence import presence_join, presence_leave
@@ -140,7 +140,7 @@ def recommender():
     class Recommender:
         @hookimpl
         def recommended_sessions(self, user, limit):
-            return session_list_public_upcoming(limit=limit)
+            return [Recommendation(session=card, reason="Because you asked") for card in sessions_bookable(limit=limit)]
 
     plugin = Recommender()
     pluginmanager.pm.register(plugin, name="test-recommender")
@@ -154,10 +154,11 @@ def test_a_recommender_plugin_fills_the_panel(as_learner, guru, recommender):
     panel = page.split('data-testid="recommended"')[1]
     assert "Recommended for you" in panel and "Recommended session" in panel
     assert f'href="/sessions/{session.pk}/"' in panel
+    assert "Because you asked" in panel
 
 
 # The broken hook is logged, and the page still renders.
-@pytest.mark.expect_error_log("core.dashboards.learner")
+@pytest.mark.expect_error_log("core.pluginmanager")
 def test_a_broken_recommender_leaves_the_panel_out(as_learner, guru, caplog):
     class Broken:
         @hookimpl
@@ -171,7 +172,7 @@ def test_a_broken_recommender_leaves_the_panel_out(as_learner, guru, caplog):
     finally:
         pluginmanager.pm.unregister(plugin)
     assert "Recommended for you" not in page
-    assert "recommended_sessions hook failed" in caplog.text
+    assert "test-broken-recommender failed in hook recommended_sessions" in caplog.text
 
 
 # --- Browse -------------------------------------------------------------------------------

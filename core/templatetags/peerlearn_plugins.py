@@ -1,0 +1,33 @@
+"""What plugins contribute to people's pages: badges next to a person, sections of a profile.
+
+``{% load peerlearn_plugins %}``, then ``{% plugin_badges person %}`` (the badges every enabled
+plugin gives ``person``, as a list of tags) or ``{% plugin_profile_sections person as sections %}``
+(their ``Panel``s, to render with ``{% render_panel %}``). A plugin that fails is logged and left
+out (``core.pluginmanager.call_each``).
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from core import pluginmanager
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/plugin_badges.html")
+def plugin_badges(person) -> dict:
+    """The ``core.hooks.Badge``s enabled plugins give ``person`` (one hook call for the page)."""
+    if person is None or not getattr(person, "pk", None):
+        return {"badges": []}
+    return {"badges": pluginmanager.badges_for([person]).get(person.pk, [])}
+
+
+@register.simple_tag(takes_context=True)
+def plugin_profile_sections(context, person) -> list:
+    """The ``Panel``s enabled plugins add to ``person``'s profile page, in ``order``."""
+    request = context.get("request")
+    if request is None or person is None:
+        return []
+    panels = pluginmanager.collect("profile_sections", request=request, person=person)
+    return sorted(panels, key=lambda panel: panel.order)

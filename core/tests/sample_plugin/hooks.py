@@ -1,0 +1,150 @@
+"""The sample plugin's hook implementations. Contributions say who they are for, so a test can
+find them on the page; events are recorded in ``RECEIVED`` (cleared by the fixture)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from core import plugin_api
+from core.hooks import Badge, NavItem, Panel, Recommendation, hookimpl
+
+RECEIVED: list[tuple[str, dict]] = []
+
+SECTION = "components/empty_state.html"  # a core template that shows ``title`` and ``text``
+
+
+def _panel(title: str, order: int = 100) -> Panel:
+    return Panel(template=SECTION, context={"title": title, "text": "Added by the sample plugin."}, order=order)
+
+
+# --- Contributions ----------------------------------------------------------------------------
+
+
+def hello(request):
+    return HttpResponse(f"Hello from the sample plugin, {request.user.get_short_name() or 'stranger'}")
+
+
+@hookimpl
+def urlpatterns():
+    return [path("hello/", hello, name="hello")]
+
+
+@hookimpl
+def nav_items(request):
+    return [NavItem(label="Sample nav", url="/p/sample/hello/", icon="sparkles", aria_label="The sample plugin")]
+
+
+@hookimpl
+def dashboard_panels(request):
+    return [_panel(f"Sample panel for the {request.user.role} dashboard", order=10)]
+
+
+@hookimpl
+def room_tools(request, booking):
+    return [_panel(f"Sample room tool for booking {booking.reference if booking else None}")]
+
+
+@hookimpl
+def profile_sections(request, person):
+    return [_panel(f"Sample profile section of {person.name}")]
+
+
+@hookimpl
+def profile_badges(users):
+    return {user.pk: [Badge(label=f"Sample badge {user.pk}", title="Given by the sample plugin")] for user in users}
+
+
+@hookimpl
+def landing_sections(request):
+    return [_panel("Sample landing section")]
+
+
+@hookimpl
+def recommended_sessions(user, limit):
+    return [Recommendation(session=card, reason="Sample reason") for card in plugin_api.sessions_bookable(limit=limit)]
+
+
+# --- Events: one implementation per domain signal ----------------------------------------------
+
+
+def _record(event: str, **arguments) -> None:
+    RECEIVED.append((event, arguments))
+
+
+@hookimpl
+def on_user_registered(user):
+    _record("user_registered", user=user)
+
+
+@hookimpl
+def on_mentor_approval_changed(user, is_approved):
+    _record("mentor_approval_changed", user=user, is_approved=is_approved)
+
+
+@hookimpl
+def on_session_created(session):
+    _record("session_created", session=session)
+
+
+@hookimpl
+def on_session_updated(session):
+    _record("session_updated", session=session)
+
+
+@hookimpl
+def on_session_cancelled(session):
+    _record("session_cancelled", session=session)
+
+
+@hookimpl
+def on_booking_requested(booking):
+    _record("booking_requested", booking=booking)
+
+
+@hookimpl
+def on_booking_confirmed(booking):
+    _record("booking_confirmed", booking=booking)
+
+
+@hookimpl
+def on_booking_rejected(booking, reason):
+    _record("booking_rejected", booking=booking, reason=reason)
+
+
+@hookimpl
+def on_payment_captured(payment):
+    _record("payment_captured", payment=payment)
+
+
+@hookimpl
+def on_payment_refunded(payment, amount_paise):
+    _record("payment_refunded", payment=payment, amount_paise=amount_paise)
+
+
+@hookimpl
+def on_session_started(session):
+    _record("session_started", session=session)
+
+
+@hookimpl
+def on_session_completed(session):
+    _record("session_completed", session=session)
+
+
+@hookimpl
+def on_feedback_given(feedback):
+    _record("feedback_given", feedback=feedback)
+
+
+@hookimpl
+def on_dispute_opened(dispute):
+    _record("dispute_opened", dispute=dispute)
+
+
+@hookimpl
+def on_dispute_settled(dispute):
+    _record("dispute_settled", dispute=dispute)
+
+
+@hookimpl
+def on_withdrawal_settled(withdrawal, payout_status):
+    _record("withdrawal_settled", withdrawal=withdrawal, payout_status=payout_status)

@@ -1,0 +1,96 @@
+"""The facade plugins call (``core.plugin_api``): what each function answers, from real records."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from core import plugin_api
+from core.bookings.tests.factories import book_and_pay
+from core.mentoring.services import session_complete
+from core.mentoring.tests.factories import approved_mentor, session_booked, session_make
+from core.room.presence import presence_join, presence_leave
+from core.room.topics import topic_set
+from core.users.tests.factories import user_make
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_room(session, user, *, start_minute: int, end_minute: int) -> None:
+    presence, _ = presence_join(session=session, user=user, now=session.starts_at + timedelta(minutes=start_minute))
+    presence_leave(presence_id=presence.pk, now=session.starts_at + timedelta(minutes=end_minute))
+
+
+def test_sessions_attended_as_learner_and_as_mentor_with_topics_and_presence(mentor, learner, other_learner):
+    taken, _ = session_booked(
+        mentor=mentor, learner=learner, starts_in=-timedelta(hours=3), minutes=60, topics=["Forms", "Validation"]
+    )
+    _in_room(taken, mentor, start_minute=0, end_minute=50)
+    _in_room(taken, learner, start_minute=10, end_minute=25)
+    _in_room(taken, learner, start_minute=20, end_minute=40)  # a second tab: counted once
+    topic_set(session=taken, index=1, is_done=True, by=mentor)
+    session_complete(session=taken)
+    missed, _ = session_booked(mentor=mentor, learner=other_learner, starts_in=-timedelta(hours=2), minutes=30)
+    _in_room(missed, mentor, start_minute=0, end_minute=20)  # the learner never came
+    session_complete(session=missed)
+    upcoming, _ = session_booked(mentor=mentor, learner=learner, starts_in=timedelta(hours=5))  # not completed
+
+    [as_learner] = plugin_api.sessions_attended(user=learner)
+    assert (as_learner.id, as_learner.role, as_learner.scheduled_minutes) == (taken.pk, "learner", 60)
+    assert (as_learner.present_minutes, as_learner.together_minutes) == (30, 30)
+    assert as_learner.topics == ("Forms", "Validation") and as_learner.topics_covered == ("Validation",)
+
+    as_mentor = plugin_api.sessions_attended(user=mentor)
+    assert [(s.id, s.role, s.present_minutes, s.together_minutes) for s in as_mentor] == [
+        (missed.pk, "mentor", 20, 0),  # newest first; the learner was absent
+        (taken.pk, "mentor", 50, 30),
+    ]
+    assert plugin_api.sessions_attended(user=other_learner) == []  # booked, never came in
+    assert plugin_api.sessions_attended(user=mentor, limit=1) == as_mentor[:1]
+    assert upcoming.pk not in {s.id for s in as_mentor}
+
+
+def test_sessions_bookable_are_open_public_sessions_on_the_topic(mentor, learner, other_learner):
+    guru = approved_mentor()
+    python = session_make(mentor=guru, title="Python basics", topics=["Python"])
+    other = session_make(mentor=guru, title="Go basics", topics=["Go"], hours_from_now=30)
+    taken, _ = session_booked(mentor=mentor, learner=other_learner, starts_in=timedelta(hours=3), topics=["Python"])
+    unapproved = user_make(email="new@example.com", role="mentor")
+    hidden = session_make(mentor=unapproved, title="Hidden", topics=["Python"])
+
+    found = [card.id for card in plugin_api.sessions_bookable(limit=10)]
+    assert python.pk in found and other.pk in found
+    assert taken.pk not in found and hidden.pk not in found
+    assert [card.id for card in plugin_api.sessions_bookable(topic="python")] == [python.pk]
+    assert len(plugin_api.sessions_bookable(limit=1)) == 1
+    assert plugin_api.sessions_bookable(limit=0) == []
+    upcoming = [card.id for card in plugin_api.sessions_public_upcoming(limit=10)]
+    assert taken.pk in upcoming and hidden.pk not in upcoming  # booked, yet public
+
+
+def test_bookings_of_a_learner_are_their_own(learner, other_learner):
+    guru = approved_mentor()
+    mine = book_and_pay(session_make(mentor=guru, title="Mine"), learner)
+    book_and_pay(session_make(mentor=guru, title="Theirs", hours_from_now=30), other_learner)
+    rows = plugin_api.bookings_of_learner(learner=learner)
+    assert [(row.id, row.session_title) for row in rows] == [(mine.pk, "Mine")]
+
+
+def test_learner_interests(mentor):
+    learner = user_make(email="l@example.com", role="learner", details={"interests": ["Python", "Data Science"]})
+    assert plugin_api.learner_interests(user=learner) == ["Python", "Data Science"]
+    assert plugin_api.learner_interests(user=mentor) == []
+
+
+def test_every_function_is_documented_here_and_in_the_guide():
+    guide = (Path(settings.BASE_DIR) / "docs" / "plugins.md").read_text(encoding="utf-8")
+    functions = [name for name in plugin_api.__all__ if inspect.isfunction(getattr(plugin_api, name))]
+    assert len(functions) >= 5
+    for name in functions:
+        assert (getattr(plugin_api, name).__doc__ or "").strip(), f"{name} has no docstring"
+        assert f"``{name}``" in plugin_api.__doc__, f"the module docstring does not list {name}"
+        assert f"`{name}(" in guide, f"docs/plugins.md does not describe {name}"
