@@ -1,36 +1,21 @@
-/* The one WebSocket client of every live page: the landing's live rows (live.js), the
-   notifications bell (notifications.js) and the session room (room/main.js).
-
-   const socket = createSocket({path: "/ws/room/abc/", onMessage, ...});
-   socket.connect();
-
-   What it does for each of them:
-   - Reconnects with exponential backoff and jitter: try n waits min(max, base * 2^(n-1)),
-     times a random 0.5..1 (so the tabs a server restart dropped do not all come back at once).
-     After ``tries`` failed tries it gives up (onClose says retryIn: null) until ``connect()``;
-     a close code in ``stopCodes`` (the server refused us: 4401 signed out, 4403 not allowed)
-     stops at once. The counter starts again once the server has said something on a socket,
-     and when the browser comes back online or the tab becomes visible it tries at once.
-   - Pings every ``ping`` ms ({"type": "ping"}; every consumer answers {"type": "pong", ...}).
-     Once a pong has come, a socket silent for ``silence`` ms is taken for dead and reopened.
-   - Catches up by the last id the page saw (``lastId()``): a reconnect's URL can carry it
-     (``resumeParam``: "?after=<id>", the room), ``catchUp()`` asks over the open socket
-     (``catchUpMessage(after)``) or over HTTP (``fetchMissed(after)``), and while the socket
-     keeps failing (from try ``pollAfter`` on) it fetches over HTTP at every try.
-   - Client message ids: ``post(message)`` gives the message a ``client_id`` (a random UUID),
-     sends it when the socket is open, and sends it again after every reconnect and whenever
-     ``resendAfter`` ms pass without an answer. Any server message naming that ``client_id``
-     (an ack, the broadcast of it, an error refusing it) settles it: it leaves the outbox and
-     comes to ``onMessage(message, sent)`` with ``sent``, the message it answers. The server
-     saves a repeated client id only once, so a resend is never a duplicate.
-
-   Options (all but ``path`` optional): path, onMessage(message, sent), onOpen({reconnected}),
-   onClose({code, attempt, tries, retryIn, stopped}), shouldRetry(), backoff {base, max, tries},
-   ping, silence, stopCodes, resendAfter, lastId(), resumeParam, catchUpMessage(after),
-   fetchMissed(after), pollAfter.
-   The socket: connect(), close(code), send(message), post(message, clientId?), pending(),
-   catchUp(), and read-only state ("idle", "connecting", "open", "closed", "stopped"), ws (the
-   current WebSocket: tests close it), attempt. */
+/* The one WebSocket client of every live page: live.js, notifications.js, room/channel.js.
+   const socket = createSocket({path, onMessage, ...}); socket.connect();
+   - Reconnects after min(max, base * 2^(n-1)) ms times 0.5..1 (jitter); gives up after
+     ``tries`` (onClose: retryIn null) until connect(); a ``stopCodes`` close (4401 signed out,
+     4403 refused) stops at once. The count restarts once the server has said something; coming
+     back online or to the tab tries at once.
+   - Pings every ``ping`` ms; after a pong, ``silence`` ms without a message reopens the socket.
+   - Catch-up by the last id seen (``lastId()``): a reconnect's URL can carry it (``resumeParam``),
+     catchUp() asks over the socket (``catchUpMessage(after)``) or HTTP (``fetchMissed(after)``),
+     and every try from ``pollAfter`` on fetches over HTTP.
+   - post(message) adds a ``client_id`` and sends it on every (re)connect, and after
+     ``resendAfter`` ms without an answer, until a server message names that id (ack, echo or
+     error): then onMessage(message, sent) gets the message it answers. The server saves a
+     repeated id once.
+   Options: path, onMessage, onOpen({reconnected}), onClose({code, attempt, tries, retryIn,
+   stopped}), shouldRetry(), backoff {base, max, tries}, ping, silence, stopCodes, resendAfter,
+   lastId(), resumeParam, catchUpMessage, fetchMissed, pollAfter. Socket: connect(), close(code),
+   send(message), post(message, clientId?), pending(), catchUp(), state, ws, attempt. */
 
 export function newClientId() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
