@@ -344,7 +344,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.staticfiles.ModuleManifestStaticFilesStorage"  # hashes ES module imports too
         )
     },
 }

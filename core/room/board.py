@@ -2,7 +2,7 @@
 
 A stroke is ``{"tool": "pen"|"eraser", "color": "#rrggbb", "width": 1..40, "points": [[x, y], ...]}``
 with x and y fractions (0..1) of a board that keeps a 4:3 shape, and ``width`` in pixels of a
-board 1000 px wide (static/js/whiteboard.js draws it the same way at any size).
+board 1000 px wide (static/js/room/whiteboard.js draws it the same way at any size).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The live room's socket, ``/ws/room/<room_id>/``: signalling, chat, whiteboard, topics, presence.
 
-This docstring is the contract between the server and the browser (static/js/room.js).
+This docstring is the contract between the server and the browser (static/js/room/, its socket in channel.js).
 
 Access
 ------

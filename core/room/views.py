@@ -1,7 +1,7 @@
 """The live room's pages and endpoints: the room, recordings, the board as a PNG, feedback.
 
 Thin: each asks ``room_access_get`` who the person is, calls one service, shapes the answer.
-The room page renders ``mentoring/room.html`` with ``room_config`` (read by static/js/room.js
+The room page renders ``mentoring/room.html`` with ``room_config`` (read by static/js/room/main.js
 from the ``room-config`` json_script); every refusal renders ``mentoring/room_closed.html``.
 """
 

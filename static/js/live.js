@@ -1,14 +1,16 @@
 /* The landing page's live rows: "Top live sessions" and "Best mentor sessions".
    A WebSocket (/ws/landing/) pushes fresh rows whenever a session is created, changed or cancelled.
-   The socket can miss messages, so every (re)connect also fetches /live/ to catch up. Reconnects
-   back off up to 30 s. A failed fetch keeps the cards on screen and offers "Retry?".
+   The socket can miss messages, so every (re)connect also fetches /live/ to catch up; the socket
+   itself (backoff up to 30 s, ping, fetching while it keeps failing) is socket.js. A native ES
+   module. A failed fetch keeps the cards on screen and offers "Retry?".
    Each payload: {type: "sections", sessions_html, mentors_html, counts: {live, upcoming, mentors},
    changed?: {id, title, change: "created" | "updated" | "cancelled"}}. */
-(function () {
-  "use strict";
+import { createSocket } from "./socket.js";
 
-  var root = document.querySelector("[data-live]");
-  if (!root || !window.fetch) return;
+const root = document.querySelector("[data-live]");
+if (root) live(root);
+
+function live(root) {
   var P = window.PeerLearn || {};
   var url = root.getAttribute("data-live-url");
   // The landing version these rows belong to; /live/?since=<it> answers 204 when still current.
@@ -182,66 +184,32 @@
     });
   }
 
-  /* --- The socket, with backoff ------------------------------------------------------ */
-  var socket = null;
-  var attempts = 0;
-  var reconnectTimer = null;
-  var pingTimer = null;
-
-  function connect() {
-    if (!("WebSocket" in window) || !socketPath) return;
-    window.clearTimeout(reconnectTimer);
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    try {
-      socket = new WebSocket(scheme + window.location.host + socketPath);
-    } catch (error) {
-      schedule();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      // Catch up on anything sent while we were away (or since the page was rendered): a few
-      // bytes (204) when nothing changed.
-      refresh();
-      attempts = 0;
-      root.setAttribute("data-live-state", "open");
-      window.clearInterval(pingTimer);
-      pingTimer = window.setInterval(function () {
-        if (socket && socket.readyState === 1) socket.send('{"type":"ping"}');
-      }, 30000);
+  /* --- The socket (socket.js: backoff, ping, catch-up over HTTP by version) ----------- */
+  if (socketPath) {
+    const socket = createSocket({
+      path: socketPath,
+      // The "last id" of this page is the landing version its rows belong to.
+      lastId: () => version,
+      fetchMissed: refresh,
+      onOpen() {
+        // Catch up on anything sent while we were away (or since the page was rendered): a few
+        // bytes (204) when nothing changed.
+        socket.catchUp();
+        root.setAttribute("data-live-state", "open");
+      },
+      onMessage(payload) {
+        // Pushed rows are rendered in IST for visitors; a signed-in person's times come in their
+        // profile's timezone, so they fetch the rows (rendered for them) instead.
+        if (payload.type !== "sections") return;
+        if (P.timeZone) refresh();
+        else apply(payload);
+      },
+      onClose() {
+        root.setAttribute("data-live-state", "closed");
+      },
     });
-    socket.addEventListener("message", function (event) {
-      var payload;
-      try {
-        payload = JSON.parse(event.data);
-      } catch (error) {
-        return;
-      }
-      // Pushed rows are rendered in IST for visitors; a signed-in person's times come in their
-      // profile's timezone, so they fetch the rows (rendered for them) instead.
-      if (P.timeZone) refresh();
-      else apply(payload);
-    });
-    socket.addEventListener("close", function () {
-      root.setAttribute("data-live-state", "closed");
-      window.clearInterval(pingTimer);
-      socket = null;
-      schedule();
-    });
+    socket.connect();
   }
-  function schedule() {
-    attempts += 1;
-    var delay = Math.min(30000, 1000 * Math.pow(2, attempts - 1)) * (0.5 + Math.random() / 2);
-    // After a few failures the socket may be blocked: keep the cards fresh by fetching meanwhile.
-    if (attempts >= 3) refresh();
-    reconnectTimer = window.setTimeout(connect, delay);
-  }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && !socket) {
-      attempts = 0;
-      connect();
-    }
-  });
 
   window.PeerLearnLive = { refresh: refresh, apply: apply };
-  connect();
-})();
+}

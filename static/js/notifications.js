@@ -1,6 +1,7 @@
 /* Notifications: the header bell's "3 New" badge and a toast for each new notification.
-   One WebSocket per tab (/ws/notifications/), reconnecting with exponential backoff (1 s → 30 s,
-   jittered). Notifications are stored on the server with increasing ids, so the socket may drop
+   One WebSocket per tab (/ws/notifications/), through socket.js (exponential backoff 1 s → 30 s,
+   jittered; ping; catch-up by the last id; HTTP while the socket keeps failing). A native ES
+   module. Notifications are stored on the server with increasing ids, so the socket may drop
    messages: the tab remembers the last id it saw (in memory and sessionStorage, per person) and
    asks for what it missed on every (re)connect. When the socket keeps failing, it polls
    /notifications/catch-up/?after=<id> instead. Everything is rendered with textContent; no sound.
@@ -9,11 +10,12 @@
    Server messages: {type: "hello", unread, last_id}, {type: "notification", id, kind, title, body,
    url, created_at, unread}, {type: "catch_up", notifications: [...], more, last_id, unread},
    {type: "unread", unread}. */
-(function () {
-  "use strict";
+import { createSocket } from "./socket.js";
 
-  var bell = document.querySelector("[data-notifications]");
-  if (!bell || window.PeerLearnNotifications) return;
+const bell = document.querySelector("[data-notifications]");
+if (bell) notifications(bell);
+
+function notifications(bell) {
   var P = window.PeerLearn || {};
   var count = bell.querySelector("[data-notifications-count]");
   var socketPath = bell.getAttribute("data-socket");
@@ -183,81 +185,30 @@
         }
       });
   }
-  function catchUp() {
-    if (lastId !== null && socket && socket.readyState === 1) {
-      socket.send(JSON.stringify({ type: "catch_up", after: lastId }));
-    } else {
-      fetchMissed();
-    }
-  }
-
-  /* --- The socket, with backoff ------------------------------------------------------ */
-  var socket = null;
-  var attempts = 0;
-  var reconnectTimer = null;
-  var pingTimer = null;
-  var stopped = false;
-
-  function connect() {
-    window.clearTimeout(reconnectTimer);
-    if (socket || stopped) return;
-    if (!("WebSocket" in window) || !socketPath) {
-      fetchMissed();
-      reconnectTimer = window.setTimeout(connect, 30000);
-      return;
-    }
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    try {
-      socket = new WebSocket(scheme + window.location.host + socketPath);
-    } catch (error) {
-      socket = null;
-      schedule();
-      return;
-    }
-    socket.addEventListener("open", function () {
-      attempts = 0;
+  /* --- The socket (socket.js: backoff, ping, catch-up by the last id) ----------------- */
+  var socket = createSocket({
+    path: socketPath,
+    lastId: function () {
+      return lastId;
+    },
+    catchUpMessage: function (after) {
+      return { type: "catch_up", after: after };
+    },
+    fetchMissed: fetchMissed,
+    onOpen: function () {
       bell.setAttribute("data-notifications-state", "open");
-      window.clearInterval(pingTimer);
-      pingTimer = window.setInterval(function () {
-        if (socket && socket.readyState === 1) socket.send('{"type":"ping"}');
-      }, 30000);
-    });
-    socket.addEventListener("message", function (event) {
-      var message;
-      try {
-        message = JSON.parse(event.data);
-      } catch (error) {
-        return;
-      }
-      handle(message);
-    });
-    socket.addEventListener("close", function (event) {
+    },
+    onMessage: handle,
+    // The server refuses a signed-out socket with 4401: then this tab stops trying.
+    onClose: function () {
       bell.setAttribute("data-notifications-state", "closed");
-      window.clearInterval(pingTimer);
-      socket = null;
-      // The server refuses a signed-out socket with 4401 before accepting it, which browsers
-      // report as 1006; then this tab keeps backing off (at most one try every 30 s).
-      if (event.code === 4401) {
-        stopped = true;
-        return;
-      }
-      schedule();
-    });
-  }
-  function schedule() {
-    attempts += 1;
-    var delay = Math.min(30000, 1000 * Math.pow(2, attempts - 1)) * (0.5 + Math.random() / 2);
-    // After a few failures the socket may be blocked (a proxy, a firewall): fetch meanwhile.
-    if (attempts >= 3) fetchMissed();
-    reconnectTimer = window.setTimeout(connect, delay);
-  }
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && !socket && !stopped) {
-      attempts = 0;
-      connect();
-    }
+    },
   });
+  function catchUp() {
+    socket.catchUp();
+  }
 
   window.PeerLearnNotifications = { catchUp: catchUp, lastId: function () { return lastId; } };
-  connect();
-})();
+  if (socketPath) socket.connect();
+  else fetchMissed();
+}

@@ -403,11 +403,12 @@
       loadedScripts[new URL(script.src, window.location.href).pathname] = Promise.resolve();
     });
 
-    var loadScript = function (src) {
+    var loadScript = function (src, type) {
       var path = new URL(src, window.location.href).pathname;
       if (!loadedScripts[path]) {
         loadedScripts[path] = new Promise(function (resolve, reject) {
           var script = document.createElement("script");
+          if (type === "module") script.type = "module";
           script.src = src;
           script.onload = resolve;
           script.onerror = reject;
@@ -511,7 +512,7 @@
           P.toast((toast.querySelector(".toast__text") || toast).textContent.trim(), level);
         });
         var scripts = Array.prototype.map.call(doc.querySelectorAll("head script[src]"), function (script) {
-          return loadScript(script.getAttribute("src"));
+          return loadScript(script.getAttribute("src"), script.getAttribute("type"));
         });
         return Promise.all(scripts)
           .catch(function () {

@@ -3,8 +3,8 @@ pre-call check and join; WebRTC connects and media flows both ways; chat, whiteb
 sync and survive reloads; a dropped socket reconnects; the mentor ends the session, and the
 learner rates it.
 
-WebRTC, signalling and the room's state are real: static/js/room.js against
-core/room/consumers.py and the mentoring services, on the live uvicorn server of conftest.py.
+WebRTC, signalling and the room's state are real: static/js/room/ (ES modules) against
+core/room/consumers.py and the room's services, on the live uvicorn server of conftest.py.
 ``window.PeerLearnRoom`` is the page's read-only hook (pc, socket, state). The page's CSP
 forbids eval, and ``wait_for_function`` evals its predicate, so ``wait_until`` waits inside one
 ``page.evaluate`` instead: the condition is checked on every frame until it holds.
@@ -357,6 +357,66 @@ def test_what_is_sent_while_the_socket_is_down_arrives_once_after_reconnect(medi
         expect(mentor_tab.locator(".msg__text")).to_have_text(
             ["Before the drop", "Typed while offline", "Lost on the way"]
         )
+    finally:
+        mentoring.close()
+        learning.close()
+    assert not problems, "The browsers reported problems:\n" + "\n".join(problems)
+
+
+def test_a_line_whose_ack_was_lost_is_sent_once_more_after_reconnecting(media_browser, server_url, learner, mentor):
+    """The server saves a chat line, but its answers to the learner (the ack and the broadcast)
+    are lost on the way: the line stays in the outbox ("Sending…"). After the socket reconnects
+    the page sends it once more with the same client id; the server saves nothing new and
+    answers again, so the line is saved once and shown once on both sides."""
+    session = _room_session(mentor, learner)
+    url = f"/session/{session.room_id}/"
+    problems: list[str] = []
+    mentoring, mentor_tab = _participant(media_browser, server_url, mentor, problems)
+    learning, learner_tab = _participant(media_browser, server_url, learner, problems)
+    text = "Did you get this?"
+    lose_answers = {"on": True}
+    sent: list[dict] = []  # what the learner's page sent with that text
+
+    def learner_socket(ws):
+        server = ws.connect_to_server()
+
+        def from_page(message):
+            data = json.loads(message)
+            if data.get("type") == "chat" and data.get("text") == text:
+                sent.append(data)
+            server.send(message)
+
+        def from_server(message):
+            data = json.loads(message)
+            line = data.get("chat") or data.get("message") or {}
+            if lose_answers["on"] and isinstance(line, dict) and line.get("text") == text:
+                return  # the ack and the broadcast of the line never arrive
+            ws.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    learner_tab.route_web_socket(re.compile(r"/ws/room/"), learner_socket)
+    try:
+        _join(mentor_tab, url)
+        _join(learner_tab, url)
+        _open_panel(mentor_tab, "chat")
+        _send_chat(learner_tab, text)
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text([text])  # saved and broadcast
+        pending = learner_tab.locator(".msg--pending")
+        expect(pending).to_contain_text("Sending…")
+        assert learner_tab.evaluate("() => window.PeerLearnRoom.state.outbox") == 1
+        assert len(sent) == 1
+
+        lose_answers["on"] = False
+        learner_tab.evaluate("() => window.PeerLearnRoom.socket.close()")
+        wait_until(learner_tab, "() => window.PeerLearnRoom.state.outbox === 0", what="the ack after reconnecting")
+        expect(learner_tab.locator(".msg--pending")).to_have_count(0)
+        expect(learner_tab.locator(".msg--mine .msg__text")).to_have_text([text])
+        expect(mentor_tab.locator(".msg--theirs .msg__text")).to_have_text([text])
+        assert len(sent) == 2, sent  # the first send, and exactly one resend
+        assert sent[0]["client_id"] == sent[1]["client_id"]
+        assert ChatMessage.objects.filter(session=session, text=text).count() == 1
     finally:
         mentoring.close()
         learning.close()
