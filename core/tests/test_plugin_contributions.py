@@ -156,6 +156,29 @@ def test_recommendations_with_their_reason(client, learner, sample):
     assert f'href="/sessions/{session.pk}/"' in panel and "Sample reason" in panel
 
 
+def test_a_payment_purpose_is_accepted_while_its_plugin_is_enabled(client, learner, sample):
+    from core import plugin_api
+    from core.payments.purposes import purposes_declared
+
+    guru = approved_mentor()
+    assert purposes_declared()["sample-tip"] == "Sample tip"
+    tip = plugin_api.payment_start(
+        purpose="sample-tip", reference="s-1", payer=learner, payee=guru, price_paise=5000, description="Thanks"
+    )
+    client.force_login(learner)
+    page = client.get(tip.checkout_url).content.decode()
+    assert "Sample tip" in page and "Thanks" in page
+    pluginmanager.pm.unregister(sample_hooks)
+    try:
+        assert "sample-tip" not in purposes_declared()
+        with pytest.raises(plugin_api.PaymentError):
+            plugin_api.payment_start(
+                purpose="sample-tip", reference="s-2", payer=learner, payee=guru, price_paise=5000, description="x"
+            )
+    finally:
+        pluginmanager.pm.register(sample_hooks, name="sample")
+
+
 def test_without_the_plugin_nothing_of_it_shows(client, learner):
     client.force_login(learner)
     for url in ("/dashboard/learner/", "/profile/"):

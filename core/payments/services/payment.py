@@ -72,7 +72,7 @@ def purpose_payment_info(payment: Payment) -> hooks.PurposePayment:
         payee_share_paise=payment.mentor_share_paise,
         refunded_paise=payment.refunded_paise,
         order_id=payment.razorpay_order_id,
-        checkout_url=reverse("payments:purpose-checkout", args=[payment.razorpay_order_id]),
+        checkout_url=reverse("pay:checkout", args=[payment.razorpay_order_id]),
         created_at=payment.created_at,
         captured_at=payment.captured_at,
     )
