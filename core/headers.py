@@ -45,9 +45,10 @@ RAZORPAY_ORIGINS = ('"https://api.razorpay.com"', '"https://checkout.razorpay.co
 ALLOWED_BY_URL_NAME: dict[str, dict[str, tuple[str, ...]]] = {
     # The live room: the call's camera and microphone, and screen sharing.
     "mentoring:room": {"camera": ("self",), "microphone": ("self",), "display-capture": ("self",)},
-    # The pages that open Razorpay Checkout (booking, paying again).
+    # The pages that open Razorpay Checkout (booking, paying again, paying for a plugin's purpose).
     "bookings:booking-start": {"payment": ("self", *RAZORPAY_ORIGINS)},
     "bookings:booking-pay": {"payment": ("self", *RAZORPAY_ORIGINS)},
+    "pay:checkout": {"payment": ("self", *RAZORPAY_ORIGINS)},  # a payment for a plugin's purpose
 }
 
 

@@ -73,10 +73,13 @@ booking_rejected = django.dispatch.Signal()
 time with no answer); its payment is released. Arguments: ``booking``, ``reason`` (str)."""
 
 payment_captured = django.dispatch.Signal()
-"""Money was captured for a booking or a gift. Arguments: ``payment``."""
+"""Money was captured for a booking or for a purpose a plugin declared. Arguments: ``payment``:
+core's ``payments.Payment`` of a booking (``purpose`` "booking"), or a ``PurposePayment`` (frozen,
+below) for a plugin's purpose: read its ``purpose`` and ``reference``."""
 
 payment_refunded = django.dispatch.Signal()
-"""A payment was refunded, in full or in part. Arguments: ``payment``, ``amount_paise`` (int)."""
+"""A payment was refunded, in full or in part. Arguments: ``payment`` (as for ``payment_captured``),
+``amount_paise`` (int)."""
 
 session_started = django.dispatch.Signal()
 """The first participant joined a session's live room. Arguments: ``session``."""
@@ -150,12 +153,14 @@ def on_booking_rejected(booking, reason):
 
 @hookspec
 def on_payment_captured(payment):
-    """A payment was captured. Return value ignored."""
+    """A payment was captured. For a plugin's purpose ``payment`` is a ``PurposePayment``; check
+    ``payment.purpose`` is yours before acting on ``payment.reference``. Return value ignored."""
 
 
 @hookspec
 def on_payment_refunded(payment, amount_paise):
-    """``amount_paise`` of a payment was refunded. Return value ignored."""
+    """``amount_paise`` of a payment was refunded (``payment`` as in ``on_payment_captured``).
+    Return value ignored."""
 
 
 @hookspec
@@ -243,6 +248,49 @@ class Recommendation:
     reason: str
 
 
+@dataclass(frozen=True)
+class PaymentPurpose:
+    """Something a plugin takes money for (``payment_purposes``): ``slug`` (lower-case letters,
+    digits and "-", at most 32; never "booking", core's own) and ``label``, shown to people on
+    receipts and earnings statements ("Gift")."""
+
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PurposePayment:
+    """A payment for a plugin's purpose, as core hands it to plugins (``on_payment_captured``,
+    ``on_payment_refunded``, ``core.plugin_api.payment_get``): a copy, never the model.
+
+    ``status`` is "created" (waiting for the payer), "authorized" (paid, being captured),
+    "captured", "refunded" or "failed". Amounts are paise: the payer paid ``amount_paise`` =
+    ``price_paise`` + ``fee_paise``; the payee earns ``payee_share_paise``. ``checkout_url`` is
+    core's page where the payer pays (``/pay/<order id>/``)."""
+
+    id: int
+    purpose: str
+    reference: str
+    description: str
+    status: str
+    payer_id: int
+    payee_id: int
+    price_paise: int
+    fee_paise: int
+    amount_paise: int
+    payee_share_paise: int
+    refunded_paise: int
+    order_id: str
+    checkout_url: str
+    created_at: Any = None
+    captured_at: Any = None
+
+    @property
+    def is_paid(self) -> bool:
+        """Captured and not refunded: the money is the payee's."""
+        return self.status == "captured"
+
+
 # Contribution points, and where core renders each one:
 #   a page           urlpatterns        mounted at /p/<plugin label>/ (core/urls.py)
 #   a nav item       nav_items          the header of every page (templates/base.html)
@@ -253,6 +301,8 @@ class Recommendation:
 #                                       the person's own profile page
 #   a landing section landing_sections  the public landing page (cms)
 #   recommendations  recommended_sessions  the learner's dashboard home
+#   payment purposes payment_purposes   what a plugin may take money for (core.plugin_api.payment_start);
+#                                       their labels on receipts, statements and the admin
 
 
 @hookspec
@@ -300,3 +350,10 @@ def recommended_sessions(user, limit):
     """Up to ``limit`` sessions to suggest to the learner ``user``: a list of ``Recommendation``,
     or None to let the next implementation answer. Only bookable sessions (from
     ``core.plugin_api.sessions_bookable``). Core's default answers last with an empty list."""
+
+
+@hookspec
+def payment_purposes():
+    """What the plugin takes money for: a list of ``PaymentPurpose`` (slug, label). Core refuses
+    ``core.plugin_api.payment_start`` for a purpose no enabled plugin declares, and shows the
+    label on the payer's receipts and the payee's earnings statement."""

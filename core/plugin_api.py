@@ -4,7 +4,8 @@ A plugin imports ``core.hooks`` (markers, signals, hook specifications, contribu
 and this module, and nothing else of core (the import-linter contract "Plugins use core only
 through core.hooks and core.plugin_api" in ``setup.cfg`` holds that line). Every function here
 is a plain function with keyword arguments that hands back the same read-only shapes core's
-own pages use (``SessionCard``, ``SessionAttendance``, ``BookingRow``): no model, no queryset.
+own pages use (``SessionCard``, ``SessionAttendance``, ``BookingRow``, ``PurposePayment``): no
+model, no queryset.
 Users come to a plugin through its hooks (``request.user``, ``booking.learner``...) and are
 passed back here as they came.
 
@@ -16,6 +17,14 @@ Functions:
   topics and the time each participant was really in the room.
 - ``bookings_of_learner``: a learner's own bookings, newest first.
 - ``learner_interests``: the topics a learner said they want to learn.
+- ``payment_start``: open a payment for a purpose the plugin declared (``payment_purposes``),
+  through core's split, gateway, ledger, webhooks, reconciler and refunds; the payer pays on
+  core's page ``checkout_url``.
+- ``payment_get``: that payment's state and amounts, by the plugin's own reference.
+
+Payments come back as ``PurposePayment`` (frozen, from ``core.hooks``), the same shape the
+``on_payment_captured`` / ``on_payment_refunded`` hooks hand a plugin for its purposes. A plugin
+never writes a ledger entry and never calls the gateway.
 
 ``docs/plugins.md`` is the guide; ``core/tests/test_plugin_api.py`` checks that it names each
 function here.
@@ -24,6 +33,7 @@ function here.
 from __future__ import annotations
 
 from core.bookings.selectors import BookingRow, booking_list_for_learner
+from core.hooks import PurposePayment
 from core.mentoring.selectors import (
     SessionAttendance,
     SessionCard,
@@ -31,14 +41,20 @@ from core.mentoring.selectors import (
     session_list_public_upcoming,
     session_search_public,
 )
+from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
+from core.payments.services.payment import purpose_payment_info
 from core.users.selectors import role_profile_get
 
 __all__ = [
     "BookingRow",
+    "PaymentError",
+    "PurposePayment",
     "SessionAttendance",
     "SessionCard",
     "bookings_of_learner",
     "learner_interests",
+    "payment_get",
+    "payment_start",
     "sessions_attended",
     "sessions_bookable",
     "sessions_public_upcoming",
@@ -93,3 +109,55 @@ def learner_interests(*, user) -> list[str]:
     them; [] for someone who is not a learner."""
     interests = getattr(role_profile_get(user=user), "interests", None)  # a mentor's profile has none
     return [str(topic) for topic in interests or []]
+
+
+def payment_start(
+    *,
+    purpose: str,
+    reference: str,
+    payer,
+    payee,
+    price_paise: int,
+    description: str,
+    return_url: str = "",
+    min_paise: int | None = None,
+    max_paise: int | None = None,
+) -> PurposePayment:
+    """Open a payment from ``payer`` to the approved mentor ``payee`` for ``purpose`` (a slug your
+    plugin declares in ``payment_purposes``), known to you as ``reference`` (your own id: 1 to 64
+    letters, digits, ".", "_", ":" or "-"; unique per purpose).
+
+    ``price_paise`` is whole rupees from ``min_paise`` to ``max_paise`` (₹10 to ₹10,000 unless
+    given). Core's split applies: the payer pays the price plus the platform fee; the payee earns
+    90 % of the price, available at once (nothing is still to be delivered). ``description``
+    says what is paid for (shown on the checkout page, the receipt and the statement);
+    ``return_url`` is a path on this site the payer goes to after paying.
+
+    Send the payer to the answer's ``checkout_url`` (core's page: Razorpay Checkout, or the
+    test-mode bank). The payment is captured as soon as it is paid; you hear of it through
+    ``on_payment_captured`` (and of a staff refund through ``on_payment_refunded``). Idempotent:
+    the same ``(purpose, reference)`` again returns the same payment in its current state.
+
+    Raises ``PaymentError`` (a ``ValidationError``; ``exc.messages[0]`` is for people, nothing
+    was written) for an undeclared purpose, a malformed reference, paying oneself, a payee who
+    is not an approved mentor, an amount out of range, or a gateway that did not answer.
+    """
+    payment = purpose_payment_start(
+        purpose=purpose,
+        reference=reference,
+        payer=payer,
+        payee=payee,
+        price_paise=price_paise,
+        description=description,
+        return_url=return_url,
+        min_paise=min_paise,
+        max_paise=max_paise,
+    )
+    return purpose_payment_info(payment)
+
+
+def payment_get(*, purpose: str, reference: str) -> PurposePayment | None:
+    """Your payment for ``purpose`` with your ``reference``: its ``status`` ("created",
+    "authorized", "captured", "refunded", "failed") and amounts in paise; None when there is none.
+    Only payments of a plugin's purpose: never a booking's."""
+    return purpose_payment_get(purpose=purpose, reference=reference)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("documents/", include("wagtail.documents.urls")),
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
+    path("pay/", include("core.payments.pay_urls")),  # a payment for a plugin's purpose
     path("bookings/", include("core.bookings.urls")),
     path("", include(mentoring_patterns)),  # sessions/<pk>/ and the live room, session/<room_id>/
     path("notifications/", include("core.realtime.urls")),

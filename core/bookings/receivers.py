@@ -1,5 +1,8 @@
 """How bookings follow what other apps tell them. Each receiver calls a service, nothing more.
 
+Payments for a plugin's purpose (a gift) have no booking: the payment receivers leave them alone
+(``core.payments`` does not ask about them either; this holds the line from this side too).
+
 ``core.payments`` (below bookings) sends its signals synchronously, inside its own transaction,
 so a booking and its payment change together; ``core.mentoring`` sends ``session_cancelled``
 after its commit, and the bookings of the cancelled session are released and refunded by a task
@@ -16,26 +19,33 @@ from core.payments import signals
 
 @receiver(signals.payment_authorized, dispatch_uid="bookings-payment-authorized")
 def payment_authorized(sender, payment, **kwargs) -> bool:
+    if payment.booking_id is None:
+        return False
     return services.booking_payment_taken(payment=payment)
 
 
 @receiver(signals.payment_capture_reported, dispatch_uid="bookings-payment-capture-reported")
 def payment_capture_reported(sender, payment, **kwargs) -> None:
-    services.booking_settle_captured(payment=payment)
+    if payment.booking_id is not None:
+        services.booking_settle_captured(payment=payment)
 
 
 @receiver(signals.payment_refund_full_allowed, dispatch_uid="bookings-payment-refund-full-allowed")
 def payment_refund_full_allowed(sender, payment, **kwargs) -> bool:
+    if payment.booking_id is None:
+        return True
     return services.booking_full_refund_allowed(payment=payment)
 
 
 @receiver(signals.payment_refunds_due, dispatch_uid="bookings-payment-refunds-due")
 def payment_refunds_due(sender, payments, cutoff, **kwargs):
-    return services.booking_payments_refund_due(payments=payments, cutoff=cutoff)
+    return services.booking_payments_refund_due(payments=payments.filter(booking__isnull=False), cutoff=cutoff)
 
 
 @receiver(signals.payment_refund_retry, dispatch_uid="bookings-payment-refund-retry")
 def payment_refund_retry(sender, payment, **kwargs) -> bool:
+    if payment.booking_id is None:
+        return False
     return services.booking_refund_retry(payment=payment)
 
 

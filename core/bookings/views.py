@@ -37,6 +37,7 @@ from core.mentoring.models import SessionStatus
 from core.mentoring.selectors import JOIN_OPENS_BEFORE, session_get_public
 from core.mentoring.views import fee_itemised, session_detail_render
 from core.money import format_inr
+from core.payments.checkout import RAZORPAY_CSP, razorpay_button
 from core.payments.gateways import get_gateway
 from core.payments.models import Payment
 from core.users.access import restrict_to_role
@@ -46,13 +47,6 @@ MAX_TRIES = MAX_PAYMENT_TRIES
 PAID = "Request sent. You pay only if the mentor accepts."
 NOT_PAID = "Payment didn't go through. Try again or another method."
 CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
-
-# Razorpay Checkout: its script, the frames it opens, and the calls it makes. Only on the checkout page.
-RAZORPAY_CSP = {
-    "script-src": ["https://checkout.razorpay.com"],
-    "frame-src": ["https://api.razorpay.com", "https://checkout.razorpay.com"],
-    "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
-}
 
 
 # --- Checkout -------------------------------------------------------------------------------
@@ -68,10 +62,15 @@ def _razorpay_checkout(request: HttpRequest, booking: Booking, payment: Payment,
     context = {
         "booking": booking,
         "payment": payment,
-        "key_id": gateway.key_id,
         "amount": format_inr(payment.amount_paise),
-        "callback_url": request.build_absolute_uri(_return_url(booking)),
-        "cancel_url": request.build_absolute_uri(reverse("bookings:booking-detail", args=[booking.pk])),
+        "checkout": razorpay_button(
+            request,
+            payment=payment,
+            gateway=gateway,
+            description=booking.session.title,
+            callback_path=_return_url(booking),
+            cancel_path=reverse("bookings:booking-detail", args=[booking.pk]),
+        ),
     }
     return render(request, "bookings/razorpay_checkout.html", context)
 

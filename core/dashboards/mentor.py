@@ -222,8 +222,8 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
             row_neutralise(
                 [
                     timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
-                    row.booking_reference,
-                    row.session_title,
+                    row.booking_reference if row.booking_id else "",
+                    row.session_title if row.booking_id else f"{row.session_title}: {row.booking_reference}",
                     row.learner_name,
                     paise_to_rupees_text(row.gross_paise),
                     paise_to_rupees_text(row.fee_paise),

@@ -15,10 +15,27 @@ from core.payments.forms import WithdrawalForm
 from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
 
 
+class PurposeFilter(admin.SimpleListFilter):
+    """By what a payment is for: bookings, and each purpose seen (with its plugin's label)."""
+
+    title = "purpose"
+    parameter_name = "purpose"
+
+    def lookups(self, request, model_admin):
+        declared = services.purposes_declared()
+        seen = set(Payment.objects.order_by().values_list("purpose", flat=True).distinct()) | set(declared)
+        return [(slug, services.purpose_label(slug, declared=declared)) for slug in sorted(seen)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_display = (
         "razorpay_order_id",
+        "purpose",
+        "reference",
         "learner",
         "mentor",
         "amount_paise",
@@ -28,9 +45,34 @@ class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
         "gateway",
         "created_at",
     )
-    list_filter = ("status", "gateway")
-    search_fields = ("razorpay_order_id", "razorpay_payment_id", "learner__email", "mentor__email")
+    list_filter = (PurposeFilter, "status", "gateway")
+    search_fields = ("razorpay_order_id", "razorpay_payment_id", "reference", "learner__email", "mentor__email")
     list_select_related = ("learner", "mentor")
+    actions = ["refund_in_full"]
+
+    def has_refund_permission(self, request) -> bool:
+        """Staff who may see payments may refund a plugin's purpose payment (a gift); nobody else."""
+        user = request.user
+        return user.is_active and user.is_staff and user.has_perm("payments.view_payment")
+
+    @admin.action(
+        description="Refund selected payments in full (plugin purposes only, e.g. gifts)", permissions=["refund"]
+    )
+    def refund_in_full(self, request, queryset):
+        """Refund captured payments of a plugin's purpose through ``payment_refund`` (once per
+        payment); a booking's payment is refunded through its booking, so it is skipped."""
+        refunded, refused = 0, []
+        for payment in queryset.order_by("pk"):
+            try:
+                services.purpose_payment_refund(payment=payment, by=request.user)
+            except ValidationError as exc:
+                refused.append(f"{payment.razorpay_order_id}: {' '.join(exc.messages)}")
+            else:
+                refunded += 1
+        if refunded:
+            self.message_user(request, f"Refunded {refunded} payment(s) in full.", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
 
 
 class PostingInline(admin.TabularInline):

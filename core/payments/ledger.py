@@ -90,11 +90,23 @@ def entries_balanced() -> bool:
 # --- The money events ----------------------------------------------------------------------
 
 
+def _what_for(payment: Payment) -> str:
+    """``booking 12`` or ``gift gift-34``: what a payment is for, in memos."""
+    if payment.booking_id is not None:
+        return f"booking {payment.booking_id}"
+    return f"{payment.purpose} {payment.reference}"
+
+
+def _is_released(payment: Payment) -> bool:
+    return JournalEntry.objects.filter(reference=f"release:{payment.pk}").exists()
+
+
 def post_capture(*, payment: Payment) -> tuple[JournalEntry, bool]:
-    """The mentor accepted: the gateway holds the amount; the mentor's share is pending."""
+    """Money captured (the mentor accepted, or a plugin's purpose was paid): the gateway holds the
+    amount; the mentor's share is pending."""
     return post(
         reference=f"capture:{payment.pk}",
-        memo=f"Captured {payment.razorpay_payment_id} for booking {payment.booking_id}",
+        memo=f"Captured {payment.razorpay_payment_id} for {_what_for(payment)}",
         payment=payment,
         lines=[
             Line(AccountKind.GATEWAY_CLEARING, payment.amount_paise),
@@ -105,13 +117,16 @@ def post_capture(*, payment: Payment) -> tuple[JournalEntry, bool]:
 
 
 def post_refund(*, payment: Payment, refund_id: str) -> tuple[JournalEntry, bool]:
-    """A captured payment refunded in full before the mentor's share was released."""
+    """A captured payment refunded in full: the mentor's share is taken back from where it is,
+    pending (a booking's, before its hold is over) or available (released: a plugin's purpose,
+    available at once)."""
+    share = AccountKind.MENTOR_AVAILABLE if _is_released(payment) else AccountKind.MENTOR_PENDING
     return post(
         reference=f"refund:{payment.pk}",
         memo=f"Refunded {payment.razorpay_payment_id} ({refund_id})",
         payment=payment,
         lines=[
-            Line(AccountKind.MENTOR_PENDING, payment.mentor_share_paise, payment.mentor),
+            Line(share, payment.mentor_share_paise, payment.mentor),
             Line(AccountKind.PLATFORM_REVENUE, payment.app_share_paise),
             Line(AccountKind.GATEWAY_CLEARING, -payment.amount_paise),
         ],
@@ -124,7 +139,7 @@ def post_release(*, payment: Payment, amount_paise: int | None = None) -> tuple[
     amount = payment.mentor_share_paise if amount_paise is None else amount_paise
     return post(
         reference=f"release:{payment.pk}",
-        memo=f"Released earnings of booking {payment.booking_id}",
+        memo=f"Released earnings of {_what_for(payment)}",
         payment=payment,
         lines=[
             Line(AccountKind.MENTOR_PENDING, amount, payment.mentor),

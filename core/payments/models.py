@@ -20,8 +20,27 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+BOOKING_PURPOSE = "booking"
+"""The purpose of core's own payments: a seat in a session. Every other purpose is a plugin's."""
+
+
 class Payment(models.Model):
-    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="payments")
+    """A learner's payment to a mentor: for a booking (``purpose`` "booking", ``booking`` set), or
+    for a purpose a plugin declared (``payment_purposes``), with the plugin's own ``reference``
+    (docs/decisions/0012-plugins.md). The split, the gateway, the ledger, webhooks, the reconciler
+    and refunds are the same for both."""
+
+    purpose = models.SlugField(
+        max_length=32, default=BOOKING_PURPOSE, help_text="What the payment is for: booking, or a plugin's purpose."
+    )
+    reference = models.CharField(
+        max_length=64, blank=True, help_text="The booking's reference, or the plugin's own id for this payment."
+    )
+    description = models.CharField(max_length=200, blank=True, help_text="What is paid for, in the payer's words.")
+    return_url = models.CharField(max_length=200, blank=True, help_text="Where the payer goes after paying.")
+    booking = models.ForeignKey(
+        "bookings.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments")
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="earnings")
     price_paise = models.PositiveIntegerField()
@@ -59,7 +78,18 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=Q(refunded_paise__lte=F("amount_paise")), name="payments_refund_within_amount"
             ),
+            models.CheckConstraint(
+                condition=(Q(purpose=BOOKING_PURPOSE) & Q(booking__isnull=False))
+                | (~Q(purpose=BOOKING_PURPOSE) & Q(booking__isnull=True)),
+                name="payments_booking_iff_booking_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["purpose", "reference"],
+                condition=~Q(purpose=BOOKING_PURPOSE),
+                name="payments_one_per_purpose_reference",
+            ),
         ]
+        indexes = [models.Index(fields=["purpose", "status"], name="payments_purpose_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.razorpay_order_id} {self.amount_paise} paise ({self.status})"

@@ -22,7 +22,14 @@ from django.utils import timezone
 from core.payments import services, signals, webhooks
 from core.payments.gateways import Gateway, GatewayError, get_gateway
 from core.payments.gateways.base import CURRENCY
-from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal, WithdrawalStatus
+from core.payments.models import (
+    BOOKING_PURPOSE,
+    Payment,
+    PaymentStatus,
+    WebhookEvent,
+    Withdrawal,
+    WithdrawalStatus,
+)
 from core.payments.services.payment import (
     payment_capture_settle,
     payment_mark_authorized,
@@ -30,6 +37,7 @@ from core.payments.services.payment import (
     payment_mark_refunded,
     payment_refund,
 )
+from core.payments.services.purpose import purpose_payment_capture
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +88,13 @@ def payments_reconcile(
     )
     _each(counts, "order", orders, lambda payment: _order_reconcile(gateway=gateway, payment=payment))
 
-    authorized = payments.filter(status=PaymentStatus.AUTHORIZED, authorized_at__lte=cutoff)
+    authorized = payments.filter(status=PaymentStatus.AUTHORIZED, authorized_at__lte=cutoff, purpose=BOOKING_PURPOSE)
     _each(counts, "capture", authorized, lambda payment: _capture_reconcile(gateway=gateway, payment=payment))
+    # A plugin's purpose is captured at once; one still authorized lost its capture call's answer.
+    uncaptured = payments.filter(status=PaymentStatus.AUTHORIZED, authorized_at__lte=now - orders_older_than).exclude(
+        purpose=BOOKING_PURPOSE
+    )
+    _each(counts, "purpose capture", uncaptured, _purpose_capture)
 
     refunding = payments.filter(status=PaymentStatus.CAPTURED).exclude(razorpay_refund_id="")
     _each(counts, "refund", refunding, lambda payment: _refund_reconcile(gateway=gateway, payment=payment))
@@ -151,7 +164,14 @@ def _order_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:
             payment_capture_settle(payment=payment)
         elif payment.status != PaymentStatus.CAPTURED:
             logger.error("Payment %s is captured at the gateway but %s here", payment.pk, payment.status)
+    elif payment.purpose != BOOKING_PURPOSE and purpose_payment_capture(payment=payment).status == "captured":
+        keys.append("orders_captured")
     return keys
+
+
+def _purpose_capture(payment: Payment) -> list[str]:
+    """A plugin's purpose payment still authorized: capture it now (idempotent at the gateway)."""
+    return ["captures"] if purpose_payment_capture(payment=payment).status == PaymentStatus.CAPTURED else []
 
 
 def _capture_reconcile(*, gateway: Gateway, payment: Payment) -> list[str]:

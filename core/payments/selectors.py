@@ -15,7 +15,8 @@ from django.db.models.functions import ExtractHour, TruncWeek
 from django.utils import timezone
 
 from core.money import format_inr, refund_split
-from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus, Posting, Withdrawal
+from core.payments.models import BOOKING_PURPOSE, AccountKind, JournalEntry, Payment, PaymentStatus, Posting, Withdrawal
+from core.payments.purposes import purpose_label, purposes_declared
 from core.users.models import User
 
 ASSET_KINDS = (AccountKind.GATEWAY_CLEARING,)
@@ -41,10 +42,14 @@ def balances_get(*, user: User | None) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class EarningRow:
-    """One line of a mentor's statement: a captured (or later refunded) booking payment."""
+    """One line of a mentor's statement: a captured (or later refunded) payment.
+
+    For a booking, ``session_title`` and ``booking_reference`` name the session and the booking;
+    for a plugin's purpose (a gift), ``session_title`` is the purpose's label ("Gift"),
+    ``booking_reference`` the payer's description of it, and ``booking_id`` None."""
 
     payment_id: int
-    booking_id: int
+    booking_id: int | None
     booking_reference: str
     session_title: str
     learner_name: str
@@ -53,6 +58,7 @@ class EarningRow:
     fee_paise: int  # the platform's commission on the price
     net_paise: int  # the mentor's share
     status: str  # "pending" | "available" | "refunded"
+    purpose: str = BOOKING_PURPOSE
 
     @property
     def status_display(self) -> str:
@@ -74,6 +80,8 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
         .order_by("-captured_at", "-pk")
         .values(
             "pk",
+            "purpose",
+            "description",
             "booking_id",
             "booking__reference",
             "booking__session__title",
@@ -91,6 +99,7 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
     if limit is not None:
         queryset = queryset[offset : offset + limit]
     rows = []
+    declared = purposes_declared()
     for payment in queryset:
         net = payment["mentor_share_paise"]
         if payment["status"] == PaymentStatus.REFUNDED:
@@ -103,12 +112,16 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
                     mentor_share_paise=payment["mentor_share_paise"],
                     refund_paise=payment["refunded_paise"],
                 ).mentor_paise
+        is_booking = payment["purpose"] == BOOKING_PURPOSE
         rows.append(
             EarningRow(
                 payment_id=payment["pk"],
                 booking_id=payment["booking_id"],
-                booking_reference=payment["booking__reference"],
-                session_title=payment["booking__session__title"],
+                booking_reference=payment["booking__reference"] if is_booking else payment["description"],
+                session_title=payment["booking__session__title"]
+                if is_booking
+                else purpose_label(payment["purpose"], declared=declared),
+                purpose=payment["purpose"],
                 learner_name=payment["learner__name"] or payment["learner__email"],
                 captured_at=payment["captured_at"],
                 gross_paise=payment["price_paise"],
@@ -179,7 +192,7 @@ def analytics_weekly_for_mentor(*, mentor: User, weeks: int = 12, now: datetime 
         .exclude(status=PaymentStatus.REFUNDED)
         .annotate(week=TruncWeek("captured_at", tzinfo=zone))
         .values("week")
-        .annotate(earnings=Sum("mentor_share_paise"), bookings=Count("pk"))
+        .annotate(earnings=Sum("mentor_share_paise"), bookings=Count("pk", filter=Q(purpose=BOOKING_PURPOSE)))
     )
     by_week = {row["week"].date(): row for row in rows}
     points = []
@@ -198,7 +211,7 @@ def analytics_busiest_hours_for_mentor(*, mentor: User) -> list[int]:
     zone = ZoneInfo(mentor.timezone or "Asia/Kolkata")
     counts = [0] * 24
     rows = (
-        Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
+        Payment.objects.filter(mentor=mentor, captured_at__isnull=False, purpose=BOOKING_PURPOSE)
         .exclude(status=PaymentStatus.REFUNDED)
         .annotate(hour=ExtractHour("booking__session__starts_at", tzinfo=zone))
         .values("hour")
@@ -224,7 +237,12 @@ RECEIPT_STATUS_DISPLAY = {
 
 @dataclass(frozen=True)
 class ReceiptRow:
-    """A learner's payment for a booking, itemised: price + fee = amount, and what came back.
+    """A learner's payment, itemised: price + fee = amount, and what came back.
+
+    For a booking, ``session_title`` / ``session_starts_at`` / ``booking_reference`` describe it;
+    for a plugin's purpose (a gift), ``session_title`` is the purpose's label ("Gift"),
+    ``description`` what it was for, ``booking_reference`` the plugin's reference, and
+    ``booking_id`` / ``session_starts_at`` are None.
 
     ``status`` is one of ``RECEIPT_STATUS_DISPLAY``: *held* while the mentor has not answered
     (authorized, not captured), *paid* once captured, *released* when the hold was let go
@@ -233,10 +251,10 @@ class ReceiptRow:
     """
 
     payment_id: int
-    booking_id: int
+    booking_id: int | None
     booking_reference: str
     session_title: str
-    session_starts_at: datetime
+    session_starts_at: datetime | None
     mentor_name: str
     learner_name: str
     learner_email: str
@@ -251,6 +269,12 @@ class ReceiptRow:
     status: str
     gateway: str
     gateway_payment_id: str
+    purpose: str = BOOKING_PURPOSE
+    description: str = ""
+
+    @property
+    def is_booking(self) -> bool:
+        return self.purpose == BOOKING_PURPOSE
 
     @property
     def status_display(self) -> str:
@@ -280,15 +304,21 @@ def _receipt_status(payment: Payment) -> str:
 
 def _receipts(queryset) -> list[ReceiptRow]:
     rows = []
+    declared = None
     for payment in queryset.select_related("booking", "booking__session", "mentor", "learner"):
         status = _receipt_status(payment)
+        booking = payment.booking
+        if booking is None and declared is None:
+            declared = purposes_declared()
         rows.append(
             ReceiptRow(
                 payment_id=payment.pk,
                 booking_id=payment.booking_id,
-                booking_reference=payment.booking.reference,
-                session_title=payment.booking.session.title,
-                session_starts_at=payment.booking.session.starts_at,
+                booking_reference=booking.reference if booking else payment.reference,
+                session_title=booking.session.title if booking else purpose_label(payment.purpose, declared=declared),
+                session_starts_at=booking.session.starts_at if booking else None,
+                purpose=payment.purpose,
+                description=payment.description,
                 mentor_name=payment.mentor.name,
                 learner_name=payment.learner.name,
                 learner_email=payment.learner.email,

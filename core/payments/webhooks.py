@@ -33,6 +33,7 @@ from core.payments.services.payment import (
     payment_mark_captured,
     payment_mark_refunded,
 )
+from core.payments.services.purpose import purpose_payment_capture
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +251,7 @@ def _payment_authorized(payload: dict) -> None:
         payment, remote = trusted
         if remote.status in ("authorized", "captured", "refunded"):
             payment_mark_authorized(payment=payment, payment_id=remote.id)
+            purpose_payment_capture(payment=payment)  # a plugin's purpose is captured at once
 
 
 def _payment_captured(payload: dict) -> None:

@@ -86,6 +86,10 @@ MATRIX = {
     "dashboard/mentor/analytics/": ("/dashboard/mentor/analytics/", _all(302, 403, 200, 403)),
     "live/": ("/live/", _all(200, 200, 200, 200)),
     "payments/razorpay/webhook/": ("/payments/razorpay/webhook/", _all(405, 405, 405, 405)),  # POST only
+    # Checkout of a payment for a plugin's purpose: its payer only, everyone else 404 (the payer's
+    # own: core/payments/tests/test_purpose.py). The matrix's order is a booking's: no purpose page.
+    "pay/<slug:order_id>/": ("/pay/{order}/", _all(302, 404, 404, 404)),
+    "pay/<slug:order_id>/return/": ("/pay/{order}/return/", _all(302, 404, 404, 404)),
     # Django admin (staff with a verified TOTP device only: the matrix's staff typed their code;
     # a password-only session is refused everywhere: core/tests/test_second_factor_gate.py)
     "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 200)),
@@ -174,8 +178,8 @@ def matrix_objects(learner, mentor) -> dict:
 
     mentor_approve(mentor=mentor)
     session = session_make(mentor=mentor)
-    booking, _payment, _order = booking_checkout_start(session=session, learner=learner)
-    return {"session": session.pk, "booking": booking.pk, "room": session.room_id}
+    booking, payment, _order = booking_checkout_start(session=session, learner=learner)
+    return {"session": session.pk, "booking": booking.pk, "room": session.room_id, "order": payment.razorpay_order_id}
 
 
 @pytest.mark.django_db

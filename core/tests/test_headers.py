@@ -63,6 +63,7 @@ def test_camera_microphone_and_screen_only_in_the_live_room(client, learner, mat
 def test_payment_only_where_razorpay_checkout_opens():
     assert 'payment=(self "https://api.razorpay.com"' in permissions_policy("bookings:booking-start")
     assert 'payment=(self "https://api.razorpay.com"' in permissions_policy("bookings:booking-pay")
+    assert 'payment=(self "https://api.razorpay.com"' in permissions_policy("pay:checkout")
     assert "payment=()" in permissions_policy("learner:home")
     assert "camera=()" in permissions_policy("bookings:booking-start")
 

@@ -1,8 +1,10 @@
-"""Writes about money: a payment's state (``payment``) and withdrawals (``withdrawal``).
+"""Writes about money: a payment's state (``payment``), payments for a plugin's purpose
+(``purpose``) and withdrawals (``withdrawal``).
 
 The names are re-exported here, so callers import ``from core.payments.services import …``.
 """
 
+from core.payments.purposes import purpose_label, purposes_declared
 from core.payments.services.payment import (
     PaymentError,
     payment_capture_attempt_mark,
@@ -13,6 +15,13 @@ from core.payments.services.payment import (
     payment_mark_refunded,
     payment_refund,
     payments_void_open,
+)
+from core.payments.services.purpose import (
+    purpose_payment_authorize,
+    purpose_payment_capture,
+    purpose_payment_get,
+    purpose_payment_refund,
+    purpose_payment_start,
 )
 from core.payments.services.withdrawal import (
     MIN_WITHDRAWAL_PAISE,
@@ -37,6 +46,13 @@ __all__ = [
     "payment_mark_refunded",
     "payment_refund",
     "payments_void_open",
+    "purpose_label",
+    "purpose_payment_authorize",
+    "purpose_payment_capture",
+    "purpose_payment_get",
+    "purpose_payment_refund",
+    "purpose_payment_start",
+    "purposes_declared",
     "withdrawal_payout_send",
     "withdrawal_request",
     "withdrawal_settle",

@@ -1,7 +1,10 @@
 """The one writer of a payment's state: authorized, captured, refunded (and its ledger rows).
 
 Moved here from ``core.bookings``: what a payment pays for (a booking) is moved by its own app,
-which hears of each change through ``core.payments.signals`` in the same transaction.
+which hears of each change through ``core.payments.signals`` in the same transaction. A payment
+for a plugin's purpose (``core.payments.services.purpose``) has no owner in core: it is wanted
+as soon as it is authorized, captured at once, and its mentor share is available at once; its
+plugin hears of it through ``core.hooks`` after the commit, as a ``PurposePayment``.
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from core import hooks
 from core.payments import ledger, signals
 from core.payments.gateways import get_gateway
-from core.payments.models import Payment, PaymentStatus
+from core.payments.models import BOOKING_PURPOSE, Payment, PaymentStatus
 
 
 class PaymentError(ValidationError):
@@ -33,12 +37,45 @@ def payment_mark_authorized(*, payment: Payment, payment_id: str) -> tuple[Any, 
         moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
             status=PaymentStatus.AUTHORIZED, razorpay_payment_id=payment_id, authorized_at=now
         )
-        taken = any(answer for _, answer in signals.payment_authorized.send(sender=Payment, payment=payment))
+        if payment.purpose == BOOKING_PURPOSE:
+            taken = any(answer for _, answer in signals.payment_authorized.send(sender=Payment, payment=payment))
+        else:  # a plugin's purpose: nothing in core can lapse; it is captured at once
+            taken = True
         lapsed = bool(moved and not taken)
         if lapsed:  # the hold lapsed while the learner was paying
             Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.VOIDED, closed_at=now)
-        booking = Payment.objects.select_related("booking").get(pk=payment.pk).booking
+        booking = Payment.objects.select_related("booking").get(pk=payment.pk).booking  # None for a purpose
     return booking, lapsed
+
+
+def payment_for_plugins(payment: Payment):
+    """What the event hooks hand plugins: the model for a booking payment (core's own receivers
+    read its booking), a frozen ``hooks.PurposePayment`` copy for a plugin's purpose."""
+    if payment.purpose == BOOKING_PURPOSE:
+        return payment
+    return purpose_payment_info(payment)
+
+
+def purpose_payment_info(payment: Payment) -> hooks.PurposePayment:
+    """A purpose payment as plugins see it (never the model)."""
+    return hooks.PurposePayment(
+        id=payment.pk,
+        purpose=payment.purpose,
+        reference=payment.reference,
+        description=payment.description,
+        status=payment.status,
+        payer_id=payment.learner_id,
+        payee_id=payment.mentor_id,
+        price_paise=payment.price_paise,
+        fee_paise=payment.fee_paise,
+        amount_paise=payment.amount_paise,
+        payee_share_paise=payment.mentor_share_paise,
+        refunded_paise=payment.refunded_paise,
+        order_id=payment.razorpay_order_id,
+        checkout_url=reverse("pay:checkout", args=[payment.razorpay_order_id]),
+        created_at=payment.created_at,
+        captured_at=payment.captured_at,
+    )
 
 
 def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
@@ -47,6 +84,9 @@ def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
     ``late``: the gateway reports a capture of a payment we released (voided) meanwhile, so
     the learner was charged after all; it is recorded, and ``payment_capture_settle``
     has it refunded.
+
+    A plugin's purpose is not a service still to be delivered: its mentor share is released
+    (available) in the same transaction (``release:<payment>``, posted at most once too).
     """
     came_from = [PaymentStatus.AUTHORIZED, PaymentStatus.VOIDED] if late else [PaymentStatus.AUTHORIZED]
     with transaction.atomic():
@@ -56,16 +96,21 @@ def payment_mark_captured(*, payment: Payment, late: bool = False) -> bool:
         payment.refresh_from_db()
         if payment.status == PaymentStatus.CAPTURED:
             ledger.post_capture(payment=payment)
+            if payment.purpose != BOOKING_PURPOSE:
+                ledger.post_release(payment=payment)
         if moved:
-            transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=payment))
+            event_payment = payment_for_plugins(payment)
+            transaction.on_commit(lambda: hooks.payment_captured.send_robust(sender=Payment, payment=event_payment))
     return bool(moved)
 
 
 def payment_capture_settle(*, payment: Payment) -> None:
     """A capture we heard of from the gateway (a webhook or the reconciler) rather than from our
     own capture call: what the payment is for is made to agree with the money
-    (``signals.payment_capture_reported``; a booking is confirmed, or released and refunded)."""
-    signals.payment_capture_reported.send(sender=Payment, payment=payment)
+    (``signals.payment_capture_reported``; a booking is confirmed, or released and refunded).
+    A plugin's purpose wants every capture: nothing to settle."""
+    if payment.purpose == BOOKING_PURPOSE:
+        signals.payment_capture_reported.send(sender=Payment, payment=payment)
 
 
 def payment_refund(*, payment: Payment) -> Payment:
@@ -83,13 +128,20 @@ def payment_refund(*, payment: Payment) -> Payment:
         payment_id=payment.razorpay_payment_id,
         amount_paise=payment.amount_paise,
         idempotency_key=f"refund-payment-{payment.pk}",
-        notes={"booking": payment.booking.reference},
+        notes=_notes(payment),
     )
     Payment.objects.filter(pk=payment.pk, razorpay_refund_id="").update(razorpay_refund_id=refund.id)
     if refund.status == "processed":
         payment_mark_refunded(payment=payment, refund_id=refund.id)
     payment.refresh_from_db()
     return payment
+
+
+def _notes(payment: Payment) -> dict[str, str]:
+    """What the gateway's dashboard shows next to a refund: the booking, or the purpose and reference."""
+    if payment.purpose == BOOKING_PURPOSE:
+        return {"booking": payment.booking.reference}
+    return {"purpose": payment.purpose, "reference": payment.reference}
 
 
 def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
@@ -100,9 +152,10 @@ def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
     posted by ``core.bookings.disputes`` when the gateway accepted it (its owner says so through
     ``signals.payment_refund_full_allowed``).
     """
-    answers = signals.payment_refund_full_allowed.send(sender=Payment, payment=payment)
-    if any(answer is False for _, answer in answers):
-        return False
+    if payment.purpose == BOOKING_PURPOSE:
+        answers = signals.payment_refund_full_allowed.send(sender=Payment, payment=payment)
+        if any(answer is False for _, answer in answers):
+            return False
     with transaction.atomic():
         moved = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED).update(
             status=PaymentStatus.REFUNDED, refunded_paise=F("amount_paise"), closed_at=timezone.now()
@@ -110,9 +163,10 @@ def payment_mark_refunded(*, payment: Payment, refund_id: str) -> bool:
         if moved:
             payment.refresh_from_db()
             ledger.post_refund(payment=payment, refund_id=refund_id)
+            event_payment = payment_for_plugins(payment)
             transaction.on_commit(
                 lambda: hooks.payment_refunded.send_robust(
-                    sender=Payment, payment=payment, amount_paise=payment.amount_paise
+                    sender=Payment, payment=event_payment, amount_paise=payment.amount_paise
                 )
             )
     return bool(moved)
@@ -123,6 +177,8 @@ def payment_create(*, booking, learner, mentor, amounts, gateway_name: str, orde
     (``core.money.split``): created, waiting for the learner's checkout."""
     return Payment.objects.create(
         booking=booking,
+        purpose=BOOKING_PURPOSE,
+        reference=booking.reference,
         learner=learner,
         mentor=mentor,
         price_paise=amounts.price_paise,

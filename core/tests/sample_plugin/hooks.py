@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from core import plugin_api
-from core.hooks import Badge, NavItem, Panel, Recommendation, hookimpl
+from core.hooks import Badge, NavItem, Panel, PaymentPurpose, Recommendation, hookimpl
 
 RECEIVED: list[tuple[str, dict]] = []
 
@@ -61,6 +61,11 @@ def landing_sections(request):
 @hookimpl
 def recommended_sessions(user, limit):
     return [Recommendation(session=card, reason="Sample reason") for card in plugin_api.sessions_bookable(limit=limit)]
+
+
+@hookimpl
+def payment_purposes():
+    return [PaymentPurpose(slug="sample-tip", label="Sample tip")]
 
 
 # --- Events: one implementation per domain signal ----------------------------------------------
