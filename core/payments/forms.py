@@ -10,7 +10,7 @@ from django_otp import match_token
 from core.money import format_inr, rupees_to_paise
 from core.payments.models import DestinationKind
 from core.payments.services import MIN_WITHDRAWAL_PAISE
-from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
+from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 # The service's field names → this form's.
 SERVICE_FIELDS = {"amount_paise": "amount"}

@@ -16,9 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import hooks
-from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 from core.users import two_factor
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, RecoveryCodeUse, Role, User
+from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 
 @transaction.atomic
@@ -196,7 +196,7 @@ def payout_destination_update(
 ) -> MentorProfile:
     """Save where ``mentor``'s withdrawals go: a bank account (IFSC and number) or a UPI address.
 
-    Checked with ``core.payments.validators`` (the withdrawal checks them again); the fields of
+    Checked with ``core.users.validators`` (the withdrawal checks them again); the fields of
     the other kind are emptied. Raises ValidationError keyed by the ``payout_*`` field names.
     """
     if mentor.role != Role.MENTOR:

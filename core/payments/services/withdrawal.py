@@ -16,8 +16,8 @@ from core.payments.models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 from core.users.models import User
+from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 MIN_WITHDRAWAL_PAISE = 100_00
 
