@@ -25,7 +25,6 @@ from core.bookings.tests.factories import book_and_pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.gateways import Destination
-from core.payments.gateways.testmode import TestModeGateway
 from core.payments.gateways.tests.fake_razorpay import (
     ACCOUNT_NUMBER,
     KEY_ID,
@@ -39,6 +38,7 @@ from core.payments.services import withdrawal_request
 from core.payments.webhooks import HANDLERS
 from core.realtime.models import Notification
 from core.testmode import services as testmode
+from core.testmode.gateway import TestModeGateway
 from core.testmode.models import TestOrder, TestPayment
 
 pytestmark = pytest.mark.django_db
