@@ -8,7 +8,9 @@ from django_otp.admin import OTPAdminSite
 from core import pluginmanager, views
 from core.dashboards import urls as dashboard_urls
 from core.mentoring import urls as mentoring_urls
+from core.realtime import urls as realtime_urls
 from core.room import urls as room_urls
+from core.users import urls as users_urls
 from core.users.forms import AdminLoginForm
 
 # Django admin asks staff for a TOTP code from their authenticator app on top of the password.
@@ -18,6 +20,10 @@ admin.site.login_template = "admin/login.html"
 admin.site.site_header = "PeerLearn administration"
 admin.site.site_title = "PeerLearn admin"
 admin.site.index_title = "People and money"
+
+# The profile pages keep one namespace, ``users``: the Settings tab, with the notification
+# choices, is core.realtime's.
+users_patterns = ([*users_urls.urlpatterns, *realtime_urls.profile_urlpatterns], "users")
 
 # The session preview and the live room keep one namespace, ``mentoring`` (``mentoring:room``…).
 mentoring_patterns = ([*mentoring_urls.urlpatterns, *room_urls.urlpatterns], "mentoring")
@@ -35,7 +41,7 @@ core_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("core.users.urls")),  # /accounts/suggest/ and /profile/…
+    path("", include(users_patterns)),  # /accounts/suggest/ and /profile/…
     path("accounts/", include("allauth.urls")),
     path("", include(core_patterns)),
     path("cms/", include("wagtail.admin.urls")),

@@ -40,6 +40,7 @@ from core.realtime.models import (
     NotificationPreference,
 )
 from core.users.models import MentorProfile, User
+from core.users.services import settings_update
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,23 @@ def notification_preferences_update(
             rows, update_conflicts=True, unique_fields=["user", "kind"], update_fields=["email", "in_app"]
         )
     return selectors.notification_preferences_get(user=user)
+
+
+@transaction.atomic
+def notification_settings_update(
+    *,
+    user: User,
+    timezone_name: str,
+    payout: dict | None = None,
+    notifications: Mapping[str, Mapping[str, bool]] | None = None,
+) -> User:
+    """Save the Settings tab at once, or nothing of it: the timezone and a mentor's payout
+    destination (``core.users.services.settings_update``), then the notification choices
+    (``notifications``: as ``notification_preferences_update`` takes them, None to keep them)."""
+    settings_update(user=user, timezone_name=timezone_name, payout=payout)
+    if notifications is not None:
+        notification_preferences_update(user=user, prefs=notifications)
+    return user
 
 
 # --- Emails -------------------------------------------------------------------------------------

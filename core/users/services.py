@@ -243,12 +243,10 @@ def settings_update(
     user: User,
     timezone_name: str,
     payout: dict | None = None,
-    notifications: dict[str, dict[str, bool]] | None = None,
 ) -> User:
-    """Save the Settings tab at once, or nothing of it: the timezone; for a mentor, the payout
-    destination (``payout``: the keyword arguments of ``payout_destination_update`` without
-    ``mentor``); the notification choices (``notifications``: as
-    ``core.realtime.services.notification_preferences_update`` takes them)."""
+    """Save the timezone and, for a mentor, the payout destination (``payout``: the keyword
+    arguments of ``payout_destination_update`` without ``mentor``) at once, or neither.
+    ``core.realtime.services.notification_settings_update`` saves the notification choices with them."""
     errors: dict[str, list[str]] = {}
     try:
         user_timezone_update(user=user, timezone_name=timezone_name)
@@ -261,11 +259,6 @@ def settings_update(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    if notifications is not None:
-        # Imported here: core.realtime.services imports bookings and payments, which import users.
-        from core.realtime.services import notification_preferences_update
-
-        notification_preferences_update(user=user, prefs=notifications)
     return user
 
 
