@@ -18,17 +18,15 @@ from core.bookings.selectors import (
     booking_count_for_mentor,
     booking_list_for_mentor,
     booking_list_pending_for_mentor,
+    session_count_past_for_mentor,
+    session_list_own_for_mentor,
+    session_list_past_for_mentor,
 )
 from core.dashboards.common import page_get, render_section
 from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
-from core.mentoring.selectors import (
-    session_count_past_for_mentor,
-    session_get_own,
-    session_list_own_for_mentor,
-    session_list_past_for_mentor,
-)
+from core.mentoring.selectors import session_get_own
 from core.money import format_inr, paise_to_rupees_text
 from core.payments import selectors as money
 from core.payments.forms import WithdrawalForm
