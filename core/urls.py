@@ -6,8 +6,8 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from core import pluginmanager, views
+from core.bookings import urls as bookings_urls
 from core.dashboards import urls as dashboard_urls
-from core.mentoring import urls as mentoring_urls
 from core.realtime import urls as realtime_urls
 from core.room import urls as room_urls
 from core.users import urls as users_urls
@@ -25,8 +25,11 @@ admin.site.index_title = "People and money"
 # choices, is core.realtime's.
 users_patterns = ([*users_urls.urlpatterns, *realtime_urls.profile_urlpatterns], "users")
 
-# The session preview and the live room keep one namespace, ``mentoring`` (``mentoring:room``…).
-mentoring_patterns = ([*mentoring_urls.urlpatterns, *room_urls.urlpatterns], "mentoring")
+# The session page (core/dashboards/session.py) and the live room keep one namespace,
+# ``mentoring`` (``mentoring:session-detail``, ``mentoring:room``…); the session page's "Book and
+# pay" stays ``bookings:booking-start``.
+mentoring_patterns = ([*dashboard_urls.session_urlpatterns, *room_urls.urlpatterns], "mentoring")
+bookings_patterns = ([*bookings_urls.urlpatterns, *dashboard_urls.booking_urlpatterns], "bookings")
 
 core_patterns = (
     [
@@ -48,7 +51,7 @@ urlpatterns = [
     path("documents/", include("wagtail.documents.urls")),
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
-    path("bookings/", include("core.bookings.urls")),
+    path("bookings/", include(bookings_patterns)),
     path("", include(mentoring_patterns)),  # sessions/<pk>/ and the live room, session/<room_id>/
     path("notifications/", include("core.realtime.urls")),
     *pluginmanager.plugin_urlpatterns(),
