@@ -10,7 +10,7 @@ from core.realtime.selectors import PreferenceRow
 from core.users.forms import SettingsForm
 from core.users.models import Role
 
-# The notifications each role is sent (core/realtime/receivers.py says who hears about what).
+# The notifications each role is sent (core/realtime/services/event.py says who hears about what).
 NOTIFICATION_KINDS_BY_ROLE = {
     Role.MENTOR: (
         NotificationKind.BOOKING_REQUESTED,
