@@ -1,4 +1,5 @@
-"""Writes about money: a payment's state (``payment``) and withdrawals (``withdrawal``).
+"""Writes about money: a payment's state (``payment``), asking for a withdrawal (``withdrawal``)
+and paying it out (``payout``).
 
 The names are re-exported here, so callers import ``from core.payments.services import …``.
 """
@@ -14,15 +15,14 @@ from core.payments.services.payment import (
     payment_refund,
     payments_void_open,
 )
-from core.payments.services.withdrawal import (
-    MIN_WITHDRAWAL_PAISE,
+from core.payments.services.payout import (
     PAYOUT_DONE_STATUSES,
     PAYOUT_FAILED_STATUSES,
     withdrawal_payout_send,
-    withdrawal_request,
     withdrawal_settle,
     withdrawal_settle_applies,
 )
+from core.payments.services.withdrawal import MIN_WITHDRAWAL_PAISE, withdrawal_request
 
 __all__ = [
     "MIN_WITHDRAWAL_PAISE",
