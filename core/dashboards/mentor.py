@@ -248,9 +248,7 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if not has_two_factor:
-            form.add_error(None, "Turn on two-factor authentication before your first withdrawal.")
-        elif form.is_valid():
+        if form.is_valid():
             try:
                 withdrawal = withdrawal_request(user=mentor, **form.service_kwargs())
             except ValidationError as exc:

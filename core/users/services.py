@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -295,6 +297,42 @@ def _verify(device: TOTPDevice, token: str) -> None:
         raise ValidationError(TOTP_THROTTLED, code="throttled")
     if not device.verify_token("".join(str(token).split())):
         raise ValidationError(WRONG_TOTP_CODE, code="wrong_code")
+
+
+TWO_FACTOR_OFF = "Turn on two-factor authentication before your first withdrawal."
+
+
+def totp_code_use(*, user: User, token: str) -> TOTPDevice:
+    """Use up a current code of ``user``'s authenticator app (each code works once), for an act
+    that asks for one (a withdrawal). Raises ValidationError: ``two_factor_off`` when they have no
+    confirmed app, ``throttled`` or ``wrong_code``.
+
+    Call it inside the transaction of the act, after the act's own checks: the devices are
+    locked, so two acts at once cannot both use one code, and the code stays usable when the act
+    is refused after all. A wrong code is still counted (django-otp then throttles) as long as
+    the caller lets that transaction commit.
+    """
+    devices = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-id"))
+    if not devices:
+        raise ValidationError(TWO_FACTOR_OFF, code="two_factor_off")
+    allowed = [device for device in devices if device.verify_is_allowed()[0]]
+    if not allowed:
+        raise ValidationError(TOTP_THROTTLED, code="throttled")
+    token = "".join(str(token).split())
+    # The app that made the code takes it (and a wrong code counts against the newest app only).
+    device = next((device for device in allowed if _totp_is_current(device, token)), allowed[0])
+    if not device.verify_token(token):
+        raise ValidationError(WRONG_TOTP_CODE, code="wrong_code")
+    return device
+
+
+def _totp_is_current(device: TOTPDevice, token: str) -> bool:
+    """Whether ``token`` is a code ``device`` would take now, without taking it (a read)."""
+    if not token.isdigit():
+        return False
+    check = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    check.time = time.time()
+    return check.verify(int(token), device.tolerance, device.last_t + 1)
 
 
 def totp_device_confirm(*, user: User, token: str) -> TOTPDevice:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import user_has_device
 
 from core.money import format_inr
 from core.payments import ledger, selectors, tasks
@@ -17,6 +18,7 @@ from core.payments.models import (
     Withdrawal,
 )
 from core.users.models import User
+from core.users.services import TWO_FACTOR_OFF, totp_code_use
 from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 MIN_WITHDRAWAL_PAISE = 100_00
@@ -55,14 +57,27 @@ def withdrawal_request(
     ifsc: str = "",
     account_number: str = "",
     vpa: str = "",
+    otp_token: str,
+    requested_by: User | None = None,
 ) -> Withdrawal:
     """Ask to be paid ``amount_paise`` of the available balance (``user=None``: the platform's revenue
     from sessions that took place; its share of upcoming ones may still be refunded).
+
+    Two-factor comes first (docs/decisions/0011-two-factor-and-logins.md): ``otp_token`` is a
+    current code from the authenticator app of whoever asks, the mentor, or for the platform the
+    staff member ``requested_by``. Without a confirmed app, or with a wrong or used code, nothing
+    is written (a wrong code still counts towards the app's back-off). The code is used up only
+    when everything else is right.
 
     The balance is checked and debited in one transaction under a lock on the source
     account (PostgreSQL row lock; SQLite's IMMEDIATE transactions serialise writers), so
     two requests at once can never take more than there is. Processed within 24 hours.
     """
+    asker = user if user is not None else requested_by
+    if asker is None or (user is None and not asker.is_staff):
+        raise PermissionError("The platform's revenue is withdrawn by staff (requested_by).")
+    if not user_has_device(asker, confirmed=True):
+        raise ValidationError(TWO_FACTOR_OFF, code="two_factor_off")
     ifsc, vpa = ifsc.strip().upper(), vpa.strip()
     _validate_destination(
         kind=destination_kind, account_name=account_name, ifsc=ifsc, account_number=account_number.strip(), vpa=vpa
@@ -80,15 +95,21 @@ def withdrawal_request(
             raise ValidationError(
                 {"amount_paise": [f"You can withdraw at most {format_inr(available)} right now."]}, code="overdraw"
             )
-        withdrawal = Withdrawal.objects.create(
-            user=user,
-            amount_paise=amount_paise,
-            destination_kind=destination_kind,
-            account_name=account_name.strip(),
-            ifsc=ifsc if destination_kind == DestinationKind.BANK else "",
-            account_number=account_number.strip() if destination_kind == DestinationKind.BANK else "",
-            vpa=vpa if destination_kind == DestinationKind.UPI else "",
-        )
-        ledger.post_withdrawal_requested(withdrawal=withdrawal)
-        transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
-    return withdrawal
+        try:
+            totp_code_use(user=asker, token=otp_token)
+        except ValidationError as exc:
+            wrong_code = exc  # raised once this transaction commits, which keeps the count of wrong codes
+        else:
+            withdrawal = Withdrawal.objects.create(
+                user=user,
+                amount_paise=amount_paise,
+                destination_kind=destination_kind,
+                account_name=account_name.strip(),
+                ifsc=ifsc if destination_kind == DestinationKind.BANK else "",
+                account_number=account_number.strip() if destination_kind == DestinationKind.BANK else "",
+                vpa=vpa if destination_kind == DestinationKind.UPI else "",
+            )
+            ledger.post_withdrawal_requested(withdrawal=withdrawal)
+            transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
+            return withdrawal
+    raise ValidationError({"otp_token": wrong_code.error_list})

@@ -23,6 +23,7 @@ from core.users import services
 from core.users.forms import timezone_choices
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, User
 from core.users.selectors import payout_destination_get
+from core.users.tests.factories import totp_code
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -503,7 +504,7 @@ def test_the_payout_destination_selector_gives_what_withdrawal_request_takes(men
     assert set(destination) <= set(inspect.signature(withdrawal_request).parameters)
     # The withdrawal accepts the destination as it is; it refuses only the amount (no balance yet).
     with pytest.raises(ValidationError) as refused:
-        withdrawal_request(user=mentor, amount_paise=100_00, **destination)
+        withdrawal_request(user=mentor, amount_paise=100_00, otp_token=totp_code(mentor), **destination)
     assert set(refused.value.message_dict) == {"amount_paise"}
 
 
