@@ -22,7 +22,11 @@ from core.payments.services.payout import (
     withdrawal_settle,
     withdrawal_settle_applies,
 )
-from core.payments.services.withdrawal import MIN_WITHDRAWAL_PAISE, withdrawal_request
+from core.payments.services.withdrawal import (
+    MIN_WITHDRAWAL_PAISE,
+    withdrawal_request,
+    withdrawal_second_factor_require,
+)
 
 __all__ = [
     "MIN_WITHDRAWAL_PAISE",
@@ -39,6 +43,7 @@ __all__ = [
     "payments_void_open",
     "withdrawal_payout_send",
     "withdrawal_request",
+    "withdrawal_second_factor_require",
     "withdrawal_settle",
     "withdrawal_settle_applies",
 ]

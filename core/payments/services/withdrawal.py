@@ -48,6 +48,14 @@ def _validate_destination(*, kind: str, account_name: str, ifsc: str, account_nu
         raise ValidationError(errors)
 
 
+def withdrawal_second_factor_require(*, user: User) -> None:
+    """Refuse (ValidationError ``two_factor_off``) a person without a confirmed authenticator app:
+    nobody withdraws without one. ``withdrawal_request`` asks first; a page may ask before it even
+    reads the form, to say why at once."""
+    if not user_has_device(user, confirmed=True):
+        raise ValidationError(TWO_FACTOR_OFF, code="two_factor_off")
+
+
 def withdrawal_request(
     *,
     user: User | None,
@@ -76,8 +84,7 @@ def withdrawal_request(
     asker = user if user is not None else requested_by
     if asker is None or (user is None and not asker.is_staff):
         raise PermissionError("The platform's revenue is withdrawn by staff (requested_by).")
-    if not user_has_device(asker, confirmed=True):
-        raise ValidationError(TWO_FACTOR_OFF, code="two_factor_off")
+    withdrawal_second_factor_require(user=asker)
     ifsc, vpa = ifsc.strip().upper(), vpa.strip()
     _validate_destination(
         kind=destination_kind, account_name=account_name, ifsc=ifsc, account_number=account_number.strip(), vpa=vpa
