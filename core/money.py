@@ -122,6 +122,11 @@ def format_inr(paise: int) -> str:
     return f"{text}.{rest:02d}" if rest else text
 
 
+def fee_itemised(*, price_paise: int, fee_paise: int, amount_paise: int) -> str:
+    """ "Session ₹1,000 + platform fee ₹100 = ₹1,100", as shown before paying and on the booking."""
+    return f"Session {format_inr(price_paise)} + platform fee {format_inr(fee_paise)} = {format_inr(amount_paise)}"
+
+
 def paise_to_rupees_text(paise: int) -> str:
     """Paise as plain rupees with two decimals, for CSV files and form fields: 100050 → "1000.50"."""
     sign = "-" if paise < 0 else ""

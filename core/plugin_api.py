@@ -32,17 +32,12 @@ function here.
 
 from __future__ import annotations
 
-from core.bookings.selectors import BookingRow, booking_list_for_learner
+from core.bookings.selectors import BookingRow, booking_list_for_learner, session_search_public
 from core.hooks import PurposePayment
-from core.mentoring.selectors import (
-    SessionAttendance,
-    SessionCard,
-    session_attendance_for_user,
-    session_list_public_upcoming,
-    session_search_public,
-)
+from core.mentoring.selectors import SessionCard, session_list_public_upcoming
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
 from core.payments.services.payment import purpose_payment_info
+from core.room.selectors import SessionAttendance, session_attendance_for_user
 from core.users.selectors import role_profile_get
 
 __all__ = [

@@ -382,6 +382,12 @@ RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
 RAZORPAYX_ACCOUNT_NUMBER = env("RAZORPAYX_ACCOUNT_NUMBER", default="")  # payouts; empty: admins mark paid
 RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
+# The gateways by dotted path: Razorpay when its keys are set, else the offline test-mode bank.
+# Payments knows only the interface; the test-mode bank is an app above it (setup.cfg's layers).
+PAYMENT_GATEWAYS = {
+    "razorpay": "core.payments.gateways.razorpay_gateway.RazorpayGateway",
+    "testmode": "core.testmode.gateway.TestModeGateway",
+}
 MENTOR_SHARE_PERCENT = 90
 PLATFORM_FEE_PERCENT = 10
 # A mentor's share becomes available this long after the session ends; until then the learner

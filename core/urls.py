@@ -6,9 +6,11 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from core import pluginmanager, plugins_page, views
+from core.bookings import urls as bookings_urls
 from core.dashboards import urls as dashboard_urls
-from core.mentoring import urls as mentoring_urls
+from core.realtime import urls as realtime_urls
 from core.room import urls as room_urls
+from core.users import urls as users_urls
 from core.users.forms import AdminLoginForm
 
 # Django admin asks staff for a TOTP code from their authenticator app on top of the password.
@@ -19,8 +21,15 @@ admin.site.site_header = "PeerLearn administration"
 admin.site.site_title = "PeerLearn admin"
 admin.site.index_title = "People and money"
 
-# The session preview and the live room keep one namespace, ``mentoring`` (``mentoring:room``…).
-mentoring_patterns = ([*mentoring_urls.urlpatterns, *room_urls.urlpatterns], "mentoring")
+# The profile pages keep one namespace, ``users``: the Settings tab, with the notification
+# choices, is core.realtime's.
+users_patterns = ([*users_urls.urlpatterns, *realtime_urls.profile_urlpatterns], "users")
+
+# The session page (core/dashboards/session.py) and the live room keep one namespace,
+# ``mentoring`` (``mentoring:session-detail``, ``mentoring:room``…); the session page's "Book and
+# pay" stays ``bookings:booking-start``.
+mentoring_patterns = ([*dashboard_urls.session_urlpatterns, *room_urls.urlpatterns], "mentoring")
+bookings_patterns = ([*bookings_urls.urlpatterns, *dashboard_urls.booking_urlpatterns], "bookings")
 
 core_patterns = (
     [
@@ -36,7 +45,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/plugins/", admin.site.admin_view(plugins_page.plugin_list), name="staff-plugins"),
     path("admin/", admin.site.urls),
-    path("", include("core.users.urls")),  # /accounts/suggest/ and /profile/…
+    path("", include(users_patterns)),  # /accounts/suggest/ and /profile/…
     path("accounts/", include("allauth.urls")),
     path("", include(core_patterns)),
     path("cms/", include("wagtail.admin.urls")),
@@ -44,7 +53,7 @@ urlpatterns = [
     path("testmode/", include("core.testmode.urls")),
     path("payments/", include("core.payments.urls")),
     path("pay/", include("core.payments.pay_urls")),  # a payment for a plugin's purpose
-    path("bookings/", include("core.bookings.urls")),
+    path("bookings/", include(bookings_patterns)),
     path("", include(mentoring_patterns)),  # sessions/<pk>/ and the live room, session/<room_id>/
     path("notifications/", include("core.realtime.urls")),
     *pluginmanager.plugin_urlpatterns(),

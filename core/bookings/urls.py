@@ -1,3 +1,6 @@
+"""Booking addresses, under ``bookings/``. ``start/<session_pk>/`` (``bookings:booking-start``), the
+session page's "Book and pay", is core/dashboards/session.py's: core/urls.py mounts it here."""
+
 from django.urls import path
 
 from core.bookings import views
@@ -6,7 +9,6 @@ app_name = "bookings"
 
 urlpatterns = [
     path("", views.booking_list, name="booking-list"),
-    path("start/<int:session_pk>/", views.booking_start, name="booking-start"),
     path("<int:pk>/", views.booking_detail, name="booking-detail"),
     path("<int:pk>/pay/", views.booking_pay_again, name="booking-pay"),
     path("<int:pk>/return/", views.checkout_return, name="checkout-return"),

@@ -1,4 +1,5 @@
-"""Booking pages: start checkout, take Checkout's answer, the booking page, accept/reject, my bookings.
+"""Booking pages: checkout, take Checkout's answer, the booking page, accept/reject, my bookings. The session
+page's "Book and pay" (``bookings:booking-start``) is core/dashboards/session.py's, beside the page it re-renders.
 
 Views only parse input, call one service or selector, and shape the output (STYLE.md).
 """
@@ -23,20 +24,16 @@ from core.bookings import selectors
 from core.bookings.disputes import DisputeError, booking_early_end_answer, dispute_open
 from core.bookings.models import Booking, BookingStatus, DisputeSource
 from core.bookings.services import (
-    BEING_BOOKED,
     MAX_PAYMENT_TRIES,
-    SLOT_TAKEN,
     BookingError,
     booking_accept,
-    booking_checkout_start,
     booking_payment_authorize,
     booking_payment_failed,
     booking_reject,
 )
 from core.mentoring.models import SessionStatus
-from core.mentoring.selectors import JOIN_OPENS_BEFORE, session_get_public
-from core.mentoring.views import fee_itemised, session_detail_render
-from core.money import format_inr
+from core.mentoring.selectors import JOIN_OPENS_BEFORE
+from core.money import fee_itemised, format_inr
 from core.payments.checkout import RAZORPAY_CSP, razorpay_button
 from core.payments.gateways import get_gateway
 from core.payments.models import Payment
@@ -46,7 +43,6 @@ from core.users.models import Role
 MAX_TRIES = MAX_PAYMENT_TRIES
 PAID = "Request sent. You pay only if the mentor accepts."
 NOT_PAID = "Payment didn't go through. Try again or another method."
-CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
 
 
 # --- Checkout -------------------------------------------------------------------------------
@@ -75,27 +71,13 @@ def _razorpay_checkout(request: HttpRequest, booking: Booking, payment: Payment,
     return render(request, "bookings/razorpay_checkout.html", context)
 
 
-def _checkout(request: HttpRequest, booking: Booking, payment: Payment) -> HttpResponse:
+def checkout_response(request: HttpRequest, booking: Booking, payment: Payment) -> HttpResponse:
+    """Open checkout for ``payment``: the test-mode page, or Razorpay Checkout (also for the session page's
+    "Book and pay", core/dashboards/session.py)."""
     gateway = get_gateway()
     if gateway.is_test_mode:
         return redirect(gateway.checkout_url(order_id=payment.razorpay_order_id, callback=_return_url(booking)))
     return _razorpay_checkout(request, booking, payment, gateway)
-
-
-@never_cache
-@require_POST
-@restrict_to_role(Role.LEARNER)
-def booking_start(request: HttpRequest, session_pk: int) -> HttpResponse:
-    """Hold the slot and open checkout; a refusal re-renders the preview with the reason."""
-    session = session_get_public(pk=session_pk)
-    if session is None:
-        raise Http404("No such session.")
-    try:
-        booking, payment, _order = booking_checkout_start(session=session, learner=request.user)
-    except BookingError as exc:
-        message = exc.messages[0]
-        return session_detail_render(request, session, error=message, status=409 if message in CONFLICTS else 400)
-    return _checkout(request, booking, payment)
 
 
 def _own_booking(request: HttpRequest, pk: int) -> Booking:
@@ -115,7 +97,7 @@ def booking_pay_again(request: HttpRequest, pk: int) -> HttpResponse:
     open_hold = booking.status == BookingStatus.HELD and (booking.hold_expires_at or timezone.now()) > timezone.now()
     if not open_hold or payment is None or booking.failed_attempts >= MAX_TRIES:
         return redirect("bookings:booking-detail", pk=booking.pk)
-    return _checkout(request, booking, payment)
+    return checkout_response(request, booking, payment)
 
 
 @never_cache

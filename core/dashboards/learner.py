@@ -22,14 +22,15 @@ from core.bookings.selectors import (
     booking_list_past_for_learner,
     booking_list_requests_for_learner,
     booking_list_upcoming_for_learner,
+    session_search_public,
 )
 from core.bookings.services import CANCEL_POLICY, BookingError, booking_cancel_by_learner
 from core.dashboards.common import page_get, render_section
 from core.dashboards.forms import BrowseForm
-from core.mentoring.selectors import learning_progress_for_learner, session_search_public
 from core.payments import selectors as money
 from core.payments.gateways import get_gateway
 from core.payments.gateways.base import GatewayError
+from core.room.selectors import learning_progress_for_learner
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get

@@ -18,22 +18,20 @@ from core.bookings.selectors import (
     booking_count_for_mentor,
     booking_list_for_mentor,
     booking_list_pending_for_mentor,
+    session_count_past_for_mentor,
+    session_list_own_for_mentor,
+    session_list_past_for_mentor,
 )
 from core.dashboards.common import page_get, render_section
 from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
-from core.mentoring.selectors import (
-    session_count_past_for_mentor,
-    session_get_own,
-    session_list_own_for_mentor,
-    session_list_past_for_mentor,
-)
+from core.mentoring.selectors import session_get_own
 from core.money import format_inr, paise_to_rupees_text
 from core.payments import selectors as money
 from core.payments.forms import WithdrawalForm
 from core.payments.models import AccountKind
-from core.payments.services import withdrawal_request
+from core.payments.services import withdrawal_request, withdrawal_second_factor_require
 from core.room.selectors import rating_weekly_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
@@ -250,18 +248,16 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if not has_two_factor:
-            form.add_error(None, "Turn on two-factor authentication before your first withdrawal.")
-        elif form.is_valid():
-            try:
+        try:
+            withdrawal_second_factor_require(user=mentor)  # said first, whatever the form holds
+            if form.is_valid():
                 withdrawal = withdrawal_request(user=mentor, **form.service_kwargs())
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
                 messages.success(
                     request, f"{format_inr(withdrawal.amount_paise)} withdrawal requested. Processed within 24 hours."
                 )
                 return redirect("core:mentor-withdrawals")
+        except ValidationError as exc:
+            form.add_service_errors(exc)
         status = 400
         balances = money.balances_get(user=mentor)
     response = render_section(

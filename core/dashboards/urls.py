@@ -1,8 +1,9 @@
-"""The dashboards' URLs, included in core's namespace (``core:mentor-earnings`` …)."""
+"""The dashboards' URLs, included in core's namespace (``core:mentor-earnings`` …), and the public
+session page's, which core/urls.py mounts in the namespaces they always had."""
 
 from django.urls import path
 
-from core.dashboards import learner, mentor
+from core.dashboards import learner, mentor, session
 
 urlpatterns = [
     path("dashboard/learner/", learner.home, name="dashboard-learner"),
@@ -23,4 +24,14 @@ urlpatterns = [
     path("dashboard/mentor/earnings.csv", mentor.earnings_csv, name="mentor-earnings-csv"),
     path("dashboard/mentor/withdrawals/", mentor.withdrawals, name="mentor-withdrawals"),
     path("dashboard/mentor/analytics/", mentor.analytics, name="mentor-analytics"),
+]
+
+# ``mentoring:session-detail``, beside the live room's addresses.
+session_urlpatterns = [
+    path("sessions/<int:pk>/", session.session_detail, name="session-detail"),
+]
+
+# ``bookings:booking-start`` (under ``bookings/``): the session page's "Book and pay".
+booking_urlpatterns = [
+    path("start/<int:session_pk>/", session.booking_start, name="booking-start"),
 ]

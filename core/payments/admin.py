@@ -126,7 +126,7 @@ class WithdrawalAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                withdrawal = services.withdrawal_request(user=None, **form.service_kwargs())
+                withdrawal = services.withdrawal_request(user=None, requested_by=request.user, **form.service_kwargs())
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

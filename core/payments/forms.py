@@ -4,39 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django_otp import match_token
 
 from core.money import format_inr, rupees_to_paise
 from core.payments.models import DestinationKind
 from core.payments.services import MIN_WITHDRAWAL_PAISE
-from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
+from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 # The service's field names → this form's.
 SERVICE_FIELDS = {"amount_paise": "amount"}
 
 
-class _Undo(Exception):
-    """Rolls back a code check that succeeded, so the code stays usable."""
-
-
-def _token_is_right(user, token: str) -> bool:
-    """Whether ``token`` is a current code of ``user``'s, without using it up.
-
-    django-otp's own check runs and is rolled back when it succeeds, so the same code still
-    works on the next submit; a wrong code counts towards the device's back-off as usual."""
-    try:
-        with transaction.atomic():
-            if match_token(user, token) is not None:
-                raise _Undo
-    except _Undo:
-        return True
-    return False
-
-
 class WithdrawalForm(forms.Form):
-    """Every problem is reported at once: the amount (format, minimum, balance), each
-    destination field, and the code. The code is used up only when everything else is right."""
+    """The amount (format, minimum, balance) and each destination field are reported at once; the
+    code is passed through to ``withdrawal_request``, which checks it (the two-factor rule lives in
+    the service) and uses it up only when everything else is right."""
 
     amount = forms.CharField(
         label="Amount (₹)",
@@ -89,20 +70,12 @@ class WithdrawalForm(forms.Form):
     def clean_otp_token(self) -> str:
         token = self.cleaned_data["otp_token"].strip()
         if not token.isdigit():
-            raise ValidationError(self.WRONG_CODE)
+            raise ValidationError("The code is the 6 digits your authenticator app shows.")
         return token
-
-    WRONG_CODE = "That code is not right. Check the time on your phone and try again."
 
     def clean(self) -> dict:
         data = super().clean()
         self._clean_destination(data)
-        token = data.get("otp_token")
-        if token:
-            others_wrong = any(name != "otp_token" for name in self.errors)
-            right = _token_is_right(self.user, token) if others_wrong else match_token(self.user, token) is not None
-            if not right:
-                self.add_error("otp_token", self.WRONG_CODE)
         return data
 
     def _clean_destination(self, data: dict) -> None:
@@ -128,9 +101,10 @@ class WithdrawalForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         if data["destination_kind"] == self.SAVED and self.saved:
-            return {"amount_paise": data["amount"], **self.saved}
+            return {"amount_paise": data["amount"], "otp_token": data["otp_token"], **self.saved}
         return {
             "amount_paise": data["amount"],
+            "otp_token": data["otp_token"],
             "destination_kind": data["destination_kind"],
             "account_name": data.get("account_name", ""),
             "ifsc": data.get("ifsc", ""),

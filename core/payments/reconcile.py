@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from core.payments import services, signals, webhooks
+from core.payments import signals, webhooks
 from core.payments.gateways import Gateway, GatewayError, get_gateway
 from core.payments.gateways.base import CURRENCY
 from core.payments.models import (
@@ -37,6 +37,7 @@ from core.payments.services.payment import (
     payment_mark_refunded,
     payment_refund,
 )
+from core.payments.services.payout import withdrawal_payout_send, withdrawal_settle
 from core.payments.services.purpose import purpose_payment_capture
 
 logger = logging.getLogger(__name__)
@@ -209,13 +210,11 @@ def _refund_retry(payment: Payment) -> list[str]:
 
 def _payout_reconcile(*, gateway: Gateway, withdrawal: Withdrawal) -> list[str]:
     payout = gateway.payout_fetch(payout_id=withdrawal.payout_id)
-    settled = services.withdrawal_settle(
-        withdrawal=withdrawal, payout_status=payout.status, reason=f"Payout {payout.status}"
-    )
+    settled = withdrawal_settle(withdrawal=withdrawal, payout_status=payout.status, reason=f"Payout {payout.status}")
     return ["payouts_settled"] if settled.status != WithdrawalStatus.PROCESSING else []
 
 
 def _payout_send(withdrawal: Withdrawal) -> list[str]:
     """Its task was lost, or its payout call never answered: send again with the same idempotency key."""
-    sent = services.withdrawal_payout_send(withdrawal=withdrawal)
+    sent = withdrawal_payout_send(withdrawal=withdrawal)
     return ["payouts_sent"] if sent.payout_id else []

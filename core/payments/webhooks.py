@@ -23,7 +23,6 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.payments import services
 from core.payments.gateways import GatewayError, GatewayPayment, get_gateway
 from core.payments.gateways.base import CURRENCY
 from core.payments.models import Payment, PaymentStatus, WebhookEvent, Withdrawal
@@ -33,6 +32,7 @@ from core.payments.services.payment import (
     payment_mark_captured,
     payment_mark_refunded,
 )
+from core.payments.services.payout import withdrawal_settle, withdrawal_settle_applies
 from core.payments.services.purpose import purpose_payment_capture
 
 logger = logging.getLogger(__name__)
@@ -303,10 +303,10 @@ def _payout(payload: dict) -> None:
     if withdrawal is None:
         return
     status = payload["event"].removeprefix("payout.")
-    if not services.withdrawal_settle_applies(withdrawal=withdrawal, payout_status=status):
+    if not withdrawal_settle_applies(withdrawal=withdrawal, payout_status=status):
         status = get_gateway().payout_fetch(payout_id=withdrawal.payout_id).status
     reason = entity.get("failure_reason")
-    services.withdrawal_settle(
+    withdrawal_settle(
         withdrawal=withdrawal,
         payout_status=status,
         reason=reason if isinstance(reason, str) and reason else f"Payout {status}",

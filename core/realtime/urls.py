@@ -9,3 +9,9 @@ urlpatterns = [
     path("read/", views.notification_mark_read_view, name="notification-read"),
     path("catch-up/", views.notification_catch_up, name="notification-catch-up"),
 ]
+
+# The profile's Settings tab, with the notification choices, keeps its place among the profile
+# pages: core/urls.py mounts these in the ``users`` namespace (``users:settings-update``).
+profile_urlpatterns = [
+    path("profile/settings/", views.SettingsUpdateView.as_view(), name="settings-update"),
+]

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.realtime import selectors, services
+from core.realtime.forms import NOTIFICATION_KINDS_BY_ROLE, NotificationSettingsForm
+from core.users import views as users_views
 
 MAX_ID_DIGITS = 18  # ids are 64-bit
 
@@ -80,3 +82,24 @@ def notification_catch_up(request: HttpRequest) -> JsonResponse:
     if after is None:
         return JsonResponse(selectors.hello_payload(user=request.user))
     return JsonResponse(selectors.catch_up_payload(user=request.user, after=after))
+
+
+class SettingsUpdateView(users_views.SettingsUpdateView):
+    """``/profile/settings/`` (``users:settings-update``): the timezone and payout of the users
+    app's tab, and the notification choices for the events a learner's or mentor's role is told
+    about, saved together or not at all."""
+
+    form_class = NotificationSettingsForm
+
+    def form_kwargs(self) -> dict:
+        user = self.request.user
+        known = user.role in NOTIFICATION_KINDS_BY_ROLE
+        return {"preferences": selectors.notification_preferences_get(user=user) if known else []}
+
+    def save(self, form: NotificationSettingsForm) -> None:
+        services.notification_settings_update(
+            user=self.request.user,
+            timezone_name=form.cleaned_data["timezone"],
+            payout=form.payout,
+            notifications=form.notifications,
+        )

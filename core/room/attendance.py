@@ -42,11 +42,6 @@ from core.users.models import User
 
 logger = logging.getLogger(__name__)
 
-# Celery's Redis transport hands an unacknowledged task to another worker after an hour (its
-# visibility timeout), so a task due days ahead would run many times. Only work due within
-# this horizon gets a task with an ETA; the sweep, every minute, catches everything else.
-ETA_HORIZON = timedelta(minutes=55)
-
 
 def session_complete(*, session: MentoringSession, ended_early: bool = False, now: datetime | None = None) -> bool:
     """Complete a session that took place, with the minutes its mentor and its confirmed learner
@@ -204,20 +199,3 @@ def rooms_sweep(*, now: datetime | None = None) -> dict[str, int]:
         refunded += 1
     stale = recordings_finish_stale(now=now)
     return {"checked": checked, "completed": completed, "refunds_retried": refunded, "recordings_finished": stale}
-
-
-def session_room_schedule(*, session: MentoringSession, now: datetime | None = None) -> list[str]:
-    """Queue the no-show check and the time-out of a session with a confirmed booking, for
-    work due within ``ETA_HORIZON`` (the sweep covers the rest). Returns what was queued."""
-    from core.room.tasks import session_no_show_check_task, session_time_up_task
-
-    now = now or timezone.now()
-    queued = []
-    for task, due in (
-        (session_no_show_check_task, no_show_deadline(session)),
-        (session_time_up_task, room_closes_at(session)),
-    ):
-        if due - now <= ETA_HORIZON:
-            task.apply_async(args=[session.pk], eta=max(due, now))
-            queued.append(task.name)
-    return queued

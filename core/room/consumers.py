@@ -131,6 +131,7 @@ from core.room.selectors import (
     stroke_payload,
     tick_payload,
 )
+from core.room.tasks import session_no_show_check_task
 
 logger = logging.getLogger(__name__)
 
@@ -342,8 +343,6 @@ def _access(user, room_id: str):
 @database_sync_to_async
 def _no_show_check(session_id: int) -> None:
     """Someone arrived after the no-show deadline without having joined: decide now."""
-    from core.room.tasks import session_no_show_check_task
-
     session_no_show_check_task.delay(session_id)
 
 

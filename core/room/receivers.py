@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 
 from core import hooks
-from core.room.attendance import session_room_schedule
+from core.room.schedule import session_room_schedule
 
 
 @receiver(hooks.booking_confirmed, dispatch_uid="room-booking-confirmed")

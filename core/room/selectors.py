@@ -1,5 +1,6 @@
 """Reads for the live room: the state a socket gets on ``welcome``, payload shapes, recordings,
-and the ratings learners who attended gave."""
+the ratings learners who attended gave, and a learner's progress (the time together and the
+topics ticked in the rooms of their booked sessions)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from core.mentoring.models import MentoringSession
+from core.bookings.models import Booking, BookingStatus
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.room.models import (
     BoardStroke,
     ChatMessage,
@@ -292,3 +294,163 @@ def rating_weekly_for_mentor(*, mentor, weeks: int = 12, now: datetime | None = 
             }
         )
     return points
+
+
+# --- A learner's progress: what they did in the rooms of their booked sessions -------------------
+
+
+@dataclass(frozen=True)
+class AttendedSession:
+    id: int
+    title: str
+    mentor_name: str
+    starts_at: datetime
+    duration_minutes: int  # minutes both participants were in the room together
+    topics: tuple[str, ...]  # the topics ticked in the room
+
+
+@dataclass(frozen=True)
+class LearningProgress:
+    """What the learner has done: completed sessions of their confirmed bookings that they
+    attended, the time both were in the room together, and the topics ticked there."""
+
+    sessions_attended: int
+    minutes_learned: int
+    topics: tuple[tuple[str, int], ...]  # (topic, sessions that ticked it), most covered first
+    recent: tuple[AttendedSession, ...]
+
+    @property
+    def hours_display(self) -> str:
+        hours, minutes = divmod(self.minutes_learned, 60)
+        if not hours:
+            return f"{minutes} min"
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def learning_progress_for_learner(*, learner, recent: int = 10) -> LearningProgress:
+    """Sessions attended (completed, with the learner's confirmed booking, and the learner came
+    into the room), the minutes both participants were present together (from the room's
+    presence records, not the scheduled length) and the topics ticked in those rooms.
+
+    Three queries whatever the history: the sessions, their presences, their ticked topics."""
+    sessions = MentoringSession.objects.filter(
+        status=SessionStatus.COMPLETED,
+        bookings__learner=learner,
+        bookings__status=BookingStatus.CONFIRMED,
+    )
+    rows = list(
+        sessions.order_by("-starts_at", "-pk").values_list(
+            "pk", "title", "mentor_id", "mentor__name", "starts_at", "topics"
+        )
+    )
+    if not rows:
+        return LearningProgress(sessions_attended=0, minutes_learned=0, topics=(), recent=())
+    intervals: dict[tuple[int, int], list[Interval]] = {}
+    presences = RoomPresence.objects.filter(session__in=sessions.values("pk")).values_list(
+        "session_id", "user_id", "joined_at", "seen_at", "left_at"
+    )
+    for session_id, user_id, joined_at, seen_at, left_at in presences:
+        # A socket that died without a goodbye counts until it was last heard from.
+        intervals.setdefault((session_id, user_id), []).append((joined_at, left_at or seen_at))
+    ticked: dict[int, set[int]] = {}
+    for session_id, index in TopicCheck.objects.filter(session__in=sessions.values("pk"), is_done=True).values_list(
+        "session_id", "index"
+    ):
+        ticked.setdefault(session_id, set()).add(index)
+    seconds = 0.0
+    labels: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    attended = []
+    for pk, title, mentor_id, mentor_name, starts_at, topics in rows:
+        if (pk, learner.pk) not in intervals:
+            continue  # completed without them (they did not come): not attended
+        together = presence_overlap_seconds(intervals[(pk, learner.pk)], intervals.get((pk, mentor_id), []))
+        seconds += together
+        done = tuple(topic for index, topic in enumerate(topics or ()) if index in ticked.get(pk, ()))
+        for topic in dict.fromkeys(done):
+            key = topic.casefold()
+            labels.setdefault(key, topic)
+            counts[key] = counts.get(key, 0) + 1
+        if len(attended) < recent:
+            attended.append(AttendedSession(pk, title, mentor_name, starts_at, int(together // 60), done))
+    ordered = sorted(counts, key=lambda key: (-counts[key], key))
+    return LearningProgress(
+        sessions_attended=sum(1 for pk, *_ in rows if (pk, learner.pk) in intervals),
+        minutes_learned=int(seconds // 60),
+        topics=tuple((labels[key], counts[key]) for key in ordered),
+        recent=tuple(attended),
+    )
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    """A completed session that one person attended, as its learner or its mentor."""
+
+    id: int
+    title: str
+    role: str  # "learner" or "mentor": the person's part in it
+    starts_at: datetime
+    scheduled_minutes: int
+    present_minutes: int  # the person's own time in the room (two tabs count once)
+    together_minutes: int  # the time both participants were in the room together
+    topics: tuple[str, ...]  # the session's topics, as the mentor wrote them
+    topics_covered: tuple[str, ...]  # those ticked in the room
+
+
+def session_attendance_for_user(*, user, limit: int | None = None) -> list[SessionAttendance]:
+    """Completed sessions ``user`` came into the room for, newest first: as mentor, or as the
+    learner of its confirmed booking. Presence comes from the room's records (not the
+    schedule), so ``together_minutes`` is what both were really there for.
+
+    Three queries whatever the history: the sessions, their presences, their ticked topics."""
+    confirmed_learner = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values(
+        "learner_id"
+    )[:1]
+    sessions = (
+        MentoringSession.objects.filter(status=SessionStatus.COMPLETED)
+        .filter(Q(mentor=user) | Q(bookings__learner=user, bookings__status=BookingStatus.CONFIRMED))
+        .distinct()
+    )
+    rows = list(
+        sessions.annotate(learner_id=Subquery(confirmed_learner))
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", "title", "mentor_id", "learner_id", "starts_at", "ends_at", "topics")
+    )
+    if not rows:
+        return []
+    session_ids = [row[0] for row in rows]
+    intervals: dict[tuple[int, int], list[Interval]] = {}
+    presences = RoomPresence.objects.filter(session_id__in=session_ids).values_list(
+        "session_id", "user_id", "joined_at", "seen_at", "left_at"
+    )
+    for session_id, user_id, joined_at, seen_at, left_at in presences:
+        intervals.setdefault((session_id, user_id), []).append((joined_at, left_at or seen_at))
+    ticked: dict[int, set[int]] = {}
+    for session_id, index in TopicCheck.objects.filter(session_id__in=session_ids, is_done=True).values_list(
+        "session_id", "index"
+    ):
+        ticked.setdefault(session_id, set()).add(index)
+    attended = []
+    for pk, title, mentor_id, learner_id, starts_at, ends_at, topics in rows:
+        own = intervals.get((pk, user.pk))
+        if not own:
+            continue  # completed without them: not attended
+        is_mentor = mentor_id == user.pk
+        peer = intervals.get((pk, learner_id if is_mentor else mentor_id), [])
+        topics = tuple(topics or ())
+        attended.append(
+            SessionAttendance(
+                id=pk,
+                title=title,
+                role="mentor" if is_mentor else "learner",
+                starts_at=starts_at,
+                scheduled_minutes=int((ends_at - starts_at).total_seconds() // 60),
+                present_minutes=int(presence_overlap_seconds(own, own) // 60),
+                together_minutes=int(presence_overlap_seconds(own, peer) // 60),
+                topics=topics,
+                topics_covered=tuple(topic for index, topic in enumerate(topics) if index in ticked.get(pk, ())),
+            )
+        )
+        if limit is not None and len(attended) >= limit:
+            break
+    return attended

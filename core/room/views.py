@@ -38,6 +38,7 @@ from core.room.recording import (
     recording_parts_open,
 )
 from core.room.selectors import display_name, iso, recording_list_complete
+from core.room.tasks import session_no_show_check_task
 
 REFUSED = {  # states answered 403: not this person's room (or not yet: an unconfirmed booking)
     room_access.STRANGER,
@@ -67,8 +68,6 @@ def _access(request: HttpRequest, room_id: str) -> RoomAccess:
     if access.state == room_access.MISSED:
         # Someone arrived after the no-show deadline without having joined: decide now (inline
         # without a worker), then answer with what was decided.
-        from core.room.tasks import session_no_show_check_task
-
         session_no_show_check_task.delay(access.session.pk)
         access = room_access_get(user=request.user, room_id=room_id)
     return access

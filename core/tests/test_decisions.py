@@ -2,8 +2,10 @@
 
 Comments cite a record by its path (``docs/decisions/0003-capture-on-accept.md``). These tests
 fail when a file cites a record that does not exist, when anything still cites the spec's
-decisions file from outside the repository, or when a record is missing from the index or
-lacks one of its sections.
+decisions file from outside the repository, when a record is missing from the index or
+lacks one of its sections, or when a record names a path of the repository (in backticks, such
+as `core/room/views.py` in its "Where in the code") that does not exist: a move changes the
+records in the same commit.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ OUTSIDE = re.compile(r"DECISIONS\.md")
 CITATION = re.compile(r"docs/decisions/([A-Za-z0-9_.-]+\.md)")
 RECORD_NAME = re.compile(r"^(\d{4})-[a-z0-9-]+\.md$")
 SECTIONS = ("## Context", "## Decision", "## Consequences", "## Where in the code")
+# A path of the repository in backticks: `core/room/views.py`, `core/testmode/`, `plugins/*/hooks.py`.
+REPO_PATH = re.compile(r"`([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.*-]+)+/?)`")
 
 
 def _text_files():
@@ -92,3 +96,31 @@ def test_the_index_links_only_to_records_that_exist():
     linked = re.findall(r"\]\(([^)]+\.md)\)", index)
     assert linked
     assert [name for name in linked if not (RECORDS / name).is_file()] == []
+
+
+def _top_level() -> set[str]:
+    return {path.name for path in ROOT.iterdir()}
+
+
+def _repo_paths(text: str) -> list[str]:
+    """The backticked paths of ``text`` that start at a folder or file of the repository's root
+    (so `Asia/Kolkata` and URLs are not taken for paths)."""
+    return [path for path in REPO_PATH.findall(text) if path.split("/")[0] in _top_level()]
+
+
+def _exists(path: str) -> bool:
+    return any(ROOT.glob(path)) if "*" in path else (ROOT / path).exists()
+
+
+@pytest.mark.parametrize("record", _records(), ids=lambda path: path.name)
+def test_every_path_a_record_names_exists(record: Path):
+    paths = _repo_paths(record.read_text(encoding="utf-8"))
+    assert paths or record.name == "README.md"
+    missing = [path for path in paths if not _exists(path)]
+    assert missing == [], f"{record.name} names paths that are not in the repository: {missing}"
+
+
+def test_the_path_check_sees_a_missing_path():
+    text = "- `core/room/views.py`: the room; `core/room/nowhere.py`; `Asia/Kolkata`; `/sessions/<pk>/`."
+    assert _repo_paths(text) == ["core/room/views.py", "core/room/nowhere.py"]
+    assert [path for path in _repo_paths(text) if not _exists(path)] == ["core/room/nowhere.py"]

@@ -15,7 +15,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone as django_timezone
 from django_otp.admin import OTPAdminAuthenticationForm
 
-from core.realtime.models import NotificationKind
 from core.users import services
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
 from core.users.suggestions import split_terms, suggest_email, suggest_terms
@@ -269,52 +268,20 @@ def timezone_choices(current: str = "") -> list:
     return choices
 
 
-# The notifications each role is sent (core/realtime/services.py says who hears about what).
-NOTIFICATION_KINDS_BY_ROLE = {
-    Role.MENTOR: (
-        NotificationKind.BOOKING_REQUESTED,
-        NotificationKind.EARNINGS_UPDATED,
-        NotificationKind.SESSION_STARTING,
-        NotificationKind.SESSION_SUMMARY,
-        NotificationKind.CHAT_MESSAGE,
-    ),
-    Role.LEARNER: (
-        NotificationKind.BOOKING_CONFIRMED,
-        NotificationKind.BOOKING_REJECTED,
-        NotificationKind.SLOT_TAKEN,
-        NotificationKind.PAYMENT_CAPTURED,
-        NotificationKind.PAYMENT_REFUNDED,
-        NotificationKind.SESSION_STARTING,
-        NotificationKind.SESSION_SUMMARY,
-        NotificationKind.CHAT_MESSAGE,
-    ),
-}
-
-
 class SettingsForm(forms.Form):
-    """The Settings tab: timezone for everyone; a mentor's payout destination (bank or UPI);
-    notification choices (in the app / by email) for the events a person's role is told about.
+    """The Settings tab's own fields: timezone for everyone; a mentor's payout destination (bank
+    or UPI). ``core.realtime.forms.NotificationSettingsForm`` adds the notification choices.
 
     The payout fields are checked by ``services.payout_destination_update`` with the same
-    validators the withdrawal uses; the view puts its errors on these fields. Notification
-    checkboxes count only when the form shows them (``notifications_shown``), so a post
-    without them never turns everything off.
+    validators the withdrawal uses; the view puts its errors on these fields.
     """
 
     timezone = forms.ChoiceField(
         label="Time zone",
         help_text="Session times, reminders and statements show in this time zone.",
     )
-    notifications_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(
-        self,
-        *args,
-        user: User,
-        profile: LearnerProfile | MentorProfile | None,
-        preferences: list | None = None,
-        **kwargs,
-    ):
+    def __init__(self, *args, user: User, profile: LearnerProfile | MentorProfile | None, **kwargs):
         self.user, self.profile = user, profile
         initial = {"timezone": user.timezone or DEFAULT_TIMEZONE}
         mentor = user.role == Role.MENTOR and isinstance(profile, MentorProfile)
@@ -325,23 +292,9 @@ class SettingsForm(forms.Form):
                 payout_ifsc=profile.payout_ifsc,
                 payout_vpa=profile.payout_vpa,
             )
-        kinds = NOTIFICATION_KINDS_BY_ROLE.get(user.role, ())
-        self.preference_rows = [row for row in preferences or [] if row.kind in kinds]
-        for row in self.preference_rows:
-            initial[f"notify_{row.kind}_in_app"] = row.in_app
-            if row.email is not None:
-                initial[f"notify_{row.kind}_email"] = row.email
-        initial["notifications_shown"] = bool(self.preference_rows)
+        initial.update(kwargs.pop("initial", None) or {})
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["timezone"].choices = timezone_choices(user.timezone)
-        for row in self.preference_rows:
-            self.fields[f"notify_{row.kind}_in_app"] = forms.BooleanField(
-                label=f"{row.label} in the app", required=False
-            )
-            if row.email is not None:
-                self.fields[f"notify_{row.kind}_email"] = forms.BooleanField(
-                    label=f"{row.label} by email", required=False
-                )
         self.has_payout = mentor
         if mentor:
             saved_number = profile.payout_account_number
@@ -390,30 +343,6 @@ class SettingsForm(forms.Form):
                 help_text="Looks like name@bank, e.g. asha@okhdfcbank.",
                 widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false", "inputmode": "email"}),
             )
-
-    @property
-    def notification_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField | None]]:
-        """``(label, in-app checkbox, email checkbox or None)`` for each kind shown."""
-        return [
-            (
-                row.label,
-                self[f"notify_{row.kind}_in_app"],
-                self[f"notify_{row.kind}_email"] if row.email is not None else None,
-            )
-            for row in self.preference_rows
-        ]
-
-    @property
-    def notifications(self) -> dict[str, dict[str, bool]] | None:
-        """The choices for ``notification_preferences_update``, or None when none were on the form."""
-        if not self.preference_rows or not self.cleaned_data.get("notifications_shown"):
-            return None
-        prefs = {}
-        for row in self.preference_rows:
-            prefs[row.kind] = {"in_app": self.cleaned_data[f"notify_{row.kind}_in_app"]}
-            if row.email is not None:
-                prefs[row.kind]["email"] = self.cleaned_data[f"notify_{row.kind}_email"]
-        return prefs
 
     def payout_fields_typed(self) -> bool:
         data = self.cleaned_data

@@ -141,7 +141,7 @@ class MentorProfile(models.Model):
         default=False, help_text="Approved mentors' sessions are public. Set by an admin."
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    # The saved payout destination, which the withdrawal form offers (checked by core/payments/validators.py).
+    # The saved payout destination, which the withdrawal form offers (checked by core/users/validators.py).
     payout_kind = models.CharField(max_length=12, choices=PayoutKind.choices, blank=True)
     payout_account_name = models.CharField("account holder's name", max_length=100, blank=True)
     payout_ifsc = models.CharField("IFSC", max_length=11, blank=True)

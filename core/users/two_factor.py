@@ -1,7 +1,7 @@
 """How an authenticator app learns a TOTP secret: the otpauth:// URI, its QR code, the typed key;
 and who must show the second factor before anything opens (``second_factor_gate``).
 
-Reads only; the writes (start, confirm, remove a device) are in ``core/users/services.py``.
+Reads only; the writes (start, confirm, remove a device) are in ``core/users/services/two_factor.py``.
 """
 
 from __future__ import annotations

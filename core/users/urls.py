@@ -1,4 +1,7 @@
-"""People's URLs outside allauth's: ``/accounts/suggest/`` and the profile pages under ``/profile/``."""
+"""People's URLs outside allauth's: ``/accounts/suggest/`` and the profile pages under ``/profile/``.
+
+The Settings tab (``profile/settings/``) shows notification choices too, so core.realtime serves
+it; core/urls.py mounts ``core.realtime.urls.profile_urlpatterns`` in this namespace."""
 
 from django.urls import path
 
@@ -10,6 +13,5 @@ urlpatterns = [
     path("accounts/suggest/", views.suggest, name="suggest"),
     path("accounts/two-factor/", views.two_factor_login, name="two-factor"),
     path("profile/", views.ProfileUpdateView.as_view(), name="profile-update"),
-    path("profile/settings/", views.SettingsUpdateView.as_view(), name="settings-update"),
     path("profile/security/", views.SecurityUpdateView.as_view(), name="security-update"),
 ]

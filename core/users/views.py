@@ -26,10 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from core.realtime.selectors import notification_preferences_get
 from core.users import selectors, services, two_factor
 from core.users.forms import (
-    NOTIFICATION_KINDS_BY_ROLE,
     PasswordChangeForm,
     ProfileForm,
     SecondFactorForm,
@@ -149,16 +147,23 @@ class ProfileUpdateView(ProfileTabView):
 
 
 class SettingsUpdateView(ProfileTabView):
-    """``/profile/settings/``: timezone for everyone; the payout destination for mentors;
-    notification choices for the events a learner's or mentor's role is told about."""
+    """``/profile/settings/``: timezone for everyone; the payout destination for mentors.
+    ``core.realtime.views.SettingsUpdateView`` serves the tab, with the notification choices."""
 
     tab, template_name, title = "settings", "users/settings.html", "Settings"
+    form_class = SettingsForm
+
+    def form_kwargs(self) -> dict:
+        return {}
 
     def _form(self, **kwargs) -> SettingsForm:
-        user = self.request.user
-        self.profile = selectors.role_profile_get(user=user)
-        preferences = notification_preferences_get(user=user) if user.role in NOTIFICATION_KINDS_BY_ROLE else []
-        return SettingsForm(user=user, profile=self.profile, preferences=preferences, **kwargs)
+        self.profile = selectors.role_profile_get(user=self.request.user)
+        return self.form_class(user=self.request.user, profile=self.profile, **self.form_kwargs(), **kwargs)
+
+    def save(self, form: SettingsForm) -> None:
+        services.settings_update(
+            user=self.request.user, timezone_name=form.cleaned_data["timezone"], payout=form.payout
+        )
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_tab(form=self._form(), profile=self.profile)
@@ -167,12 +172,7 @@ class SettingsUpdateView(ProfileTabView):
         form = self._form(data=request.POST)
         if form.is_valid():
             try:
-                services.settings_update(
-                    user=request.user,
-                    timezone_name=form.cleaned_data["timezone"],
-                    payout=form.payout,
-                    notifications=form.notifications,
-                )
+                self.save(form)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:

@@ -87,9 +87,10 @@ def test_live_sections_are_cached_and_invalidated_by_changes(
 
 
 def test_dashboards_list_ones_own_upcoming_sessions(mentor, learner):
+    from core.bookings.selectors import session_list_upcoming_for_learner
     from core.bookings.services import booking_accept
     from core.bookings.tests.factories import book_and_pay
-    from core.mentoring.selectors import session_list_upcoming_for_learner, session_list_upcoming_for_mentor
+    from core.mentoring.selectors import session_list_upcoming_for_mentor
 
     draft = session_make(mentor=mentor, title="Not public yet")  # `mentor` is not approved
     assert [c.title for c in session_list_upcoming_for_mentor(mentor=mentor)] == [draft.title]

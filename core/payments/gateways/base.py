@@ -103,6 +103,11 @@ class Gateway(ABC):
     is_test_mode: bool
     key_id: str  # public key for Razorpay Checkout ("" in test mode)
 
+    @classmethod
+    def from_settings(cls) -> Gateway:
+        """The gateway as the settings configure it (``get_gateway`` builds it so)."""
+        return cls()
+
     @abstractmethod
     def order_create(self, *, amount_paise: int, receipt: str, notes: dict[str, str]) -> Order:
         """Create an order for manual capture (``payment_capture=0``): payments stay authorized until captured."""

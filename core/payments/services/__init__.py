@@ -1,5 +1,5 @@
 """Writes about money: a payment's state (``payment``), payments for a plugin's purpose
-(``purpose``) and withdrawals (``withdrawal``).
+(``purpose``), asking for a withdrawal (``withdrawal``) and paying it out (``payout``).
 
 The names are re-exported here, so callers import ``from core.payments.services import …``.
 """
@@ -16,6 +16,13 @@ from core.payments.services.payment import (
     payment_refund,
     payments_void_open,
 )
+from core.payments.services.payout import (
+    PAYOUT_DONE_STATUSES,
+    PAYOUT_FAILED_STATUSES,
+    withdrawal_payout_send,
+    withdrawal_settle,
+    withdrawal_settle_applies,
+)
 from core.payments.services.purpose import (
     purpose_payment_authorize,
     purpose_payment_capture,
@@ -25,12 +32,8 @@ from core.payments.services.purpose import (
 )
 from core.payments.services.withdrawal import (
     MIN_WITHDRAWAL_PAISE,
-    PAYOUT_DONE_STATUSES,
-    PAYOUT_FAILED_STATUSES,
-    withdrawal_payout_send,
     withdrawal_request,
-    withdrawal_settle,
-    withdrawal_settle_applies,
+    withdrawal_second_factor_require,
 )
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "purposes_declared",
     "withdrawal_payout_send",
     "withdrawal_request",
+    "withdrawal_second_factor_require",
     "withdrawal_settle",
     "withdrawal_settle_applies",
 ]

@@ -1,23 +1,25 @@
-"""Writes about money outside bookings: withdrawals (mentors' and the platform's)."""
+"""Asking for a withdrawal (a mentor's, or the platform's): check, debit the balance, queue the payout.
+
+The payout itself (``payout``) runs in the task this queues, so services and tasks import one way.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import user_has_device
 
-from core import hooks
 from core.money import format_inr
 from core.payments import ledger, selectors, tasks
-from core.payments.gateways import Destination, get_gateway
 from core.payments.models import (
     AccountKind,
     DestinationKind,
     LedgerAccount,
     Withdrawal,
-    WithdrawalStatus,
 )
-from core.payments.validators import validate_account_number, validate_ifsc, validate_vpa
 from core.users.models import User
+from core.users.services import TWO_FACTOR_OFF, totp_code_use
+from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
 MIN_WITHDRAWAL_PAISE = 100_00
 
@@ -46,6 +48,14 @@ def _validate_destination(*, kind: str, account_name: str, ifsc: str, account_nu
         raise ValidationError(errors)
 
 
+def withdrawal_second_factor_require(*, user: User) -> None:
+    """Refuse (ValidationError ``two_factor_off``) a person without a confirmed authenticator app:
+    nobody withdraws without one. ``withdrawal_request`` asks first; a page may ask before it even
+    reads the form, to say why at once."""
+    if not user_has_device(user, confirmed=True):
+        raise ValidationError(TWO_FACTOR_OFF, code="two_factor_off")
+
+
 def withdrawal_request(
     *,
     user: User | None,
@@ -55,14 +65,26 @@ def withdrawal_request(
     ifsc: str = "",
     account_number: str = "",
     vpa: str = "",
+    otp_token: str,
+    requested_by: User | None = None,
 ) -> Withdrawal:
     """Ask to be paid ``amount_paise`` of the available balance (``user=None``: the platform's revenue
     from sessions that took place; its share of upcoming ones may still be refunded).
+
+    Two-factor comes first (docs/decisions/0011-two-factor-and-logins.md): ``otp_token`` is a
+    current code from the authenticator app of whoever asks, the mentor, or for the platform the
+    staff member ``requested_by``. Without a confirmed app, or with a wrong or used code, nothing
+    is written (a wrong code still counts towards the app's back-off). The code is used up only
+    when everything else is right.
 
     The balance is checked and debited in one transaction under a lock on the source
     account (PostgreSQL row lock; SQLite's IMMEDIATE transactions serialise writers), so
     two requests at once can never take more than there is. Processed within 24 hours.
     """
+    asker = user if user is not None else requested_by
+    if asker is None or (user is None and not asker.is_staff):
+        raise PermissionError("The platform's revenue is withdrawn by staff (requested_by).")
+    withdrawal_second_factor_require(user=asker)
     ifsc, vpa = ifsc.strip().upper(), vpa.strip()
     _validate_destination(
         kind=destination_kind, account_name=account_name, ifsc=ifsc, account_number=account_number.strip(), vpa=vpa
@@ -80,105 +102,21 @@ def withdrawal_request(
             raise ValidationError(
                 {"amount_paise": [f"You can withdraw at most {format_inr(available)} right now."]}, code="overdraw"
             )
-        withdrawal = Withdrawal.objects.create(
-            user=user,
-            amount_paise=amount_paise,
-            destination_kind=destination_kind,
-            account_name=account_name.strip(),
-            ifsc=ifsc if destination_kind == DestinationKind.BANK else "",
-            account_number=account_number.strip() if destination_kind == DestinationKind.BANK else "",
-            vpa=vpa if destination_kind == DestinationKind.UPI else "",
-        )
-        ledger.post_withdrawal_requested(withdrawal=withdrawal)
-        transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
-    return withdrawal
-
-
-PAYOUT_DONE_STATUSES = {"processed"}
-PAYOUT_FAILED_STATUSES = {"failed", "reversed", "rejected", "cancelled"}
-
-
-def withdrawal_payout_send(*, withdrawal: Withdrawal) -> Withdrawal:
-    """Pay a pending withdrawal through RazorpayX (or test mode), at most once.
-
-    The idempotency key is the withdrawal's own id (saved before the call), so a retry after
-    a timeout gets the same payout back. Without RazorpayX the withdrawal waits for an
-    admin, who marks it paid or failed in Django admin.
-    """
-    gateway = get_gateway()
-    if not gateway.payouts_enabled():
-        return withdrawal
-    if not Withdrawal.objects.filter(
-        pk=withdrawal.pk, status__in=[WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]
-    ).update(status=WithdrawalStatus.PROCESSING):
-        withdrawal.refresh_from_db()
-        return withdrawal
-    payout = gateway.payout_create(
-        amount_paise=withdrawal.amount_paise,
-        destination=Destination(
-            kind=withdrawal.destination_kind,
-            name=withdrawal.account_name,
-            ifsc=withdrawal.ifsc,
-            account_number=withdrawal.account_number,
-            vpa=withdrawal.vpa,
-        ),
-        reference_id=withdrawal.idempotency_key,
-        idempotency_key=withdrawal.idempotency_key,
-    )
-    Withdrawal.objects.filter(pk=withdrawal.pk).update(payout_id=payout.id)
-    withdrawal.refresh_from_db()
-    return withdrawal_settle(withdrawal=withdrawal, payout_status=payout.status, reason=f"Payout {payout.status}")
-
-
-def withdrawal_settle_applies(*, withdrawal: Withdrawal, payout_status: str) -> bool:
-    """Whether news of ``payout_status`` fits the state we hold (so it can be applied as it is).
-
-    A payout in transit takes any news; a paid-out one only "processed" again or "reversed"
-    (Razorpay reverses a processed payout when the bank returns it); a failed one only
-    another failure. Anything else contradicts what we recorded: ask the gateway.
-    """
-    withdrawal.refresh_from_db(fields=["status"])
-    if withdrawal.status in (WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING):
-        return True
-    if withdrawal.status == WithdrawalStatus.COMPLETED:
-        return payout_status in PAYOUT_DONE_STATUSES | {"reversed"}
-    return payout_status in PAYOUT_FAILED_STATUSES
-
-
-def withdrawal_settle(*, withdrawal: Withdrawal, payout_status: str, reason: str = "") -> Withdrawal:
-    """Record a payout's final state: completed, or failed with the amount back (each once).
-
-    A state only moves forward, with one exception the bank makes: a paid-out payout that is
-    reversed returns its amount to where it came from (a balanced entry of its own) and the
-    withdrawal becomes failed, saying so. Any other later news about a settled payout is
-    ignored. The withdrawer hears of each change (``withdrawal_settled``, after the commit).
-    """
-    in_transit = [WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING]
-    if payout_status in PAYOUT_DONE_STATUSES:
-        status, post, reason, came_from = WithdrawalStatus.COMPLETED, ledger.post_payout_processed, "", in_transit
-    elif payout_status == "reversed":
-        status, post, came_from = WithdrawalStatus.FAILED, None, [*in_transit, WithdrawalStatus.COMPLETED]
-        detail = "" if reason in ("", f"Payout {payout_status}") else f" ({reason})"
-        reason = f"Returned by the bank{detail}; the amount is back in the balance."
-    elif payout_status in PAYOUT_FAILED_STATUSES:
-        status, post, came_from = WithdrawalStatus.FAILED, ledger.post_payout_failed, in_transit
-    else:
-        return withdrawal  # still on its way
-    with transaction.atomic():
-        before = Withdrawal.objects.select_for_update().filter(pk=withdrawal.pk).values_list("status", flat=True).get()
-        if before in came_from and Withdrawal.objects.filter(pk=withdrawal.pk, status=before).update(
-            status=status, failure_reason=reason[:200]
-        ):
-            if post is not None:
-                post(withdrawal=withdrawal)
-            elif before == WithdrawalStatus.COMPLETED:
-                ledger.post_payout_reversed(withdrawal=withdrawal)
-            else:  # reversed before we heard it was paid: the same as a failure
-                ledger.post_payout_failed(withdrawal=withdrawal)
-            transaction.on_commit(
-                lambda: hooks.withdrawal_settled.send_robust(
-                    sender=Withdrawal, withdrawal=withdrawal, payout_status=payout_status
-                )
+        try:
+            totp_code_use(user=asker, token=otp_token)
+        except ValidationError as exc:
+            wrong_code = exc  # raised once this transaction commits, which keeps the count of wrong codes
+        else:
+            withdrawal = Withdrawal.objects.create(
+                user=user,
+                amount_paise=amount_paise,
+                destination_kind=destination_kind,
+                account_name=account_name.strip(),
+                ifsc=ifsc if destination_kind == DestinationKind.BANK else "",
+                account_number=account_number.strip() if destination_kind == DestinationKind.BANK else "",
+                vpa=vpa if destination_kind == DestinationKind.UPI else "",
             )
-    withdrawal.refresh_from_db()
-    return withdrawal
+            ledger.post_withdrawal_requested(withdrawal=withdrawal)
+            transaction.on_commit(lambda: tasks.withdrawal_payout_send_task.delay(withdrawal.pk))
+            return withdrawal
+    raise ValidationError({"otp_token": wrong_code.error_list})

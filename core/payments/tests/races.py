@@ -64,6 +64,7 @@ def _stampede(targets, attempt) -> Counter:
 def accepts(*, requests: int = 50) -> dict:
     """``requests`` learners have paid for one session; the mentor's Accept on every request
     arrives at once (fifty tabs, or fifty double clicks)."""
+
     from core.bookings.models import Booking, BookingStatus
     from core.bookings.services import BookingError, booking_accept
     from core.bookings.tests.factories import book_and_pay
@@ -108,6 +109,8 @@ def accepts(*, requests: int = 50) -> dict:
 def withdrawals(*, attempts: int = 20, balance_paise: int = 500_000, amount_paise: int = 100_000) -> dict:
     """A mentor with ``balance_paise`` available asks for ``amount_paise`` ``attempts`` times at once."""
     from django.core.exceptions import ValidationError
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from core.payments import ledger
     from core.payments.ledger import Line
@@ -126,9 +129,16 @@ def withdrawals(*, attempts: int = 20, balance_paise: int = 500_000, amount_pais
         ],
     )
 
-    def withdraw(_):
+    # Each attempt comes from an authenticator app of its own, so every code is right and only the
+    # balance decides (one app takes each code once).
+    codes = {}
+    for attempt in range(attempts):
+        device = TOTPDevice.objects.create(user=mentor, name=f"app {attempt}", confirmed=True)
+        codes[attempt] = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    def withdraw(attempt):
         try:
-            withdrawal_request(user=mentor, amount_paise=amount_paise, **BANK)
+            withdrawal_request(user=mentor, amount_paise=amount_paise, otp_token=codes[attempt], **BANK)
         except ValidationError as exc:
             return "refused" if "amount_paise" in exc.message_dict else f"invalid: {exc.messages}"
         return "ok"

@@ -1,12 +1,17 @@
-"""``core/payments/forms.py``: the withdrawal form reports every problem in one submit."""
+"""``core/payments/forms.py``: the withdrawal form reports every problem of its fields in one
+submit, and passes the code to the service, which checks it (``test_withdrawals``)."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.payments import ledger
 from core.payments.forms import WithdrawalForm
+from core.payments.models import AccountKind
+from core.payments.services import withdrawal_request
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +43,8 @@ def test_every_error_of_a_bank_withdrawal_at_once(mentor, device):
         available_paise=90_000,
     )
     assert not form.is_valid()
-    assert set(form.errors) == {"amount", "account_name", "ifsc", "account_number", "otp_token"}
+    assert set(form.errors) == {"amount", "account_name", "ifsc", "account_number"}
     assert form.errors["amount"] == ["You can withdraw at most ₹900 right now."]
-    assert "That code is not right" in form.errors["otp_token"][0]
 
 
 def test_a_bad_upi_address_and_a_tiny_amount_together(mentor, device):
@@ -54,18 +58,25 @@ def test_a_bad_upi_address_and_a_tiny_amount_together(mentor, device):
     assert form.errors["amount"] == ["The smallest withdrawal is ₹100."]
 
 
-def test_a_right_code_beside_other_errors_is_not_used_up(mentor, device):
-    code = _code(device)
-    data = {"amount": "5000", "destination_kind": "vpa", "account_name": "Meera", "vpa": "meera@okhdfcbank"}
-    first = WithdrawalForm({**data, "otp_token": code}, user=mentor, available_paise=90_000)
-    assert not first.is_valid() and set(first.errors) == {"amount"}
+def test_the_code_goes_to_the_service_and_its_verdict_comes_back_beside_the_field(mentor, device):
+    ledger.post(
+        reference="earned",
+        memo="test earnings",
+        lines=[
+            ledger.Line(AccountKind.GATEWAY_CLEARING, 90_000),
+            ledger.Line(AccountKind.MENTOR_AVAILABLE, -90_000, mentor),
+        ],
+    )
+    data = {"amount": "900", "destination_kind": "vpa", "account_name": "Meera", "vpa": "meera@okhdfcbank"}
+    form = WithdrawalForm({**data, "otp_token": _wrong(device)}, user=mentor, available_paise=90_000)
+    assert form.is_valid(), form.errors  # the form does not judge the code
+    kwargs = form.service_kwargs()
+    assert (kwargs["amount_paise"], kwargs["otp_token"]) == (90_000, _wrong(device))
 
-    second = WithdrawalForm({**data, "amount": "900", "otp_token": code}, user=mentor, available_paise=90_000)
-    assert second.is_valid(), second.errors
-    assert second.service_kwargs()["amount_paise"] == 90_000
-
-    third = WithdrawalForm({**data, "amount": "900", "otp_token": code}, user=mentor, available_paise=90_000)
-    assert not third.is_valid() and set(third.errors) == {"otp_token"}  # now it is used
+    with pytest.raises(ValidationError) as refused:
+        withdrawal_request(user=mentor, **kwargs)
+    form.add_service_errors(refused.value)
+    assert form.errors["otp_token"] == ["That code is not right. Check the time on your phone and try again."]
 
 
 def test_a_saved_destination_needs_no_destination_fields(mentor, device):

@@ -44,6 +44,7 @@ from core.payments.services import withdrawal_request
 from core.payments.tasks import payments_reconcile_task
 from core.testmode import services as testmode
 from core.testmode.models import TestOrder, TestPayout
+from core.users.tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -384,7 +385,7 @@ def test_a_refund_whose_answer_timed_out_is_asked_again_with_the_same_key(
 def test_a_processing_payout_that_failed_returns_the_money_once(razorpay, mentor, django_capture_on_commit_callbacks):
     _earn(mentor, 100_000)
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **UPI)
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **UPI)
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.PROCESSING
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 0
@@ -404,7 +405,7 @@ def test_a_processing_payout_that_failed_returns_the_money_once(razorpay, mentor
 def test_a_withdrawal_whose_payout_was_never_sent_is_paid_once(side, mentor, django_capture_on_commit_callbacks):
     _earn(mentor, 100_000)
     with django_capture_on_commit_callbacks(execute=False):  # its task is lost
-        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **UPI)
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **UPI)
     assert payments_reconcile(now=later(minutes=5)) == counts()  # not stale yet
     with django_capture_on_commit_callbacks(execute=True):
         assert payments_reconcile(now=later(minutes=16)) == counts(payouts_sent=1)
@@ -429,7 +430,7 @@ def test_a_withdrawal_whose_payout_was_never_sent_is_paid_once(side, mentor, dja
 def test_without_razorpayx_pending_withdrawals_wait_for_an_admin(razorpay, mentor):
     _earn(mentor, 100_000)
     with override_settings(RAZORPAYX_ACCOUNT_NUMBER=""):
-        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **UPI)
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **UPI)
         mark = razorpay.sent()
         assert payments_reconcile(now=later(minutes=16)) == counts()
     assert razorpay.requests(mark) == []
@@ -451,7 +452,7 @@ def test_a_timeout_on_one_item_does_not_stop_the_others(
         paid.append(fake.checkout_pay(order.id)[0])
     _earn(mentor, 100_000)
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **UPI)
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **UPI)
     withdrawal.refresh_from_db()
     fake.payouts[withdrawal.payout_id]["status"] = "processed"
     order_payments = fake._order_payments

@@ -83,7 +83,8 @@ from core.payments.webhooks import webhook_event_process, webhook_event_record
 from core.room.attendance import session_complete
 from core.testmode import services as testmode
 from core.testmode.models import TestPayment, TestPayout
-from core.users.tests.factories import user_make
+from core.users.services import staff_user_create
+from core.users.tests.factories import totp_code, user_make
 
 UPI = {"destination_kind": "vpa", "account_name": "Guru Mentor", "vpa": "guru@okaxis"}
 LIVE_WITHDRAWALS = (WithdrawalStatus.PENDING, WithdrawalStatus.PROCESSING, WithdrawalStatus.COMPLETED)
@@ -139,6 +140,7 @@ class MoneyFlow(RuleBasedStateMachine):
         self._savepoint = transaction.atomic()
         self._savepoint.__enter__()
         self.mentor = approved_mentor()
+        self.staff, _app = staff_user_create(email="sara@example.com", name="Sara Staff", password="-")
         self.learners = [user_make(email=f"learner{index}@example.com") for index in range(LEARNERS)]
         self.next_start_hours = 24
         self.has_captured = False  # some money came in: withdrawing is worth trying
@@ -343,7 +345,10 @@ class MoneyFlow(RuleBasedStateMachine):
         who = "platform" if platform else "mentor"
         try:
             with committed(execute=pay_out_now):
-                withdrawal = withdrawal_request(user=user, amount_paise=amount, **UPI)
+                asker = self.staff if platform else self.mentor
+                withdrawal = withdrawal_request(
+                    user=user, amount_paise=amount, requested_by=asker, otp_token=totp_code(asker), **UPI
+                )
         except ValidationError:
             assert not allowed
             self._reached(f"withdraw ({who}, {how}): refused")

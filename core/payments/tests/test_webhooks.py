@@ -25,7 +25,6 @@ from core.bookings.tests.factories import book_and_pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.payments import ledger
 from core.payments.gateways import Destination
-from core.payments.gateways.testmode import TestModeGateway
 from core.payments.gateways.tests.fake_razorpay import (
     ACCOUNT_NUMBER,
     KEY_ID,
@@ -39,7 +38,9 @@ from core.payments.services import withdrawal_request
 from core.payments.webhooks import HANDLERS
 from core.realtime.models import Notification
 from core.testmode import services as testmode
+from core.testmode.gateway import TestModeGateway
 from core.testmode.models import TestOrder, TestPayment
+from core.users.tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 URL = "/payments/razorpay/webhook/"
@@ -151,7 +152,12 @@ def _withdrawal_in_flight(mentor, *, gateway_status: str) -> Withdrawal:
         lines=[ledger.Line("gateway_clearing", 100_000), ledger.Line("mentor_available", -100_000, mentor)],
     )
     withdrawal = withdrawal_request(
-        user=mentor, amount_paise=100_000, destination_kind="vpa", account_name="Meera", vpa="meera@okaxis"
+        user=mentor,
+        amount_paise=100_000,
+        destination_kind="vpa",
+        account_name="Meera",
+        vpa="meera@okaxis",
+        otp_token=totp_code(mentor),
     )  # its payout task has not run (on_commit not run)
     payout = testmode.payout_create(
         amount_paise=withdrawal.amount_paise,

@@ -4,14 +4,16 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.payments import ledger
 from core.payments.ledger import Line
-from core.payments.models import AccountKind, Withdrawal
+from core.payments.models import AccountKind, JournalEntry, Withdrawal
 from core.payments.services import withdrawal_request, withdrawal_settle
 from core.payments.tests import races
 from core.realtime.models import Notification
 from core.realtime.services import notification_preferences_update
+from core.users.tests.factories import totp_code
 
 BANK = {
     "destination_kind": "bank_account",
@@ -32,20 +34,20 @@ def _earn(user, paise: int, reference: str = "earned") -> None:
 @pytest.mark.django_db
 def test_a_mentor_withdraws_up_to_the_available_balance(mentor):
     _earn(mentor, 150_000)
-    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **BANK)
     assert withdrawal.ifsc == "HDFC0001234"
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 50_000
     assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT, user=mentor) == 100_000
     assert ledger.balance(kind=AccountKind.PAYOUTS_IN_TRANSIT) == 0  # the platform's own: none
     with pytest.raises(ValidationError) as error:
-        withdrawal_request(user=mentor, amount_paise=60_000, **BANK)
+        withdrawal_request(user=mentor, amount_paise=60_000, otp_token=totp_code(mentor), **BANK)
     assert error.value.message_dict["amount_paise"] == ["You can withdraw at most ₹500 right now."]
 
 
 @pytest.mark.django_db
 def test_a_failed_payout_returns_the_money(mentor):
     _earn(mentor, 100_000)
-    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **BANK)
     ledger.post_payout_failed(withdrawal=withdrawal)
     ledger.post_payout_failed(withdrawal=withdrawal)  # a repeated event posts once
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000
@@ -66,20 +68,26 @@ def test_a_failed_payout_returns_the_money(mentor):
 def test_destinations_are_checked(mentor, changes, field, message):
     _earn(mentor, 100_000)
     with pytest.raises(ValidationError) as error:
-        withdrawal_request(user=mentor, amount_paise=50_000, **{**BANK, **changes})
+        withdrawal_request(user=mentor, amount_paise=50_000, otp_token=totp_code(mentor), **{**BANK, **changes})
     assert message in error.value.message_dict[field][0]
     assert not Withdrawal.objects.exists()
 
 
 @pytest.mark.django_db
-def test_upi_and_the_platforms_own_revenue(mentor):
+def test_upi_and_the_platforms_own_revenue(mentor, staff):
     ledger.post(
         reference="fee",
         memo="m",
         lines=[Line(AccountKind.GATEWAY_CLEARING, 20_000), Line(AccountKind.PLATFORM_REVENUE, -20_000)],
     )
     withdrawal = withdrawal_request(
-        user=None, amount_paise=20_000, destination_kind="vpa", account_name="PeerLearn", vpa="peerlearn@okaxis"
+        user=None,
+        amount_paise=20_000,
+        destination_kind="vpa",
+        account_name="PeerLearn",
+        vpa="peerlearn@okaxis",
+        requested_by=staff,
+        otp_token=totp_code(staff),
     )
     assert withdrawal.vpa == "peerlearn@okaxis"
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
@@ -122,7 +130,7 @@ def test_a_withdrawal_is_paid_out_once_through_the_gateway(mentor, django_captur
 
     _earn(mentor, 100_000)
     with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+        withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **BANK)
     withdrawal.refresh_from_db()
     assert withdrawal.status == "completed"
     assert withdrawal.payout_id.startswith("pout_")
@@ -136,7 +144,9 @@ def test_a_withdrawal_is_paid_out_once_through_the_gateway(mentor, django_captur
 @pytest.mark.django_db
 def test_an_admin_settles_a_withdrawal_when_payouts_are_manual(mentor, staff, client):
     _earn(mentor, 100_000)
-    withdrawal = withdrawal_request(user=mentor, amount_paise=40_000, **BANK)  # on_commit not run: still pending
+    withdrawal = withdrawal_request(
+        user=mentor, amount_paise=40_000, otp_token=totp_code(mentor), **BANK
+    )  # on_commit not run: still pending
     client.force_login(staff)
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -170,14 +180,14 @@ def test_the_platform_withdraws_only_what_sessions_that_took_place_earned(
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 20_000
     upi = {"destination_kind": "vpa", "account_name": "PeerLearn", "vpa": "peerlearn@okaxis"}
     with pytest.raises(ValidationError) as error:
-        withdrawal_request(user=None, amount_paise=20_000, **upi)
+        withdrawal_request(user=None, amount_paise=20_000, requested_by=staff, otp_token=totp_code(staff), **upi)
     assert error.value.message_dict["amount_paise"] == ["You can withdraw at most ₹0 right now."]
     with django_capture_on_commit_callbacks(execute=True):
         session_complete(session=session)
     with pytest.raises(ValidationError):  # the learner may still report a problem for 48 hours
-        withdrawal_request(user=None, amount_paise=20_000, **upi)
+        withdrawal_request(user=None, amount_paise=20_000, requested_by=staff, otp_token=totp_code(staff), **upi)
     earnings_release_due(now=timezone.now() + timedelta(hours=settings.EARNINGS_HOLD_HOURS))
-    withdrawal_request(user=None, amount_paise=20_000, **upi)
+    withdrawal_request(user=None, amount_paise=20_000, requested_by=staff, otp_token=totp_code(staff), **upi)
     assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0
 
 
@@ -194,7 +204,9 @@ def test_the_mentor_hears_how_a_payout_ended(
     mentor, django_capture_on_commit_callbacks, mailoutbox, payout_status, title, says
 ):
     _earn(mentor, 100_000)
-    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)  # queued, not sent
+    withdrawal = withdrawal_request(
+        user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **BANK
+    )  # queued, not sent
     with django_capture_on_commit_callbacks(execute=True):
         withdrawal_settle(withdrawal=withdrawal, payout_status=payout_status, reason="Bank down")
         withdrawal_settle(withdrawal=withdrawal, payout_status=payout_status, reason="Bank down")  # once
@@ -213,7 +225,7 @@ def test_the_mentor_hears_how_a_payout_ended(
 def test_payout_news_follows_the_mentors_notification_settings(mentor, django_capture_on_commit_callbacks, mailoutbox):
     notification_preferences_update(user=mentor, prefs={"earnings_updated": {"email": False}})
     _earn(mentor, 100_000)
-    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, **BANK)
+    withdrawal = withdrawal_request(user=mentor, amount_paise=100_000, otp_token=totp_code(mentor), **BANK)
     with django_capture_on_commit_callbacks(execute=True):
         withdrawal_settle(withdrawal=withdrawal, payout_status="processed")
     assert Notification.objects.filter(user=mentor).count() == 1  # in the app still
@@ -221,14 +233,84 @@ def test_payout_news_follows_the_mentors_notification_settings(mentor, django_ca
 
 
 @pytest.mark.django_db
-def test_the_platforms_own_payouts_tell_nobody(django_capture_on_commit_callbacks, mailoutbox):
+def test_the_platforms_own_payouts_tell_nobody(staff, django_capture_on_commit_callbacks, mailoutbox):
     ledger.post(
         reference="revenue",
         memo="m",
         lines=[Line(AccountKind.GATEWAY_CLEARING, 100_000), Line(AccountKind.PLATFORM_REVENUE, -100_000)],
     )
-    withdrawal = withdrawal_request(user=None, amount_paise=100_000, **BANK)
+    withdrawal = withdrawal_request(
+        user=None, amount_paise=100_000, requested_by=staff, otp_token=totp_code(staff), **BANK
+    )
     with django_capture_on_commit_callbacks(execute=True):
         withdrawal_settle(withdrawal=withdrawal, payout_status="processed")
     assert not Notification.objects.exists()
     assert mailoutbox == []
+
+
+# --- Two-factor before a withdrawal (docs/decisions/0011-two-factor-and-logins.md) ---------------
+
+
+def _nothing_written(user) -> None:
+    assert not Withdrawal.objects.exists()
+    assert not JournalEntry.objects.filter(reference__startswith="withdrawal").exists()
+    assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=user) == 100_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["", "000000", "12 34 56", "abcdef"])
+def test_a_withdrawal_without_a_right_code_is_refused_and_writes_nothing(mentor, token):
+    _earn(mentor, 100_000)
+    right = totp_code(mentor)
+    wrong = token if token != "000000" or right != "000000" else "111111"
+    with pytest.raises(ValidationError) as refused:
+        withdrawal_request(user=mentor, amount_paise=100_000, otp_token=wrong, **BANK)
+    assert refused.value.message_dict == {
+        "otp_token": ["That code is not right. Check the time on your phone and try again."]
+    }
+    _nothing_written(mentor)
+    device = TOTPDevice.objects.get(user=mentor)
+    assert device.throttling_failure_count == 1  # the wrong code counts towards the back-off
+
+
+@pytest.mark.django_db
+def test_a_mentor_without_an_authenticator_app_cannot_withdraw(mentor):
+    _earn(mentor, 100_000)
+    with pytest.raises(ValidationError) as refused:
+        withdrawal_request(user=mentor, amount_paise=100_000, otp_token="123456", **BANK)
+    assert refused.value.messages == ["Turn on two-factor authentication before your first withdrawal."]
+    _nothing_written(mentor)
+
+
+@pytest.mark.django_db
+def test_a_code_is_used_once_and_only_by_a_withdrawal_that_goes_through(mentor):
+    _earn(mentor, 100_000)
+    code = totp_code(mentor)
+    with pytest.raises(ValidationError) as refused:  # refused for the amount: the code stays usable
+        withdrawal_request(user=mentor, amount_paise=200_000, otp_token=code, **BANK)
+    assert set(refused.value.message_dict) == {"amount_paise"}
+
+    withdrawal_request(user=mentor, amount_paise=50_000, otp_token=code, **BANK)
+
+    with pytest.raises(ValidationError) as again:
+        withdrawal_request(user=mentor, amount_paise=50_000, otp_token=code, **BANK)
+    assert set(again.value.message_dict) == {"otp_token"}
+    assert Withdrawal.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_platforms_revenue_is_withdrawn_by_staff_with_their_code(mentor, staff):
+    ledger.post(
+        reference="fee",
+        memo="m",
+        lines=[Line(AccountKind.GATEWAY_CLEARING, 20_000), Line(AccountKind.PLATFORM_REVENUE, -20_000)],
+    )
+    upi = {"destination_kind": "vpa", "account_name": "PeerLearn", "vpa": "peerlearn@okaxis"}
+    for asker in (None, mentor):
+        with pytest.raises(PermissionError):
+            withdrawal_request(user=None, amount_paise=20_000, requested_by=asker, otp_token="123456", **upi)
+    with pytest.raises(ValidationError):
+        withdrawal_request(user=None, amount_paise=20_000, requested_by=staff, otp_token=totp_code(mentor), **upi)
+    assert not Withdrawal.objects.exists()
+    withdrawal_request(user=None, amount_paise=20_000, requested_by=staff, otp_token=totp_code(staff), **upi)
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 0

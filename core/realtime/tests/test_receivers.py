@@ -16,6 +16,7 @@ from core.mentoring.services import session_cancel
 from core.mentoring.tests.factories import session_make
 from core.payments.models import Payment
 from core.realtime import services
+from core.realtime.messages import when_for
 from core.realtime.models import EmailDelivery, Notification, NotificationKind
 from core.realtime.tasks import booking_email_send_task, payment_email_send_task
 from core.users.services import mentor_approve
@@ -70,7 +71,7 @@ def test_accepting_confirms_one_learner_and_tells_the_other_the_slot_is_taken(
     with django_capture_on_commit_callbacks(execute=True):
         booking_accept(booking=booking, mentor=mentor)
 
-    starts = services._when(session.starts_at, learner)
+    starts = when_for(session.starts_at, learner)
     # booking_accept() sends payment_captured before booking_confirmed; both arrive.
     assert sorted(_notes(learner)) == [
         ("booking_confirmed", f"Confirmed: Intro to Django on {starts}"),

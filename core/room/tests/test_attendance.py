@@ -22,10 +22,10 @@ from core.room.attendance import (
     room_end,
     rooms_sweep,
     session_no_show_check,
-    session_room_schedule,
     session_time_up,
 )
 from core.room.models import AttendanceOutcome, RoomPresence, SessionAttendance
+from core.room.schedule import session_room_schedule
 from core.room.tasks import session_no_show_check_task
 from core.testmode.models import TestRefund
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.payments.gateways import Destination, GatewayError
-from core.payments.gateways.testmode import TestModeGateway
 from core.testmode import services
+from core.testmode.gateway import TestModeGateway
 from core.testmode.models import TestOrder, TestRefund
 
 

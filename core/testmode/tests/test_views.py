@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from core.payments.gateways import Destination
-from core.payments.gateways.testmode import TestModeGateway
+from core.testmode.gateway import TestModeGateway
 from core.testmode.models import TestOrder, TestPayment
 from core.users.tests.helpers import force_login_verified
 

@@ -19,10 +19,12 @@ from PIL import Image
 from core import pluginmanager
 from core.payments.models import DestinationKind
 from core.payments.services import withdrawal_request
+from core.realtime.services import notification_settings_update
 from core.users import services
 from core.users.forms import timezone_choices
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, User
 from core.users.selectors import payout_destination_get
+from core.users.tests.factories import totp_code
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +166,7 @@ def test_each_tab_costs_a_fixed_number_of_queries(
 
     for other in (user, other_learner, other_mentor):
         services.totp_device_start(user=other)
-        services.settings_update(
+        notification_settings_update(
             user=other,
             timezone_name="Europe/London",
             notifications={"session_starting": {"email": False, "in_app": False}, "chat_message": {"in_app": False}},
@@ -398,73 +400,6 @@ def test_learners_have_no_payout_fields(client, learner):
     assert payout_destination_get(user=learner) is None
 
 
-# --- Settings tab: notification choices ---------------------------------------------------------
-
-
-def _wants(user, kind: str, channel: str) -> bool:
-    from core.realtime.selectors import wants
-
-    return wants(user, kind, channel)
-
-
-def test_each_role_chooses_for_the_events_it_is_told_about(client, learner, mentor):
-    client.force_login(mentor)
-    mentor_page = _texts(client.get(SETTINGS))
-    client.force_login(learner)
-    learner_page = _texts(client.get(SETTINGS))
-
-    assert 'name="notify_booking_requested_email"' in mentor_page
-    assert 'name="notify_earnings_updated_in_app"' in mentor_page
-    assert "notify_payment_captured" not in mentor_page
-    assert 'name="notify_payment_captured_email"' in learner_page
-    assert "notify_booking_requested" not in learner_page
-    # In-app only kinds have no email switch.
-    assert 'name="notify_chat_message_in_app"' in learner_page and "notify_chat_message_email" not in learner_page
-    assert 'name="notify_booking_confirmed_email" id="id_notify_booking_confirmed_email" checked' in learner_page
-
-
-def test_a_mentor_turns_off_booking_request_emails(client, mentor):
-    client.force_login(mentor)
-    on = {
-        "notify_booking_requested_in_app": "on",
-        "notify_earnings_updated_in_app": "on",
-        "notify_session_starting_in_app": "on",
-        "notify_chat_message_in_app": "on",
-    }
-
-    response = client.post(SETTINGS, {"timezone": "Asia/Kolkata", "notifications_shown": "1", **on})
-
-    assert response.status_code == 302
-    assert not _wants(mentor, "booking_requested", "email")
-    assert _wants(mentor, "booking_requested", "in_app")
-    page = _texts(client.get(SETTINGS))
-    assert 'name="notify_booking_requested_email" id="id_notify_booking_requested_email">' in page
-    assert 'name="notify_booking_requested_in_app" id="id_notify_booking_requested_in_app" checked' in page
-
-
-def test_a_post_without_the_switches_changes_no_notification_choice(client, learner):
-    client.force_login(learner)
-
-    assert client.post(SETTINGS, {"timezone": "Asia/Kolkata"}).status_code == 302
-
-    assert _wants(learner, "payment_captured", "email") and _wants(learner, "chat_message", "in_app")
-
-
-def test_notification_choices_are_not_saved_when_the_payout_is_refused(client, mentor):
-    client.force_login(mentor)
-
-    response = client.post(SETTINGS, {**_bank(payout_ifsc="nope"), "notifications_shown": "1"})
-
-    assert response.status_code == 200
-    assert _wants(mentor, "booking_requested", "email") and _wants(mentor, "booking_requested", "in_app")
-
-
-def test_staff_have_no_notification_choices(client, staff):
-    force_login_verified(client, staff)
-
-    assert "notify_" not in _texts(client.get(SETTINGS))
-
-
 # --- Settings tab: payout destination -----------------------------------------------------------
 
 
@@ -575,7 +510,7 @@ def test_the_payout_destination_selector_gives_what_withdrawal_request_takes(men
     assert set(destination) <= set(inspect.signature(withdrawal_request).parameters)
     # The withdrawal accepts the destination as it is; it refuses only the amount (no balance yet).
     with pytest.raises(ValidationError) as refused:
-        withdrawal_request(user=mentor, amount_paise=100_00, **destination)
+        withdrawal_request(user=mentor, amount_paise=100_00, otp_token=totp_code(mentor), **destination)
     assert set(refused.value.message_dict) == {"amount_paise"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,5 +106,5 @@ def test_turning_two_factor_off_removes_the_codes(client, learner):
 
 
 def test_codes_need_two_factor_on(learner):
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.recovery_codes_generate(user=learner)

@@ -1,4 +1,4 @@
-"""``core/users/services.py``: the writes about people."""
+"""``core/users/services``: the writes about people."""
 
 from __future__ import annotations
 

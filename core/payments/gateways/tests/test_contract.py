@@ -10,7 +10,7 @@ import pytest
 
 from core.payments.gateways import Destination, Gateway, GatewayError, get_gateway
 from core.payments.gateways.razorpay_gateway import RazorpayGateway
-from core.payments.gateways.testmode import TestModeGateway
+from core.testmode.gateway import TestModeGateway
 
 
 @dataclass

@@ -219,3 +219,14 @@ def test_400_is_not_retryable_and_keeps_razorpays_description(razorpay_settings)
 
 def test_secrets_stay_out_of_repr(razorpay_gateway):
     assert KEY_SECRET not in repr(razorpay_gateway)
+
+
+def test_the_gateways_are_named_in_settings(fake_razorpay):
+    """Razorpay with its keys, the offline bank without: each the class that PAYMENT_GATEWAYS names."""
+    assert type(get_gateway()).__module__ == "core.payments.gateways.razorpay_gateway"
+    with override_settings(RAZORPAY_KEY_ID=""):
+        gateway = get_gateway()
+    assert type(gateway).__module__ == "core.testmode.gateway"
+    assert gateway.is_test_mode
+    with override_settings(PAYMENT_GATEWAYS={"razorpay": "core.testmode.gateway.TestModeGateway"}):
+        assert get_gateway().is_test_mode

@@ -1,30 +1,38 @@
-"""Public pages about mentoring sessions: the preview a learner books from."""
+"""The public session page a learner books from, ``/sessions/<pk>/``, and its "Book and pay".
+
+The page composes the apps below: the session (mentoring), who holds its slot (bookings), the
+fee (money), test mode (payments), the mentor's profile (users) and the reviews of their past
+rooms (room). core/urls.py mounts ``session_detail`` as ``mentoring:session-detail`` and
+``booking_start`` as ``bookings:booking-start``, the addresses they always had.
+"""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from core.bookings.selectors import session_slot_state
+from core.bookings.services import BEING_BOOKED, SLOT_TAKEN, BookingError, booking_checkout_start
+from core.bookings.views import checkout_response
 from core.mentoring.models import MentoringSession
 from core.mentoring.selectors import session_get_public
-from core.money import format_inr, split
+from core.money import fee_itemised, format_inr, split
 from core.payments.gateways import get_gateway
 from core.room.selectors import rating_summary_for_mentors, review_list_for_mentor
+from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
 
-
-def fee_itemised(*, price_paise: int, fee_paise: int, amount_paise: int) -> str:
-    """ "Session ₹1,000 + platform fee ₹100 = ₹1,100", as shown before paying and on the booking."""
-    return f"Session {format_inr(price_paise)} + platform fee {format_inr(fee_paise)} = {format_inr(amount_paise)}"
+CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
 
 
 def session_detail_render(
     request: HttpRequest, session: MentoringSession, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    """The preview page; the booking start view re-renders it with ``error`` when booking is refused."""
+    """The preview page; ``booking_start`` re-renders it with ``error`` when booking is refused."""
     amounts = split(session.price_paise)
     user = request.user
     context = {
@@ -52,3 +60,20 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if session is None:
         raise Http404("No such session.")
     return session_detail_render(request, session)
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def booking_start(request: HttpRequest, session_pk: int) -> HttpResponse:
+    """``/bookings/start/<session_pk>/``: hold the slot and open checkout; a refusal re-renders the
+    preview with the reason."""
+    session = session_get_public(pk=session_pk)
+    if session is None:
+        raise Http404("No such session.")
+    try:
+        booking, payment, _order = booking_checkout_start(session=session, learner=request.user)
+    except BookingError as exc:
+        message = exc.messages[0]
+        return session_detail_render(request, session, error=message, status=409 if message in CONFLICTS else 400)
+    return checkout_response(request, booking, payment)

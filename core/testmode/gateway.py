@@ -1,4 +1,4 @@
-"""The offline gateway that `make run` uses without Razorpay keys.
+"""The offline gateway that `make run` uses without Razorpay keys (``settings.PAYMENT_GATEWAYS["testmode"]``).
 
 It keeps orders, payments, refunds and payouts in the ``testmode`` app's tables, with Razorpay's rules and
 idempotency, and signs with a fixed secret derived from SECRET_KEY, so the services run the same checks

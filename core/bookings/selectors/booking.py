@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.bookings.disputes import dispute_refusal, early_end_question_open
 from core.bookings.models import Booking, BookingStatus, Dispute
 from core.bookings.services import CANCELLED_BY_LEARNER, LEARNER_CANCEL_BEFORE, SLOT_TAKEN, earnings_hold_ends_at
-from core.mentoring.models import MentoringSession, SessionStatus
+from core.mentoring.models import SessionStatus
 from core.mentoring.selectors import JOIN_OPENS_BEFORE
 from core.money import format_inr
 from core.payments.models import JournalEntry, Payment
@@ -149,35 +149,6 @@ def booking_after_session(*, booking: Booking, user: User, now: datetime | None 
 def booking_payment_latest(*, booking: Booking) -> Payment | None:
     """The payment of the booking's latest checkout."""
     return Payment.objects.filter(booking=booking).order_by("-created_at").first()
-
-
-@dataclass(frozen=True)
-class SlotState:
-    """Who holds a session's slot right now, as the preview page tells it."""
-
-    confirmed: bool  # someone's booking is confirmed
-    held_by_other: bool  # another learner is in checkout
-    own_booking: Booking | None  # the viewer's open booking (held, pending or confirmed)
-
-
-def session_slot_state(*, session: MentoringSession, viewer: User, now: datetime | None = None) -> SlotState:
-    """Read from the database, so every viewer sees the same state (one query)."""
-    now = now or timezone.now()
-    open_bookings = list(
-        Booking.objects.filter(session=session)
-        .filter(
-            Q(status__in=[BookingStatus.PENDING, BookingStatus.CONFIRMED])
-            | Q(status=BookingStatus.HELD, hold_expires_at__gt=now)
-        )
-        .only("pk", "status", "learner_id", "session_id")
-    )
-    viewer_id = viewer.pk if viewer.is_authenticated else None
-    own = next((b for b in open_bookings if b.learner_id == viewer_id), None)
-    return SlotState(
-        confirmed=any(b.status == BookingStatus.CONFIRMED for b in open_bookings),
-        held_by_other=any(b.status == BookingStatus.HELD and b.learner_id != viewer_id for b in open_bookings),
-        own_booking=own,
-    )
 
 
 def _mentor_history(mentor: User) -> QuerySet[Booking]:
