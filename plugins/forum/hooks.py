@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from core.hooks import NavItem, hookimpl
 from plugins.forum import services
+from plugins.forum.urls import urlpatterns as forum_urlpatterns
 
 
 @hookimpl
@@ -11,9 +12,7 @@ def on_user_registered(user):
 
 @hookimpl
 def urlpatterns():
-    from plugins.forum.urls import urlpatterns as patterns
-
-    return patterns
+    return forum_urlpatterns
 
 
 @hookimpl
