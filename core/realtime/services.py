@@ -29,10 +29,9 @@ from core.bookings.services import CANCELLED_BY_LEARNER, SLOT_TAKEN
 from core.money import format_inr, split
 from core.payments.gateways import get_gateway
 from core.payments.models import Payment, Withdrawal
-from core.realtime import selectors
+from core.realtime import kinds, selectors
 from core.realtime.consumers import user_group
 from core.realtime.models import (
-    EMAIL_TEMPLATES,
     Channel,
     EmailDelivery,
     Notification,
@@ -67,8 +66,9 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", url:
     """Save a notification for ``user`` and, once committed, push it to their open tabs.
 
     Returns None (and saves nothing) when ``user`` turned off in-app notifications of ``kind``.
+    ``kind`` is core's or an enabled plugin's (``core.realtime.kinds``).
     """
-    if kind not in Kind.values:
+    if kinds.kind_get(kind) is None:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     if not selectors.wants(user, kind, Channel.IN_APP):
         return None
@@ -117,11 +117,12 @@ def notification_preferences_update(
 ) -> list[selectors.PreferenceRow]:
     """Change ``user``'s choices: ``{"booking_requested": {"email": False, "in_app": True}, ...}``.
 
-    Kinds or channels left out keep their current value. Unknown kinds or channels, and
-    values that are not booleans, raise ValueError and change nothing.
+    Kinds or channels left out keep their current value (the kind's default when never set).
+    Unknown kinds (a switched-off plugin's among them) or channels, and values that are not
+    booleans, raise ValueError and change nothing.
     """
     for kind, channels in prefs.items():
-        if kind not in Kind.values:
+        if kinds.kind_get(kind) is None:
             raise ValueError(f"Unknown notification kind {kind!r}.")
         for channel, value in channels.items():
             if channel not in Channel.values:
@@ -132,7 +133,9 @@ def notification_preferences_update(
         current = {row.kind: row for row in NotificationPreference.objects.filter(user=user, kind__in=list(prefs))}
         rows = []
         for kind, channels in prefs.items():
-            row = current.get(kind) or NotificationPreference(user=user, kind=kind)
+            row = current.get(kind) or NotificationPreference(
+                user=user, kind=kind, email=kinds.kind_default(kind, "email"), in_app=kinds.kind_default(kind, "in_app")
+            )
             for channel, value in channels.items():
                 setattr(row, channel, value)
             rows.append(row)
@@ -172,7 +175,7 @@ def notification_email_send(*, user: User, kind: str, key: str, subject: str, co
             delivery = EmailDelivery.objects.create(user=user, kind=kind, key=key)
     except IntegrityError:
         return False  # sent already (or being sent by another worker)
-    template = EMAIL_TEMPLATES[kind]
+    template = kinds.email_template(kind)
     zone = _zone(user)
     context = {
         **context,
