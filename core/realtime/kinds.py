@@ -145,6 +145,6 @@ def plugin_kind_get(*, plugin: str | None, kind: str, role: str | None = None) -
     if role is not None and role not in info.roles:
         raise NotificationKindError(
             f"The notification kind {info.key!r} is for {' and '.join(info.roles)}s, not for a person "
-            f"whose role is {role or 'none'!r}: they could not turn it off."
+            f"whose role is {str(role or 'none')!r}: they could not turn it off."
         )
     return info
