@@ -12,6 +12,7 @@ import socket
 import threading
 from urllib.parse import urlparse
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +22,11 @@ from core.users.models import Role
 from core.users.tests.factories import PASSWORD, user_make
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+# Property tests assert behaviour, never timings: hypothesis's default 200 ms deadline per example
+# failed test_money on a loaded two-core machine (874 ms) with nothing wrong in the code.
+hypothesis.settings.register_profile("peerlearn", deadline=None)
+hypothesis.settings.load_profile("peerlearn")
 
 
 def pytest_configure(config):

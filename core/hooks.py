@@ -291,6 +291,28 @@ class PurposePayment:
         return self.status == "captured"
 
 
+@dataclass(frozen=True)
+class NotificationType:
+    """A kind of notification a plugin sends (``notification_kinds``) with
+    ``core.plugin_api.notify``.
+
+    ``key``: lower-case letters, digits and "_" (at most 40), unique within the plugin; core
+    stores it namespaced by the plugin's label ("gifting.gift_received"), so it never collides
+    with core's kinds or another plugin's (the namespaced form is accepted here too).
+    ``label``: the line people read in their notification settings ("Gifts you receive"), under
+    the plugin's name as a heading. ``roles``: who can receive it and sees it in their settings
+    ("learner", "mentor"). ``email``: whether it is also sent by email (a plain email with the
+    title, the body and a link). ``in_app_default`` / ``email_default``: the choice of a person
+    who has not made one."""
+
+    key: str
+    label: str
+    roles: tuple[str, ...] = ("learner", "mentor")
+    email: bool = False
+    in_app_default: bool = True
+    email_default: bool = False
+
+
 # Contribution points, and where core renders each one:
 #   a page           urlpatterns        mounted at /p/<plugin label>/ (core/urls.py)
 #   a nav item       nav_items          the header of every page (templates/base.html)
@@ -303,6 +325,8 @@ class PurposePayment:
 #   recommendations  recommended_sessions  the learner's dashboard home
 #   payment purposes payment_purposes   what a plugin may take money for (core.plugin_api.payment_start);
 #                                       their labels on receipts, statements and the admin
+#   notification kinds notification_kinds  what a plugin notifies people of (core.plugin_api.notify);
+#                                       each person's notification settings (core/realtime/kinds.py)
 
 
 @hookspec
@@ -357,3 +381,11 @@ def payment_purposes():
     """What the plugin takes money for: a list of ``PaymentPurpose`` (slug, label). Core refuses
     ``core.plugin_api.payment_start`` for a purpose no enabled plugin declares, and shows the
     label on the payer's receipts and the payee's earnings statement."""
+
+
+@hookspec
+def notification_kinds():
+    """The kinds of notification the plugin sends: a list of ``NotificationType``. Each shows in
+    the notification settings of the roles it names, under the plugin's name, with the same
+    switches as core's kinds; ``core.plugin_api.notify`` refuses a kind the calling plugin did not
+    declare. While the plugin is off its kinds leave the settings page; people's choices stay."""

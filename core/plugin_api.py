@@ -21,6 +21,9 @@ Functions:
   through core's split, gateway, ledger, webhooks, reconciler and refunds; the payer pays on
   core's page ``checkout_url``.
 - ``payment_get``: that payment's state and amounts, by the plugin's own reference.
+- ``notify``: tell a person about something, as a kind of notification the plugin declared
+  (``notification_kinds``): in the app (the bell, live) and by email where the kind offers it,
+  as the person chose in their notification settings.
 
 Payments come back as ``PurposePayment`` (frozen, from ``core.hooks``), the same shape the
 ``on_payment_captured`` / ``on_payment_refunded`` hooks hand a plugin for its purposes. A plugin
@@ -32,22 +35,27 @@ function here.
 
 from __future__ import annotations
 
+from core import pluginmanager
 from core.bookings.selectors import BookingRow, booking_list_for_learner, session_search_public
 from core.hooks import PurposePayment
 from core.mentoring.selectors import SessionCard, session_list_public_upcoming
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
 from core.payments.services.payment import purpose_payment_info
+from core.realtime.kinds import NotificationKindError
+from core.realtime.plugin_notifications import plugin_notify
 from core.room.selectors import SessionAttendance, session_attendance_for_user
 from core.users.selectors import role_profile_get
 
 __all__ = [
     "BookingRow",
+    "NotificationKindError",
     "PaymentError",
     "PurposePayment",
     "SessionAttendance",
     "SessionCard",
     "bookings_of_learner",
     "learner_interests",
+    "notify",
     "payment_get",
     "payment_start",
     "sessions_attended",
@@ -156,3 +164,22 @@ def payment_get(*, purpose: str, reference: str) -> PurposePayment | None:
     "authorized", "captured", "refunded", "failed") and amounts in paise; None when there is none.
     Only payments of a plugin's purpose: never a booking's."""
     return purpose_payment_get(purpose=purpose, reference=reference)
+
+
+def notify(*, user, kind: str, title: str, body: str = "", url: str = "") -> bool:
+    """Tell ``user`` (a person core handed you) about something, as ``kind``: one of the kinds
+    your plugin declares in ``notification_kinds`` ("gift_received"; "gifting.gift_received", the
+    stored form, is accepted too), for the person's role.
+
+    Core saves it and pushes it live to the person's bell, exactly as its own notifications, and
+    emails it (title, body, link) when the kind offers email; each only as the person chose for
+    this kind in their notification settings (the kind's defaults until they choose). ``title``
+    (up to 200 characters) and ``body`` (500) are plain text, cut to fit; ``url`` is a path on
+    this site ("/p/gifting/3/"). Returns whether the person is told at all (False when they
+    turned this kind off). Call it from your plugin's own code: core tells which plugin asks.
+
+    Raises ``NotificationKindError`` (a ``ValueError``) for a kind your plugin did not declare
+    (another plugin's included) or one not for the person's role, and ``ValueError`` for an
+    empty title or a link off this site; nothing is saved or sent then.
+    """
+    return plugin_notify(plugin=pluginmanager.plugin_calling(), user=user, kind=kind, title=title, body=body, url=url)

@@ -19,6 +19,8 @@ import importlib
 import importlib.util
 import logging
 import reprlib
+import sys
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +141,55 @@ def collect(hook_name: str, **kwargs: Any) -> list[Any]:
     for result in call_each(hook_name, **kwargs):
         items.extend(result)
     return items
+
+
+def collect_by_plugin(hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """``(plugin label, item)`` for each item of the lists a contribution hook's implementations
+    return, in call order: for contributions core keeps apart per plugin (``notification_kinds``
+    are namespaced by their plugin's label). A plugin that raises is logged and skipped."""
+    items: list[tuple[str, Any]] = []
+    for plugin_name, caller in _callers(hook_name):
+        try:
+            answers = caller(**kwargs)
+        except Exception:
+            logger.exception("Plugin %s failed in hook %s", plugin_name, hook_name)
+            continue
+        for answer in answers:  # pluggy's list of the one implementation's non-None result
+            items.extend((plugin_name, item) for item in answer)
+    return items
+
+
+def plugin_display_name(label: str) -> str:
+    """What people read for a plugin: its ``PluginMeta.name`` ("Gifting"), else its label in words."""
+    config = next((config for config in plugin_apps() if config.label == label), None)
+    name = str(getattr(config.PluginMeta, "name", "") or "") if config is not None else ""
+    return name or label.replace("_", " ").replace("-", " ").capitalize()
+
+
+def _plugin_packages() -> dict[str, str]:
+    """``{label: the package (or module) of its code}`` for each registered plugin module: a
+    plugin's ``hooks`` module speaks for its whole package (``plugins.gifting``)."""
+    packages = {}
+    for name, plugin in pm.list_name_plugin():
+        if name == CORE_DEFAULTS or not isinstance(plugin, types.ModuleType):
+            continue
+        module = plugin.__name__
+        packages[name] = module.rpartition(".")[0] if module.endswith(".hooks") else module
+    return packages
+
+
+def plugin_calling() -> str | None:
+    """The label of the enabled plugin whose code is nearest on the call stack (the plugin that
+    called the facade function asking), or None when no plugin's code is on it."""
+    packages = _plugin_packages()
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__") or ""
+        for name, package in packages.items():
+            if module == package or module.startswith(f"{package}."):
+                return name
+        frame = frame.f_back
+    return None
 
 
 def badges_for(users: Sequence) -> dict[int, list[hooks.Badge]]:

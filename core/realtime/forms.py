@@ -44,7 +44,8 @@ class NotificationSettingsForm(SettingsForm):
 
     def __init__(self, *args, user, preferences: list[PreferenceRow] | None = None, **kwargs):
         kinds = NOTIFICATION_KINDS_BY_ROLE.get(user.role, ())
-        self.preference_rows = [row for row in preferences or [] if row.kind in kinds]
+        # Core's kinds for the role, and the kinds enabled plugins declare for it (``row.roles``).
+        self.preference_rows = [row for row in preferences or [] if row.kind in kinds or user.role in row.roles]
         initial = {"notifications_shown": bool(self.preference_rows)}
         for row in self.preference_rows:
             initial[f"notify_{row.kind}_in_app"] = row.in_app
@@ -71,6 +72,15 @@ class NotificationSettingsForm(SettingsForm):
             )
             for row in self.preference_rows
         ]
+
+    @property
+    def notification_groups(self) -> list[tuple[str, list[tuple[str, forms.BoundField, forms.BoundField | None]]]]:
+        """``notification_rows`` under their headings: core's first (heading ""), then each
+        plugin's kinds under the plugin's name."""
+        groups: dict[str, list] = {}
+        for row, line in zip(self.preference_rows, self.notification_rows, strict=True):
+            groups.setdefault(row.group, []).append(line)
+        return list(groups.items())
 
     @property
     def notifications(self) -> dict[str, dict[str, bool]] | None:

@@ -40,6 +40,11 @@ EMAIL_TEMPLATES: dict[str, str] = {
 }
 
 
+# A kind is one of NotificationKind, or an enabled plugin's namespaced kind ("gifting.gift_received"):
+# core/realtime/kinds.py checks them, so the fields carry no fixed choices.
+KIND_MAX_LENGTH = 64
+
+
 class Channel(models.TextChoices):
     """How a notification reaches a person."""
 
@@ -51,7 +56,7 @@ class Notification(models.Model):
     """One thing a person was told. ``id`` is the catch-up cursor; ``read_at`` is null until read."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=KIND_MAX_LENGTH)
     title = models.CharField(max_length=200)
     body = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=300, blank=True, help_text="A path on this site, e.g. /bookings/12/.")
@@ -92,17 +97,19 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A person's choice for one kind of notification. No row means both channels are on.
+    """A person's choice for one kind of notification. No row means the kind's defaults (both
+    channels on for core's kinds; as declared for a plugin's).
 
-    One row per (person, kind) rather than a JSON blob: the database checks the kinds and
-    the one-row rule, "who turned off receipts?" is one query, and a new kind needs no data
-    migration (it is simply on until someone turns it off).
+    One row per (person, kind) rather than a JSON blob: the database checks the one-row rule,
+    "who turned off receipts?" is one query, and a new kind needs no data migration (it is
+    simply at its default until someone changes it). A plugin's kind keeps its rows while the
+    plugin is switched off.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=KIND_MAX_LENGTH)
     email = models.BooleanField(default=True)
     in_app = models.BooleanField(default=True)
 
@@ -118,7 +125,7 @@ class EmailDelivery(models.Model):
     (e.g. ``booking_requested:booking:12``) makes a task that runs twice send one email."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries")
-    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=KIND_MAX_LENGTH)
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, help_text="Empty while sending (or if it crashed).")

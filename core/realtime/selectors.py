@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from core.realtime.models import EMAIL_TEMPLATES, Channel, Notification, NotificationKind, NotificationPreference
+from core.realtime import kinds
+from core.realtime.models import Channel, Notification, NotificationPreference
 from core.users.models import User
 
 PAGE_SIZE = 20
@@ -75,40 +76,48 @@ def catch_up_payload(*, user: User, after: int, limit: int = CATCH_UP_LIMIT) -> 
 def wants(user: User, kind: str, channel: str) -> bool:
     """Whether ``user`` wants ``kind`` notifications by ``channel`` ("email" or "in_app").
 
-    On unless they turned it off. Kinds without an email never send one.
+    The kind's default unless they chose (on, for core's kinds). Kinds without an email never
+    send one.
     """
-    if channel == Channel.EMAIL and kind not in EMAIL_TEMPLATES:
+    if channel == Channel.EMAIL and kinds.email_template(kind) is None:
         return False
     if channel not in Channel.values:
         raise ValueError(f"Unknown notification channel {channel!r}.")
     choice = NotificationPreference.objects.filter(user=user, kind=kind).values_list(channel, flat=True).first()
-    return True if choice is None else choice
+    return kinds.kind_default(kind, channel) if choice is None else choice
 
 
 @dataclass(frozen=True)
 class PreferenceRow:
-    """One line of the settings form: ``email`` is None for kinds that never send one."""
+    """One line of the settings form: ``email`` is None for kinds that never send one. A plugin's
+    kind has its plugin's name as ``group`` (the heading it shows under) and the ``roles`` it is
+    for; core's kinds have neither (the settings form knows whom they are for)."""
 
     kind: str
     label: str
     in_app: bool
     email: bool | None
+    group: str = ""
+    roles: tuple[str, ...] = ()
 
 
 def notification_preferences_get(*, user: User) -> list[PreferenceRow]:
-    """Every kind with ``user``'s choice for each channel (defaults on), in one query."""
+    """Every kind (core's, then the enabled plugins') with ``user``'s choice for each channel
+    (the kind's defaults when none), in one query."""
     stored = {
         row["kind"]: row for row in NotificationPreference.objects.filter(user=user).values("kind", "email", "in_app")
     }
     rows = []
-    for kind in NotificationKind:
-        choice = stored.get(kind.value, {"email": True, "in_app": True})
+    for kind in kinds.kinds_all():
+        choice = stored.get(kind.key, {"email": kind.email_default, "in_app": kind.in_app_default})
         rows.append(
             PreferenceRow(
-                kind=kind.value,
+                kind=kind.key,
                 label=kind.label,
                 in_app=choice["in_app"],
-                email=choice["email"] if kind.value in EMAIL_TEMPLATES else None,
+                email=choice["email"] if kind.email_template else None,
+                group=kind.group,
+                roles=kind.roles,
             )
         )
     return rows

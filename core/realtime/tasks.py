@@ -12,6 +12,7 @@ from celery import shared_task
 from core.bookings.models import Booking
 from core.mentoring.models import MentoringSession
 from core.payments.models import Payment, Withdrawal
+from core.realtime import plugin_notifications
 from core.realtime.services.email import (
     booking_email_send,
     mentor_approval_email_send,
@@ -53,3 +54,8 @@ def session_summary_send_task(session_id: int) -> int:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def mentor_approval_email_send_task(mentor_id: int) -> bool:
     return mentor_approval_email_send(mentor=User.objects.get(pk=mentor_id))
+
+
+# A plugin's notification email: the task is defined beside its service (plugin_notifications
+# enqueues it, and this module imports that one); imported here so the worker registers it.
+plugin_notification_email_send_task = plugin_notifications.plugin_notification_email_send_task

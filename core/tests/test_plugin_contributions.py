@@ -158,9 +158,19 @@ def test_recommendations_with_their_reason(client, learner, sample):
     assert f'href="/sessions/{session.pk}/"' in panel and "Sample reason" in panel
 
 
+def test_a_notification_kind_in_the_learners_settings_and_on_the_bell(client, learner, mentor, sample):
+    client.force_login(learner)
+    page = client.get("/profile/settings/").content.decode()
+    assert "Sample news" in page and 'name="notify_sample.news_in_app"' in page
+    client.force_login(mentor)
+    assert "Sample news" not in client.get("/profile/settings/").content.decode()  # declared for learners only
+    assert sample.news_send(learner) is True
+    assert [(n.kind, n.title) for n in learner.notifications.all()] == [("sample.news", "Sample news for you")]
+
+
 def test_without_the_plugin_nothing_of_it_shows(client, learner):
     client.force_login(learner)
-    for url in ("/dashboard/learner/", "/profile/"):
+    for url in ("/dashboard/learner/", "/profile/", "/profile/settings/"):
         assert "Sample" not in client.get(url).content.decode()
 
 

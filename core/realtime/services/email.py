@@ -17,7 +17,7 @@ from core.bookings.models import Booking
 from core.money import split
 from core.payments.gateways import get_gateway
 from core.payments.models import Payment, Withdrawal
-from core.realtime import selectors
+from core.realtime import kinds, selectors
 from core.realtime.messages import (
     approval_message,
     booking_message,
@@ -26,7 +26,7 @@ from core.realtime.messages import (
     user_zone,
     withdrawal_message,
 )
-from core.realtime.models import EMAIL_TEMPLATES, Channel, EmailDelivery
+from core.realtime.models import Channel, EmailDelivery
 from core.realtime.models import NotificationKind as Kind
 from core.users.models import MentorProfile, User
 
@@ -46,7 +46,7 @@ def notification_email_send(*, user: User, kind: str, key: str, subject: str, co
             delivery = EmailDelivery.objects.create(user=user, kind=kind, key=key)
     except IntegrityError:
         return False  # sent already (or being sent by another worker)
-    template = EMAIL_TEMPLATES[kind]
+    template = kinds.email_template(kind)
     zone = user_zone(user)
     context = {
         **context,

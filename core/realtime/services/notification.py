@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from core.realtime import selectors
+from core.realtime import kinds, selectors
 from core.realtime.consumers import user_group
 from core.realtime.models import (
     Channel,
@@ -41,7 +41,7 @@ def text_fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _local_path(url: str) -> str:
+def local_path(url: str) -> str:
     """Only paths on this site: a notification never links elsewhere."""
     if url and (not url.startswith("/") or url.startswith("//") or "\\" in url):
         raise ValueError(f"A notification links to a path on this site, not {url!r}.")
@@ -52,13 +52,14 @@ def notification_send(*, user: User, kind: str, title: str, body: str = "", url:
     """Save a notification for ``user`` and, once committed, push it to their open tabs.
 
     Returns None (and saves nothing) when ``user`` turned off in-app notifications of ``kind``.
+    ``kind`` is core's or an enabled plugin's (``core.realtime.kinds``).
     """
-    if kind not in Kind.values:
+    if kinds.kind_get(kind) is None:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     if not selectors.wants(user, kind, Channel.IN_APP):
         return None
     notification = Notification.objects.create(
-        user=user, kind=kind, title=text_fit(title, TITLE_MAX), body=text_fit(body, BODY_MAX), url=_local_path(url)
+        user=user, kind=kind, title=text_fit(title, TITLE_MAX), body=text_fit(body, BODY_MAX), url=local_path(url)
     )
     transaction.on_commit(lambda: notification_broadcast(notification=notification))
     return notification
@@ -106,7 +107,7 @@ def notification_preferences_update(
     values that are not booleans, raise ValueError and change nothing.
     """
     for kind, channels in prefs.items():
-        if kind not in Kind.values:
+        if kinds.kind_get(kind) is None:
             raise ValueError(f"Unknown notification kind {kind!r}.")
         for channel, value in channels.items():
             if channel not in Channel.values:
@@ -117,7 +118,9 @@ def notification_preferences_update(
         current = {row.kind: row for row in NotificationPreference.objects.filter(user=user, kind__in=list(prefs))}
         rows = []
         for kind, channels in prefs.items():
-            row = current.get(kind) or NotificationPreference(user=user, kind=kind)
+            row = current.get(kind) or NotificationPreference(
+                user=user, kind=kind, email=kinds.kind_default(kind, "email"), in_app=kinds.kind_default(kind, "in_app")
+            )
             for channel, value in channels.items():
                 setattr(row, channel, value)
             rows.append(row)

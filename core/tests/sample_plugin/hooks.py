@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from core import plugin_api
-from core.hooks import Badge, NavItem, Panel, PaymentPurpose, Recommendation, hookimpl
+from core.hooks import Badge, NavItem, NotificationType, Panel, PaymentPurpose, Recommendation, hookimpl
 
 RECEIVED: list[tuple[str, dict]] = []
 
@@ -66,6 +66,16 @@ def recommended_sessions(user, limit):
 @hookimpl
 def payment_purposes():
     return [PaymentPurpose(slug="sample-tip", label="Sample tip")]
+
+
+@hookimpl
+def notification_kinds():
+    return [NotificationType(key="news", label="Sample news", roles=("learner",))]
+
+
+def news_send(user, kind: str = "news") -> bool:
+    """What the plugin's own code would do to tell a learner its news."""
+    return plugin_api.notify(user=user, kind=kind, title="Sample news for you", url="/p/sample/hello/")
 
 
 # --- Events: one implementation per domain signal ----------------------------------------------
