@@ -7,9 +7,11 @@ Uses the browser fixtures of tests/browser/conftest.py (Debian Chromium, uvicorn
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -108,10 +110,26 @@ def test_without_websockets_the_tab_catches_up_over_http(browser, server_url, le
         tab = context.new_page()
         with tab.expect_response(re.compile(r"/notifications/catch-up/$")):  # the hello, over HTTP
             tab.goto("/bookings/")
-        sent = [
-            services.notification_send(user=learner, kind="booking_confirmed", title=f"Confirmed {n}", url="/bookings/")
-            for n in range(1, 103)  # more than one catch-up page (100)
-        ]
+        sent = []
+
+        def send_all():
+            # In one transaction: without a socket the tab also polls on its own, and a poll that
+            # landed halfway through used to split them into toasts of 50 and 52. In a thread:
+            # the push after the commit needs one without Playwright's event loop.
+            try:
+                with transaction.atomic():
+                    sent.extend(
+                        services.notification_send(
+                            user=learner, kind="booking_confirmed", title=f"Confirmed {n}", url="/bookings/"
+                        )
+                        for n in range(1, 103)  # more than one catch-up page (100)
+                    )
+            finally:
+                connection.close()  # the thread's own connection
+
+        sender = threading.Thread(target=send_all)
+        sender.start()
+        sender.join()
         tab.evaluate("window.PeerLearnNotifications.catchUp()")
         bell = tab.locator("[data-notifications]")
         expect(bell).to_have_attribute("aria-label", "Notifications: 102 New")
