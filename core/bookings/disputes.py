@@ -21,7 +21,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core import hooks
@@ -29,11 +28,14 @@ from core.bookings.models import Booking, BookingStatus, Dispute, DisputeSource,
 from core.bookings.services import BookingError, earnings_hold_ends_at
 from core.mentoring.models import SessionStatus
 from core.money import format_inr, refund_split
-from core.payments import ledger
-from core.payments.gateways import get_gateway
 from core.payments.gateways.base import GatewayError
 from core.payments.models import JournalEntry, Payment, PaymentStatus
-from core.payments.services import payment_refund
+from core.payments.services import (
+    payment_refund,
+    payment_refund_part_post,
+    payment_refund_part_request,
+    payment_release,
+)
 from core.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -239,7 +241,7 @@ def dispute_settle(
 def _carry_out(*, dispute: Dispute, payment: Payment) -> None:
     """The money side of a claimed decision; every step is safe to repeat."""
     if dispute.status == DisputeStatus.RELEASED:
-        ledger.post_release(payment=payment)
+        payment_release(payment=payment)
     elif dispute.status == DisputeStatus.REFUNDED:
         payment_refund(payment=payment)  # keyed by the payment; posted when the gateway processes it
     else:
@@ -247,41 +249,18 @@ def _carry_out(*, dispute: Dispute, payment: Payment) -> None:
 
 
 def _refund_part(*, dispute: Dispute, payment: Payment) -> None:
-    """Refund ``dispute.refund_paise`` at the gateway (keyed by the dispute), then post the
-    refund and release what is left of the mentor's share, once. The ledger entry is posted
-    when the gateway accepts the refund; a refund it fails later is logged for a person."""
-    refund = get_gateway().payment_refund(
-        payment_id=payment.razorpay_payment_id,
+    """Refund ``dispute.refund_paise`` at the gateway (keyed by the dispute), then, with the
+    refund's id kept on the dispute, have payments record it and release what is left of the
+    mentor's share, once. The ledger entry is posted when the gateway accepts the refund; a
+    refund it fails later is logged for a person."""
+    refund_id = payment_refund_part_request(
+        payment=payment,
         amount_paise=dispute.refund_paise,
         idempotency_key=f"dispute-{dispute.pk}-partial-refund",
         notes={"booking": payment.booking.reference, "dispute": str(dispute.pk)},
     )
-    if refund.status == "failed":
-        raise GatewayError(
-            f"Refund {refund.id} failed", retryable=False, user_message="The gateway refused the refund. Try again."
-        )
-    parts = refund_split(
-        amount_paise=payment.amount_paise,
-        mentor_share_paise=payment.mentor_share_paise,
-        refund_paise=dispute.refund_paise,
-    )
     with transaction.atomic():
-        Dispute.objects.filter(pk=dispute.pk, gateway_refund_id="").update(gateway_refund_id=refund.id)
-        refunded = Payment.objects.filter(pk=payment.pk, refunded_paise=0).update(
-            refunded_paise=F("refunded_paise") + parts.refund_paise
+        Dispute.objects.filter(pk=dispute.pk, gateway_refund_id="").update(gateway_refund_id=refund_id)
+        payment_refund_part_post(
+            payment=payment, amount_paise=dispute.refund_paise, refund_id=refund_id, dispute_id=dispute.pk
         )
-        ledger.post_dispute_refund(
-            payment=payment,
-            dispute_id=dispute.pk,
-            mentor_paise=parts.mentor_paise,
-            app_paise=parts.app_paise,
-            refund_id=refund.id,
-        )
-        ledger.post_release(payment=payment, amount_paise=payment.mentor_share_paise - parts.mentor_paise)
-        if refunded:
-            payment.refresh_from_db()
-            transaction.on_commit(
-                lambda: hooks.payment_refunded.send_robust(
-                    sender=Payment, payment=payment, amount_paise=parts.refund_paise
-                )
-            )

@@ -21,7 +21,6 @@ from core import hooks
 from core.bookings.models import Booking, BookingStatus, DisputeStatus
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import split
-from core.payments import ledger
 from core.payments.gateways import get_gateway
 from core.payments.gateways.base import GatewayError, Order
 from core.payments.models import Payment, PaymentStatus
@@ -31,6 +30,7 @@ from core.payments.services import (
     payment_mark_authorized,
     payment_mark_captured,
     payment_refund,
+    payment_release,
     payments_void_open,
 )
 from core.users.models import MentorProfile, Role, User
@@ -438,7 +438,7 @@ def payment_earnings_release(*, payment: Payment) -> bool:
         Booking.objects.select_for_update().filter(pk=payment.booking_id).first()
         if Booking.objects.filter(pk=payment.booking_id, disputes__isnull=False).exists():
             return False
-        return ledger.post_release(payment=payment)[1]
+        return payment_release(payment=payment)
 
 
 def earnings_release_for_session(*, session: MentoringSession, now: datetime | None = None) -> int:

@@ -14,6 +14,9 @@ from core.payments.services.payment import (
     payment_mark_captured,
     payment_mark_refunded,
     payment_refund,
+    payment_refund_part_post,
+    payment_refund_part_request,
+    payment_release,
     payments_void_open,
 )
 from core.payments.services.payout import (
@@ -48,6 +51,9 @@ __all__ = [
     "payment_mark_captured",
     "payment_mark_refunded",
     "payment_refund",
+    "payment_refund_part_post",
+    "payment_refund_part_request",
+    "payment_release",
     "payments_void_open",
     "purpose_label",
     "purpose_payment_authorize",

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import hooks
+from core.money import refund_split
 from core.payments import ledger, signals
-from core.payments.gateways import get_gateway
+from core.payments.gateways import GatewayError, get_gateway
 from core.payments.models import BOOKING_PURPOSE, Payment, PaymentStatus
 
 
@@ -135,6 +136,62 @@ def payment_refund(*, payment: Payment) -> Payment:
         payment_mark_refunded(payment=payment, refund_id=refund.id)
     payment.refresh_from_db()
     return payment
+
+
+def payment_release(*, payment: Payment, amount_paise: int | None = None) -> bool:
+    """Make the mentor's share of ``payment`` (or ``amount_paise`` of it) available: the release
+    entry, posted once. True when this call posted it. Whether a release is due (the hold over,
+    no report) is the caller's rule; this is the one place that writes it."""
+    return ledger.post_release(payment=payment, amount_paise=amount_paise)[1]
+
+
+def payment_refund_part_request(*, payment: Payment, amount_paise: int, idempotency_key: str, notes: dict) -> str:
+    """Ask the gateway to refund ``amount_paise`` of a captured payment; the refund's id.
+
+    Nothing is written here: ``payment_refund_part_post`` records the refund once the caller has
+    kept the id (a retry with the same key gets the same refund back). Raises ``GatewayError``."""
+    refund = get_gateway().payment_refund(
+        payment_id=payment.razorpay_payment_id,
+        amount_paise=amount_paise,
+        idempotency_key=idempotency_key,
+        notes=notes,
+    )
+    if refund.status == "failed":
+        raise GatewayError(
+            f"Refund {refund.id} failed", retryable=False, user_message="The gateway refused the refund. Try again."
+        )
+    return refund.id
+
+
+def payment_refund_part_post(*, payment: Payment, amount_paise: int, refund_id: str, dispute_id: int) -> bool:
+    """Record a part refund the gateway accepted for a dispute: the payment's refunded amount, the
+    refund's ledger entry (split between the mentor's and the platform's shares) and the release
+    of what is left of the mentor's share. Each step is posted once (unique references), and
+    ``on_payment_refunded`` fires once. Call it inside the caller's transaction. True when this
+    call recorded the refund."""
+    parts = refund_split(
+        amount_paise=payment.amount_paise, mentor_share_paise=payment.mentor_share_paise, refund_paise=amount_paise
+    )
+    with transaction.atomic():
+        refunded = Payment.objects.filter(pk=payment.pk, refunded_paise=0).update(
+            refunded_paise=F("refunded_paise") + parts.refund_paise
+        )
+        ledger.post_dispute_refund(
+            payment=payment,
+            dispute_id=dispute_id,
+            mentor_paise=parts.mentor_paise,
+            app_paise=parts.app_paise,
+            refund_id=refund_id,
+        )
+        ledger.post_release(payment=payment, amount_paise=payment.mentor_share_paise - parts.mentor_paise)
+        if refunded:
+            payment.refresh_from_db()
+            transaction.on_commit(
+                lambda: hooks.payment_refunded.send_robust(
+                    sender=Payment, payment=payment, amount_paise=parts.refund_paise
+                )
+            )
+    return bool(refunded)
 
 
 def _notes(payment: Payment) -> dict[str, str]:
