@@ -243,3 +243,17 @@ def emailed_code():
         raise AssertionError(f"no email to {to}; sent: {[m.to for m in mail.outbox]}")
 
     return find
+
+
+@pytest.fixture
+def tip_jar():
+    """The throwaway tip-jar plugin of core/payments/tests/tipjar.py, registered for one test:
+    it declares a payment purpose, so core's checkout page for purpose payments has one to show."""
+    from core import pluginmanager
+    from core.payments.tests import tipjar
+
+    tipjar.HEARD.clear()
+    pluginmanager.pm.register(tipjar, name="tipjar")
+    yield tipjar
+    pluginmanager.pm.unregister(tipjar)
+    tipjar.HEARD.clear()

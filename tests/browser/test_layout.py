@@ -201,7 +201,7 @@ def _routes(resolver=None, prefix: str = "", namespace: str = "") -> Iterator[tu
 
 
 @pytest.fixture
-def world(transactional_db, learner, mentor, other_learner) -> dict:
+def world(transactional_db, learner, mentor, other_learner, tip_jar) -> dict:
     """Real data for every argument a route can take, made through the services (before the
     browser starts: its event loop would keep the services' pushes from running)."""
     mentor_approve(mentor=mentor)
@@ -220,6 +220,7 @@ def world(transactional_db, learner, mentor, other_learner) -> dict:
     )
     live.refresh_from_db()
     payment = Payment.objects.filter(booking=booking).latest("pk")
+    tip = tip_jar.tip_start(learner=learner, mentor=mentor, rupees=100)  # core's checkout for a plugin's purpose
     return {
         "pk": {
             "core:learner-receipt": payment.pk,
@@ -235,6 +236,7 @@ def world(transactional_db, learner, mentor, other_learner) -> dict:
         },
         "session_pk": upcoming.pk,
         "locked_email": other_learner.email,
+        "order_id": Payment.objects.get(pk=tip.id).razorpay_order_id,
         "room_id": live.room_id,
     }
 

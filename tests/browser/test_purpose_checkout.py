@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core import pluginmanager
 from core.mentoring.tests.factories import approved_mentor
 from core.payments.models import Payment, PaymentStatus
 from core.payments.tests import tipjar
@@ -15,15 +14,6 @@ from .test_a11y import violations
 from .test_booking import _log_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def tip_jar():
-    tipjar.HEARD.clear()
-    pluginmanager.pm.register(tipjar, name="tipjar")
-    yield tipjar
-    pluginmanager.pm.unregister(tipjar)
-    tipjar.HEARD.clear()
 
 
 def _learner_cookie(server_url: str, learner) -> dict:
