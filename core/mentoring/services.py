@@ -141,6 +141,23 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
     return bool(updated)
 
 
+def session_cancel_for_no_show(*, session: MentoringSession, now: datetime | None = None) -> bool:
+    """The mentor did not come by the no-show deadline: cancel the session, so nobody can come
+    in any more (the live room's no-show rule decides it: ``core.room.attendance``). Like
+    ``session_cancel``, a compare-and-swap from active, and the confirmed learner's refund hangs
+    off ``session_cancelled``. Call it inside the caller's transaction; True if this call
+    cancelled it."""
+    with transaction.atomic():
+        updated = MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
+            status=SessionStatus.CANCELLED, cancelled_at=now or timezone.now()
+        )
+        if updated:
+            session.refresh_from_db()
+            transaction.on_commit(lambda: hooks.session_cancelled.send_robust(sender=MentoringSession, session=session))
+            transaction.on_commit(lambda: live.landing_changed(session=session, change="cancelled"))
+    return bool(updated)
+
+
 def session_complete(
     *, session: MentoringSession, ended_early: bool = False, minutes_together: int = 0, now: datetime | None = None
 ) -> bool:

@@ -27,10 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core import hooks
 from core.bookings.models import Booking, BookingStatus
 from core.bookings.services import booking_cancel_no_show
-from core.mentoring import live
 from core.mentoring import services as mentoring_services
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.room.access import RoomError, has_joined, no_show_deadline, room_closes_at
@@ -104,13 +102,8 @@ def session_no_show_check(*, session: MentoringSession, now: datetime | None = N
         if (
             won
             and outcome == AttendanceOutcome.MENTOR_ABSENT
-            and MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
-                status=SessionStatus.CANCELLED, cancelled_at=now
-            )
+            and mentoring_services.session_cancel_for_no_show(session=session, now=now)
         ):
-            session.refresh_from_db()
-            transaction.on_commit(lambda: hooks.session_cancelled.send_robust(sender=MentoringSession, session=session))
-            transaction.on_commit(lambda: live.landing_changed(session=session, change="cancelled"))
             _ended(session, by=None, status=SessionStatus.CANCELLED)
     if not won:
         outcome = SessionAttendance.objects.get(session=session).outcome
