@@ -5,21 +5,19 @@ A plugin's notification is one of the kinds it declared (``notification_kinds``,
 ``notification_send``, exactly as core's are, under the person's choices for that kind;
 when the kind offers email and the person wants it, a task sends one plain email
 (``templates/emails/plugin_notification.{txt,html}``: the title, the body, a link, and the
-footer every notification email has). The task lives here, next to what it sends, and is
-imported by ``core.realtime.tasks`` so the worker knows it.
+footer every notification email has): ``plugin_notification_email_send`` in
+``core.realtime.services.email``, run by a task of ``core.realtime.tasks`` (this module ->
+tasks -> email, one way, as core's own notifications go).
 """
 
 from __future__ import annotations
 
 import uuid
 
-from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 
-from core.realtime import kinds, selectors
+from core.realtime import kinds, selectors, tasks
 from core.realtime.models import Channel
-from core.realtime.services.email import notification_email_send
 from core.realtime.services.notification import BODY_MAX, TITLE_MAX, local_path, notification_send, text_fit
 from core.users.models import User
 
@@ -47,24 +45,6 @@ def plugin_notify(*, plugin: str | None, user, kind: str, title: str, body: str 
     if emailed:
         key = f"{info.key}:{uuid.uuid4().hex}"  # this notification's email, once however often the task runs
         transaction.on_commit(
-            lambda: plugin_notification_email_send_task.delay(user.pk, info.key, key, title, body, url)
+            lambda: tasks.plugin_notification_email_send_task.delay(user.pk, info.key, key, title, body, url)
         )
     return notification is not None or emailed
-
-
-def plugin_notification_email_send(*, user: User, kind: str, key: str, title: str, body: str, url: str) -> bool:
-    """The email of one plugin notification (run by ``plugin_notification_email_send_task``), once
-    per ``key``, if the plugin is still on and the person still wants emails of ``kind``."""
-    info = kinds.kind_get(kind)
-    if info is None or not info.plugin:
-        return False  # the plugin was switched off before the task ran
-    site_url = settings.SITE_URL.rstrip("/")
-    context = {"title": title, "body": body, "group": info.group, "url": site_url + url if url else ""}
-    return notification_email_send(user=user, kind=kind, key=key, subject=title, context=context)
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def plugin_notification_email_send_task(user_id: int, kind: str, key: str, title: str, body: str, url: str) -> bool:
-    return plugin_notification_email_send(
-        user=User.objects.get(pk=user_id), kind=kind, key=key, title=title, body=body, url=url
-    )

@@ -12,11 +12,11 @@ from celery import shared_task
 from core.bookings.models import Booking
 from core.mentoring.models import MentoringSession
 from core.payments.models import Payment, Withdrawal
-from core.realtime import plugin_notifications
 from core.realtime.services.email import (
     booking_email_send,
     mentor_approval_email_send,
     payment_email_send,
+    plugin_notification_email_send,
     withdrawal_email_send,
 )
 from core.realtime.services.reminder import session_reminders_send, session_summary_send
@@ -56,6 +56,9 @@ def mentor_approval_email_send_task(mentor_id: int) -> bool:
     return mentor_approval_email_send(mentor=User.objects.get(pk=mentor_id))
 
 
-# A plugin's notification email: the task is defined beside its service (plugin_notifications
-# enqueues it, and this module imports that one); imported here so the worker registers it.
-plugin_notification_email_send_task = plugin_notifications.plugin_notification_email_send_task
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def plugin_notification_email_send_task(user_id: int, kind: str, key: str, title: str, body: str, url: str) -> bool:
+    """A plugin's notification email (``core.realtime.plugin_notifications`` queues it)."""
+    return plugin_notification_email_send(
+        user=User.objects.get(pk=user_id), kind=kind, key=key, title=title, body=body, url=url
+    )

@@ -135,3 +135,14 @@ def mentor_approval_email_send(*, mentor: User) -> bool:
     context = {"body": body, "url": settings.SITE_URL.rstrip("/") + url}
     key = f"{Kind.MENTOR_APPROVED}:user:{mentor.pk}:{approved_at.timestamp():.6f}"
     return notification_email_send(user=mentor, kind=Kind.MENTOR_APPROVED, key=key, subject=title, context=context)
+
+
+def plugin_notification_email_send(*, user: User, kind: str, key: str, title: str, body: str, url: str) -> bool:
+    """The email of one plugin notification (run by ``tasks.plugin_notification_email_send_task``), once
+    per ``key``, if the plugin is still on and the person still wants emails of ``kind``."""
+    info = kinds.kind_get(kind)
+    if info is None or not info.plugin:
+        return False  # the plugin was switched off before the task ran
+    site_url = settings.SITE_URL.rstrip("/")
+    context = {"title": title, "body": body, "group": info.group, "url": site_url + url if url else ""}
+    return notification_email_send(user=user, kind=kind, key=key, subject=title, context=context)

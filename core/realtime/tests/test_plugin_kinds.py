@@ -22,7 +22,7 @@ from core.hooks import NotificationType, hookimpl
 from core.realtime import kinds, selectors, services
 from core.realtime.consumers import NotificationConsumer, user_group
 from core.realtime.models import EmailDelivery, Notification, NotificationPreference
-from core.realtime.plugin_notifications import plugin_notification_email_send
+from core.realtime.services.email import plugin_notification_email_send
 from core.realtime.tests import gifts_plugin
 from core.tests.sample_plugin import hooks as sample_hooks
 from core.users.tests.helpers import force_login_verified
