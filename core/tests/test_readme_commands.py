@@ -158,7 +158,10 @@ def readme_services(postgres_database, redis_url):
 @pytest.mark.django_db
 def test_the_real_services_path_works_as_written(readme_services, tmp_path):
     block = next(block for block in readme_blocks() if "make worker" in block)
-    env = fresh_terminal()
+    # Its own static folder: `make run` collects static files, and in the checkout's staticfiles/
+    # that raced the other test workers' WhiteNoise, which lists the folder as it starts
+    # (a file gone between listing and stat failed two unrelated tests).
+    env = fresh_terminal(STATIC_ROOT=str(tmp_path / "static"))
     started = []
     try:
         for line in block:
