@@ -364,7 +364,8 @@ def seed(*, session_count: int, booking_count: int) -> dict:
         bookings = Booking.objects.bulk_create(
             (
                 Booking(
-                    session_id=sessions[index].pk, learner_id=learner_id, reference=f"BK-{number:010X}",
+                    session_id=sessions[index].pk, mentor_id=sessions[index].mentor_id, learner_id=learner_id,
+                    reference=f"BK-{number:010X}",
                     status=status, status_reason=reason, decided_at=decided, created_at=created,
                     updated_at=decided or created,
                 )

@@ -31,6 +31,12 @@ OPEN_STATUSES = (BookingStatus.HELD, BookingStatus.PENDING, BookingStatus.CONFIR
 class Booking(models.Model):
     session = models.ForeignKey("mentoring.MentoringSession", on_delete=models.PROTECT, related_name="bookings")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    # The session's mentor, copied here (a session never changes hands) so that a mentor's
+    # requests are found and ordered by index: through the session, PostgreSQL read every
+    # booking of the site to find one mentor's. ``save()`` fills it from the session.
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings_received", editable=False
+    )
     reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.HELD)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
@@ -61,10 +67,24 @@ class Booking(models.Model):
                 name="bookings_one_open_per_learner",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status"], name="bookings_session_status_idx")]
+        indexes = [
+            models.Index(fields=["session", "status"], name="bookings_session_status_idx"),
+            # The learner's lists and "1 Upcoming" badge filter by learner and status together;
+            # without this, PostgreSQL scans every confirmed booking of the site for one learner's.
+            models.Index(fields=["learner", "status"], name="bookings_learner_status_idx"),
+            # The mentor's requests, newest first, a page at a time.
+            models.Index(fields=["mentor", "-created_at"], name="bookings_mentor_created_idx"),
+            # The mentor's "Pending" badge on every mentor page: the few waiting requests only.
+            models.Index(fields=["mentor"], condition=Q(status="pending"), name="bookings_pending_by_mentor"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.mentor_id is None and self.session_id is not None:
+            self.mentor_id = self.session.mentor_id
+        super().save(*args, **kwargs)
 
 
 class DisputeStatus(models.TextChoices):

@@ -58,6 +58,29 @@ class SelectorRows:
         return self._rows(limit=index.stop - index.start, offset=index.start)
 
 
-def page_get(request: HttpRequest, *, rows: Callable[..., list], count: Callable[[], int], per_page: int = PER_PAGE):
-    """The page of ``?page=N`` (the last one for a number past the end; the first for nonsense)."""
-    return Paginator(SelectorRows(rows=rows, count=count), per_page).get_page(request.GET.get("page"))
+def page_get(
+    request: HttpRequest,
+    *,
+    rows: Callable[..., list],
+    count: Callable[[], int],
+    per_page: int = PER_PAGE,
+    param: str = "page",
+):
+    """The page of ``?<param>=N`` (the last one for a number past the end; the first for nonsense).
+
+    A page can hold two lists paged apart (``?upcoming=2&page=3``): each has its own ``param``,
+    and the page's ``previous_query`` and ``next_query`` keep the other list where it is.
+    """
+    page = Paginator(SelectorRows(rows=rows, count=count), per_page).get_page(request.GET.get(param))
+    page.previous_query = _query_with(request, param, page.previous_page_number() if page.has_previous() else None)
+    page.next_query = _query_with(request, param, page.next_page_number() if page.has_next() else None)
+    return page
+
+
+def _query_with(request: HttpRequest, param: str, number: int | None) -> str:
+    """``?…`` for this request's query with ``param`` set to ``number`` ("" for no such page)."""
+    if number is None:
+        return ""
+    query = request.GET.copy()
+    query[param] = str(number)
+    return f"?{query.urlencode()}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import pluginmanager
 from core.bookings.models import BookingStatus
 from core.bookings.selectors import (
+    booking_count_open_upcoming_for_learner,
     booking_count_past_for_learner,
     booking_get_for_viewer,
     booking_get_next_for_learner,
@@ -41,6 +42,7 @@ learner_only = restrict_to_role(Role.LEARNER)
 
 RECOMMENDATIONS = 6
 PER_PAGE = 12
+UPCOMING_PER_PAGE = 10  # the soonest first; the rest a page away
 
 
 def _recommendations(user) -> list:
@@ -102,7 +104,13 @@ def bookings(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/learner_bookings.html",
         section="bookings",
-        upcoming=booking_list_upcoming_for_learner(learner=learner),
+        upcoming=page_get(
+            request,
+            rows=lambda **window: booking_list_upcoming_for_learner(learner=learner, **window),
+            count=lambda: booking_count_open_upcoming_for_learner(learner=learner),
+            per_page=UPCOMING_PER_PAGE,
+            param="upcoming",
+        ),
         page=page_get(
             request,
             rows=lambda **window: booking_list_past_for_learner(learner=learner, **window),

@@ -18,6 +18,7 @@ from core.bookings.selectors import (
     booking_count_for_mentor,
     booking_list_for_mentor,
     booking_list_pending_for_mentor,
+    session_count_own_for_mentor,
     session_count_past_for_mentor,
     session_list_own_for_mentor,
     session_list_past_for_mentor,
@@ -39,6 +40,7 @@ from core.users.selectors import dashboard_profile_get, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
 PENDING_SHOWN = 20  # the soonest requests; the nav badge counts them all
+UPCOMING_PER_PAGE = 10  # the soonest sessions; the rest a page away
 
 
 @mentor_only
@@ -161,7 +163,13 @@ def sessions(request: HttpRequest) -> HttpResponse:
         "dashboards/mentor_sessions.html",
         section="create",
         profile=dashboard_profile_get(user=mentor),
-        upcoming=session_list_own_for_mentor(mentor=mentor),
+        upcoming=page_get(
+            request,
+            rows=lambda **window: session_list_own_for_mentor(mentor=mentor, **window),
+            count=lambda: session_count_own_for_mentor(mentor=mentor),
+            per_page=UPCOMING_PER_PAGE,
+            param="upcoming",
+        ),
         page=page_get(
             request,
             rows=lambda **window: session_list_past_for_mentor(mentor=mentor, **window),

@@ -89,7 +89,21 @@ class Payment(models.Model):
                 name="payments_one_per_purpose_reference",
             ),
         ]
-        indexes = [models.Index(fields=["purpose", "status"], name="payments_purpose_status_idx")]
+        indexes = [
+            models.Index(fields=["purpose", "status"], name="payments_purpose_status_idx"),
+            # The mentor's statement and the learner's payments, newest first, one page at a time:
+            # read backwards along these, PostgreSQL stops after the page instead of sorting all.
+            models.Index(
+                fields=["mentor", "captured_at"],
+                condition=Q(captured_at__isnull=False),
+                name="payments_mentor_captured_idx",
+            ),
+            models.Index(
+                fields=["learner", "authorized_at"],
+                condition=Q(authorized_at__isnull=False),
+                name="payments_learner_paid_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.razorpay_order_id} {self.amount_paise} paise ({self.status})"

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django import forms, template
 from django.contrib.staticfiles import finders
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.utils.html import format_html
@@ -47,6 +49,19 @@ def _app_icon_names() -> frozenset[str]:
     return frozenset(re.findall(r'<symbol id="([a-z0-9-]+)"', text))
 
 
+@functools.cache
+def _sprite_url(sprite: str) -> str:
+    """The sprite's address, worked out once per process: a dashboard page draws dozens of
+    icons, and each ``static()`` through the manifest storage costs a lookup and a URL join."""
+    return static(sprite)
+
+
+@receiver(setting_changed)
+def _sprite_urls_forget(*, setting: str, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
+        _sprite_url.cache_clear()
+
+
 @register.simple_tag
 def icon(name: str, extra_class: str = "") -> str:
     """An inline reference to one heroicon of the sprites: ``{% icon "play" %}``."""
@@ -55,7 +70,7 @@ def icon(name: str, extra_class: str = "") -> str:
     return format_html(
         '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
         classes,
-        static(sprite),
+        _sprite_url(sprite),
         name,
     )
 

@@ -89,7 +89,7 @@ def booking_list_for_learner(*, learner: User, limit: int | None = None) -> list
 
 def booking_list_pending_for_mentor(*, mentor: User, limit: int | None = None) -> list[BookingRow]:
     """Paid requests waiting for ``mentor``'s answer, soonest session first (one query)."""
-    queryset = _with_amount(Booking.objects.filter(session__mentor=mentor, status=BookingStatus.PENDING)).order_by(
+    queryset = _with_amount(Booking.objects.filter(mentor=mentor, status=BookingStatus.PENDING)).order_by(
         "session__starts_at", "created_at", "pk"
     )
     if limit is not None:
@@ -153,7 +153,7 @@ def booking_payment_latest(*, booking: Booking) -> Payment | None:
 
 def _mentor_history(mentor: User) -> QuerySet[Booking]:
     # Checkouts still in progress (held) are not requests yet and are left out.
-    return Booking.objects.filter(session__mentor=mentor).exclude(status=BookingStatus.HELD)
+    return Booking.objects.filter(mentor=mentor).exclude(status=BookingStatus.HELD)
 
 
 def booking_list_for_mentor(*, mentor: User, limit: int = 25, offset: int = 0) -> list[BookingRow]:
@@ -167,7 +167,7 @@ def booking_count_for_mentor(*, mentor: User) -> int:
 
 
 def booking_count_pending_for_mentor(*, mentor: User) -> int:
-    return Booking.objects.filter(session__mentor=mentor, status=BookingStatus.PENDING).count()
+    return Booking.objects.filter(mentor=mentor, status=BookingStatus.PENDING).count()
 
 
 def booking_count_upcoming_for_learner(*, learner: User, now: datetime | None = None) -> int:
@@ -291,12 +291,18 @@ def _is_upcoming(now: datetime) -> Q:
 
 
 def booking_list_upcoming_for_learner(
-    *, learner: User, limit: int = 100, now: datetime | None = None
+    *, learner: User, limit: int = 10, offset: int = 0, now: datetime | None = None
 ) -> list[LearnerBookingRow]:
-    """The learner's open bookings of sessions that have not ended, soonest first (one query)."""
+    """A window of the learner's open bookings of sessions that have not ended, soonest first
+    (one query)."""
     now = now or timezone.now()
     queryset = _with_amount(Booking.objects.filter(_is_upcoming(now), learner=learner))
-    return _learner_rows(queryset.order_by("session__starts_at", "pk")[:limit], now)
+    return _learner_rows(queryset.order_by("session__starts_at", "pk")[offset : offset + limit], now)
+
+
+def booking_count_open_upcoming_for_learner(*, learner: User, now: datetime | None = None) -> int:
+    """How many bookings ``booking_list_upcoming_for_learner`` pages through (one query)."""
+    return Booking.objects.filter(_is_upcoming(now or timezone.now()), learner=learner).count()
 
 
 def _past_for_learner(*, learner: User, now: datetime):

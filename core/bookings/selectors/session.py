@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
@@ -86,13 +87,24 @@ class OwnSessionRow:
 
 
 def _own_sessions(*, mentor):
-    """The mentor's sessions, each with its confirmed learner and pending count."""
+    """The mentor's sessions, each with its confirmed learner and pending count.
+
+    Both are correlated subqueries rather than a join with GROUP BY: PostgreSQL then works them
+    out for the rows of the page only, after sorting and LIMIT, instead of joining every booking
+    of every one of the mentor's sessions first."""
     confirmed = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values("learner__name")[
         :1
     ]
+    pending = (
+        Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.PENDING)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return MentoringSession.objects.filter(mentor=mentor).annotate(
         learner_name=Subquery(confirmed),
-        pending_count=Count("bookings", filter=Q(bookings__status=BookingStatus.PENDING)),
+        pending_count=Coalesce(Subquery(pending), 0),
     )
 
 
@@ -120,10 +132,18 @@ def _own_rows(sessions, now: datetime) -> list[OwnSessionRow]:
     ]
 
 
-def session_list_own_for_mentor(*, mentor, limit: int = 50, now: datetime | None = None) -> list[OwnSessionRow]:
-    """The mentor's sessions that are still on, soonest first (one query)."""
+def session_list_own_for_mentor(
+    *, mentor, limit: int = 10, offset: int = 0, now: datetime | None = None
+) -> list[OwnSessionRow]:
+    """A window of the mentor's sessions that are still on, soonest first (one query)."""
     now = now or timezone.now()
-    return _own_rows(_own_sessions(mentor=mentor).filter(_is_on(now)).order_by("starts_at", "pk")[:limit], now)
+    sessions = _own_sessions(mentor=mentor).filter(_is_on(now)).order_by("starts_at", "pk")
+    return _own_rows(sessions[offset : offset + limit], now)
+
+
+def session_count_own_for_mentor(*, mentor, now: datetime | None = None) -> int:
+    """How many sessions ``session_list_own_for_mentor`` pages through (one query)."""
+    return MentoringSession.objects.filter(_is_on(now or timezone.now()), mentor=mentor).count()
 
 
 def session_list_past_for_mentor(

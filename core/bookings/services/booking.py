@@ -77,6 +77,7 @@ def booking_checkout_start(*, session: MentoringSession, learner: User) -> tuple
         with transaction.atomic():
             booking = Booking.objects.create(
                 session=session,
+                mentor_id=session.mentor_id,
                 learner=learner,
                 status=BookingStatus.HELD,
                 hold_expires_at=timezone.now() + timedelta(minutes=HOLD_MINUTES),

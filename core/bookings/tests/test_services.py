@@ -39,11 +39,18 @@ def session(guru):
 def test_checkout_holds_the_slot_and_orders_price_plus_fee(session, learner, other_learner):
     booking, payment, order = booking_checkout_start(session=session, learner=learner)
     assert booking.status == BookingStatus.HELD
+    assert Booking.objects.get(pk=booking.pk).mentor == session.mentor  # kept on the booking for the mentor's lists
     assert booking.hold_expires_at > timezone.now() + timedelta(minutes=9)
     assert (order.amount_paise, order.receipt) == (110_000, booking.reference)
     assert (payment.amount_paise, payment.mentor_share_paise, payment.app_share_paise) == (110_000, 90_000, 20_000)
     with pytest.raises(BookingError, match="Someone is booking this slot right now"):
         booking_checkout_start(session=session, learner=other_learner)
+
+
+def test_a_booking_saved_without_its_mentor_takes_the_sessions(session, learner):
+    booking = Booking(session=session, learner=learner, status=BookingStatus.PENDING)
+    booking.save()
+    assert Booking.objects.filter(mentor=session.mentor).get() == booking
 
 
 def test_a_lapsed_hold_frees_the_slot(session, learner, other_learner):

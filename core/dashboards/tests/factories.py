@@ -50,7 +50,7 @@ def bookings_bulk(
     else:
         learners = [learner] * count
     bookings = Booking.objects.bulk_create(
-        Booking(session=session, learner=person, status=status, decided_at=now)
+        Booking(session=session, mentor=mentor, learner=person, status=status, decided_at=now)
         for session, person in zip(sessions, learners, strict=True)
     )
     amounts = split(100_000)

@@ -515,9 +515,13 @@ def test_payments_itemise_price_and_fee_with_what_came_back(as_learner, learner,
 
 def test_long_histories_come_a_page_at_a_time(as_learner, learner, guru):
     bookings_bulk(mentor=guru, count=30, learner=learner, days_from_now=-20, session_status=SessionStatus.COMPLETED)
-    bookings_bulk(mentor=guru, count=2, learner=learner, days_from_now=2)  # upcoming: always all of them
+    bookings_bulk(mentor=guru, count=12, learner=learner, days_from_now=2)  # upcoming: 10 a page, soonest first
     first = as_learner.get("/dashboard/learner/bookings/")
-    assert len(first.context["upcoming"]) == 2
+    assert (len(first.context["upcoming"].object_list), first.context["upcoming"].paginator.count) == (10, 12)
+    assert 'rel="next" href="?upcoming=2"' in first.content.decode()
+    later = as_learner.get("/dashboard/learner/bookings/?upcoming=2&page=2")
+    assert len(later.context["upcoming"].object_list) == 2 and later.context["page"].number == 2
+    assert {row.id for row in first.context["upcoming"]}.isdisjoint(row.id for row in later.context["upcoming"])
     assert (len(first.context["page"].object_list), first.context["page"].paginator.count) == (25, 30)
     assert 'rel="next" href="?page=2"' in first.content.decode()
     second = as_learner.get("/dashboard/learner/bookings/?page=2")
@@ -526,10 +530,10 @@ def test_long_histories_come_a_page_at_a_time(as_learner, learner, guru):
     }
     assert len(second.context["page"].object_list) == 5 and len(titles) == 30  # no row twice, none lost
     receipts = as_learner.get("/dashboard/learner/payments/")
-    assert (len(receipts.context["page"].object_list), receipts.context["page"].paginator.count) == (25, 32)
+    assert (len(receipts.context["page"].object_list), receipts.context["page"].paginator.count) == (25, 42)
     last = as_learner.get("/dashboard/learner/payments/?page=99")  # past the end: the last page
-    assert (last.context["page"].number, len(last.context["page"].object_list)) == (2, 7)
-    assert receipts.context["totals"].paid_paise == 32 * 110_000  # totals cover every page
+    assert (last.context["page"].number, len(last.context["page"].object_list)) == (2, 17)
+    assert receipts.context["totals"].paid_paise == 42 * 110_000  # totals cover every page
 
 
 def test_a_receipt_is_a_printable_page_of_ones_own(client, as_learner, learner, other_learner, guru):

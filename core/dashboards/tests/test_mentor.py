@@ -362,12 +362,27 @@ def test_past_sessions_show_however_many_are_still_to_come(client, guru):
     bookings_bulk(mentor=guru, count=27, days_from_now=-20, session_status=SessionStatus.COMPLETED)
     client.force_login(guru)
     first = client.get("/dashboard/mentor/sessions/")
-    assert len(first.context["upcoming"]) == 50
+    assert (len(first.context["upcoming"].object_list), first.context["upcoming"].paginator.count) == (10, 55)
     assert (len(first.context["page"].object_list), first.context["page"].paginator.count) == (25, 27)
     assert all(row.status == SessionStatus.COMPLETED for row in first.context["page"].object_list)
-    assert 'aria-label="Pages of past sessions"' in first.content.decode()
-    second = client.get("/dashboard/mentor/sessions/?page=2")
+    html = first.content.decode()
+    assert 'aria-label="Pages of past sessions"' in html and 'aria-label="Pages of upcoming sessions"' in html
+    assert 'rel="next" href="?upcoming=2"' in html and 'rel="next" href="?page=2"' in html
+    # Each list turns its own pages and keeps the other where it is.
+    second = client.get("/dashboard/mentor/sessions/?upcoming=6&page=2")
     assert len(second.context["page"].object_list) == 2
+    assert [row.starts_at for row in second.context["upcoming"].object_list] == sorted(
+        row.starts_at for row in second.context["upcoming"].object_list
+    )
+    assert len(second.context["upcoming"].object_list) == 5  # 55 = 5 pages of 10 and one of 5
+    html = second.content.decode()
+    assert 'rel="prev" href="?upcoming=5&amp;page=2"' in html and 'rel="prev" href="?upcoming=6&amp;page=1"' in html
+    everything = set()
+    for number in range(1, 7):
+        everything |= {
+            row.id for row in client.get(f"/dashboard/mentor/sessions/?upcoming={number}").context["upcoming"]
+        }
+    assert len(everything) == 55  # no session twice, none lost
 
 
 def test_a_partly_refunded_earning_shows_what_the_mentor_kept(
