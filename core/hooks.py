@@ -318,6 +318,8 @@ class NotificationType:
 #   a nav item       nav_items          the header of every page (templates/base.html)
 #   a dashboard panel dashboard_panels  the learner's and the mentor's dashboard home
 #   a room tool      room_tools         the live room's bottom bar
+#   after a session  after_session_actions  the booking's page, the room's summary and the
+#                                       feedback form, once the session is over
 #   a profile section profile_sections  the person's own profile page (/profile/)
 #   badges           profile_badges     next to the mentor on a session's public page, and on
 #                                       the person's own profile page
@@ -356,6 +358,13 @@ def profile_sections(request, person):
 def room_tools(request, booking):
     """Buttons for the live room's bottom bar: a list of ``Panel`` (template + context).
     ``booking`` is the confirmed booking of the room (None when the room has none)."""
+
+
+@hookspec
+def after_session_actions(request, booking):
+    """Actions after a completed session, for its learner or its mentor (``request.user``): a
+    list of ``Panel``, shown in the "After the session" part of the booking's page, the room's
+    summary and the feedback form. ``booking`` is the session's confirmed booking."""
 
 
 @hookspec

@@ -16,6 +16,8 @@ Functions:
 - ``sessions_attended``: a person's completed sessions, as learner or mentor, with their
   topics and the time each participant was really in the room.
 - ``bookings_of_learner``: a learner's own bookings, newest first.
+- ``booking_of_learner``: one of a learner's own bookings, with its mentor and its session's
+  state and times.
 - ``learner_interests``: the topics a learner said they want to learn.
 - ``payment_start``: open a payment for a purpose the plugin declared (``payment_purposes``),
   through core's split, gateway, ledger, webhooks, reconciler and refunds; the payer pays on
@@ -36,7 +38,13 @@ function here.
 from __future__ import annotations
 
 from core import pluginmanager
-from core.bookings.selectors import BookingRow, booking_list_for_learner, session_search_public
+from core.bookings.selectors import (
+    BookingRow,
+    LearnerBooking,
+    booking_get_of_learner,
+    booking_list_for_learner,
+    session_search_public,
+)
 from core.hooks import PurposePayment
 from core.mentoring.selectors import SessionCard, session_list_public_upcoming
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
@@ -48,11 +56,13 @@ from core.users.selectors import role_profile_get
 
 __all__ = [
     "BookingRow",
+    "LearnerBooking",
     "NotificationKindError",
     "PaymentError",
     "PurposePayment",
     "SessionAttendance",
     "SessionCard",
+    "booking_of_learner",
     "bookings_of_learner",
     "learner_interests",
     "notify",
@@ -105,6 +115,14 @@ def bookings_of_learner(*, learner, limit: int | None = None) -> list[BookingRow
     """``learner``'s own bookings in any state, newest first (``session_id``, ``status``,
     ``starts_at``, ``amount_paise``...). Never anyone else's."""
     return booking_list_for_learner(learner=learner, limit=limit)
+
+
+def booking_of_learner(*, learner, booking_id: int) -> LearnerBooking | None:
+    """``learner``'s own booking ``booking_id`` as a ``LearnerBooking``: its ``status``, its
+    ``mentor`` (a person you may pass back here, as ``payee`` say), and its session's
+    ``session_status``, ``starts_at``, ``ends_at``, ``completed_at`` and ``room_id``. None for
+    someone else's booking, or no such booking."""
+    return booking_get_of_learner(learner=learner, booking_id=booking_id)
 
 
 def learner_interests(*, user) -> list[str]:

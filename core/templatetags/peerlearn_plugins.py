@@ -2,7 +2,8 @@
 
 ``{% load peerlearn_plugins %}``, then ``{% plugin_badges person %}`` (the badges every enabled
 plugin gives ``person``, as a list of tags) or ``{% plugin_profile_sections person as sections %}``
-(their ``Panel``s, to render with ``{% render_panel %}``). A plugin that fails is logged and left
+(their ``Panel``s, to render with ``{% render_panel %}``), and ``{% plugin_after_session_actions
+booking as actions %}`` (what they offer after a completed session). A plugin that fails is logged and left
 out (``core.pluginmanager.call_each``).
 """
 
@@ -30,4 +31,14 @@ def plugin_profile_sections(context, person) -> list:
     if request is None or person is None:
         return []
     panels = pluginmanager.collect("profile_sections", request=request, person=person)
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+@register.simple_tag(takes_context=True)
+def plugin_after_session_actions(context, booking) -> list:
+    """The ``Panel``s enabled plugins offer after ``booking``'s session (a gift, say), in ``order``."""
+    request = context.get("request")
+    if request is None or booking is None or not getattr(request.user, "is_authenticated", False):
+        return []
+    panels = pluginmanager.collect("after_session_actions", request=request, booking=booking)
     return sorted(panels, key=lambda panel: panel.order)

@@ -80,6 +80,23 @@ def test_bookings_of_a_learner_are_their_own(learner, other_learner):
     assert [(row.id, row.session_title) for row in rows] == [(mine.pk, "Mine")]
 
 
+def test_one_booking_of_a_learner_with_its_mentor_and_session(mentor, learner, other_learner):
+    session, booking = session_booked(mentor=mentor, learner=learner, starts_in=timedelta(hours=3))
+    found = plugin_api.booking_of_learner(learner=learner, booking_id=booking.pk)
+    assert (found.id, found.status, found.is_confirmed) == (booking.pk, "confirmed", True)
+    assert (found.mentor, found.learner, found.session_id, found.room_id) == (
+        mentor,
+        learner,
+        session.pk,
+        session.room_id,
+    )
+    assert (found.session_status, found.completed_at, found.ends_at) == ("active", None, session.ends_at)
+    assert plugin_api.booking_of_learner(learner=other_learner, booking_id=booking.pk) is None  # never another's
+    assert plugin_api.booking_of_learner(learner=mentor, booking_id=booking.pk) is None  # the learner's own only
+    assert plugin_api.booking_of_learner(learner=learner, booking_id=booking.pk + 1000) is None
+    assert plugin_api.booking_of_learner(learner=learner, booking_id=str(booking.pk)) is None  # ids are ints
+
+
 def test_learner_interests(mentor):
     learner = user_make(email="l@example.com", role="learner", details={"interests": ["Python", "Data Science"]})
     assert plugin_api.learner_interests(user=learner) == ["Python", "Data Science"]

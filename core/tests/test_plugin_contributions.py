@@ -17,6 +17,7 @@ from django.conf import settings
 
 from core import hooks, pluginmanager
 from core.hooks import hookimpl
+from core.mentoring.services import session_complete
 from core.mentoring.tests.factories import approved_mentor, session_booked, session_make
 from core.tests.sample_plugin import hooks as sample_hooks
 
@@ -126,6 +127,21 @@ def test_a_room_tool(client, mentor, learner, sample):
     client.force_login(learner)
     page = client.get(f"/session/{session.room_id}/").content.decode()
     assert f"Sample room tool for booking {booking.reference}" in page
+
+
+def test_an_action_after_the_session_on_its_three_pages(client, mentor, learner, sample):
+    session, booking = session_booked(mentor=mentor, learner=learner)
+    client.force_login(learner)
+    assert "Sample action after" not in client.get(f"/bookings/{booking.pk}/").content.decode()  # not over yet
+    session_complete(session=session)
+    for url in (f"/bookings/{booking.pk}/", f"/session/{session.room_id}/", f"/session/{session.room_id}/feedback/"):
+        page = client.get(url).content.decode()
+        assert f"Sample action after booking {booking.reference} for learner" in page, url
+    client.force_login(mentor)
+    assert (
+        f"Sample action after booking {booking.reference} for mentor"
+        in client.get(f"/bookings/{booking.pk}/").content.decode()
+    )
 
 
 def test_a_profile_section_and_badges_on_the_persons_own_profile(client, learner, sample):

@@ -7,6 +7,7 @@ bookings make them), ``search`` (public sessions open for booking). Import from 
 from core.bookings.selectors.booking import (
     AfterSession,
     BookingRow,
+    LearnerBooking,
     LearnerBookingRow,
     booking_after_session,
     booking_badge,
@@ -17,6 +18,7 @@ from core.bookings.selectors.booking import (
     booking_count_upcoming_for_learner,
     booking_get_for_viewer,
     booking_get_next_for_learner,
+    booking_get_of_learner,
     booking_list_for_learner,
     booking_list_for_mentor,
     booking_list_past_for_learner,
@@ -40,6 +42,7 @@ from core.bookings.selectors.session import (
 __all__ = [
     "AfterSession",
     "BookingRow",
+    "LearnerBooking",
     "LearnerBookingRow",
     "OwnSessionRow",
     "SessionSearch",
@@ -53,6 +56,7 @@ __all__ = [
     "booking_count_upcoming_for_learner",
     "booking_get_for_viewer",
     "booking_get_next_for_learner",
+    "booking_get_of_learner",
     "booking_list_for_learner",
     "booking_list_for_mentor",
     "booking_list_past_for_learner",

@@ -109,6 +109,55 @@ def booking_get_for_viewer(*, pk: int, user: User) -> Booking | None:
 
 
 @dataclass(frozen=True)
+class LearnerBooking:
+    """One of a learner's bookings as a plugin reads it (``core.plugin_api.booking_of_learner``):
+    who is in it, and where its session stands."""
+
+    id: int
+    reference: str
+    status: str  # held, pending, confirmed, rejected, cancelled
+    learner: User
+    mentor: User
+    session_id: int
+    session_title: str
+    session_status: str  # active, completed, cancelled
+    starts_at: datetime
+    ends_at: datetime
+    completed_at: datetime | None  # when the session ended, once it has
+    room_id: str
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == BookingStatus.CONFIRMED
+
+
+def booking_get_of_learner(*, learner: User, booking_id: int) -> LearnerBooking | None:
+    """``learner``'s own booking ``booking_id`` (never anyone else's), or None (one query)."""
+    if not getattr(learner, "is_authenticated", False) or not isinstance(booking_id, int):
+        return None
+    booking = (
+        Booking.objects.filter(pk=booking_id, learner=learner).select_related("session", "session__mentor").first()
+    )
+    if booking is None:
+        return None
+    session = booking.session
+    return LearnerBooking(
+        id=booking.pk,
+        reference=booking.reference,
+        status=booking.status,
+        learner=learner,
+        mentor=session.mentor,
+        session_id=session.pk,
+        session_title=session.title,
+        session_status=session.status,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        completed_at=session.completed_at,
+        room_id=session.room_id,
+    )
+
+
+@dataclass(frozen=True)
 class AfterSession:
     """What a completed session's pages say about it: the minutes both were present, the hold
     on the mentor's share, the learner's report (if any) and what they may do now."""

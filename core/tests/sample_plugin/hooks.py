@@ -44,6 +44,11 @@ def room_tools(request, booking):
 
 
 @hookimpl
+def after_session_actions(request, booking):
+    return [_panel(f"Sample action after booking {booking.reference} for {request.user.role}")]
+
+
+@hookimpl
 def profile_sections(request, person):
     return [_panel(f"Sample profile section of {person.name}")]
 
