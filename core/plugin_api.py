@@ -23,6 +23,9 @@ Functions:
   through core's split, gateway, ledger, webhooks, reconciler and refunds; the payer pays on
   core's page ``checkout_url``.
 - ``payment_get``: that payment's state and amounts, by the plugin's own reference.
+- ``format_inr``: an amount of paise as people read it, "₹1,00,000" (Indian grouping).
+- ``payment_split``: how a price divides (the platform fee, the total, the payee's share), to
+  show before paying.
 - ``notify``: tell a person about something, as a kind of notification the plugin declared
   (``notification_kinds``): in the app (the bell, live) and by email where the kind offers it,
   as the person chose in their notification settings.
@@ -47,6 +50,7 @@ from core.bookings.selectors import (
 )
 from core.hooks import PurposePayment
 from core.mentoring.selectors import SessionCard, session_list_public_upcoming
+from core.money import Split, format_inr, split
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
 from core.payments.services.payment import purpose_payment_info
 from core.realtime.kinds import NotificationKindError
@@ -62,11 +66,14 @@ __all__ = [
     "PurposePayment",
     "SessionAttendance",
     "SessionCard",
+    "Split",
     "booking_of_learner",
     "bookings_of_learner",
+    "format_inr",
     "learner_interests",
     "notify",
     "payment_get",
+    "payment_split",
     "payment_start",
     "sessions_attended",
     "sessions_bookable",
@@ -182,6 +189,15 @@ def payment_get(*, purpose: str, reference: str) -> PurposePayment | None:
     "authorized", "captured", "refunded", "failed") and amounts in paise; None when there is none.
     Only payments of a plugin's purpose: never a booking's."""
     return purpose_payment_get(purpose=purpose, reference=reference)
+
+
+def payment_split(*, price_paise: int) -> Split:
+    """How ``price_paise`` divides, exactly as ``payment_start`` will charge it: a ``Split`` with
+    ``price_paise``, ``fee_paise`` (the platform fee on top), ``amount_paise`` (what the payer
+    pays), ``mentor_share_paise`` (the payee's) and ``app_share_paise``. For showing the numbers
+    before paying ("₹100 + platform fee ₹10 = ₹110; your mentor receives ₹90"). Raises
+    ``ValueError`` for anything but a non-negative int."""
+    return split(price_paise)
 
 
 def notify(*, user, kind: str, title: str, body: str = "", url: str = "") -> bool:

@@ -36,10 +36,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Names of the apps under plugins/ to enable; `PEERLEARN_PLUGINS=` (empty) disables all.
 ALL_PLUGINS = ["gifting", "gamification", "recommendations", "forum"]
 # Enabled unless PEERLEARN_PLUGINS says otherwise: only complete plugins, because a page may
-# not say "coming soon" or show what is not real. None is complete yet: gifting's Gift button
-# only says gifts are coming, gamification awards points for nothing but joining, the forum
-# can be read but not posted to, and recommendations suggests sessions only from the learner's
-# stated interests (core's learner profile keeps them, so turning it on later loses nothing).
+# not say "coming soon" or show what is not real. None is complete yet: gifting takes real gifts
+# but lacks the retry count on a failed payment and partial refunds with a reason,
+# gamification awards points for nothing but joining, the forum can be read but not posted
+# to, and recommendations suggests sessions only from the learner's stated interests (core's
+# learner profile keeps them, so turning it on later loses nothing).
 # CI runs the suite with every plugin enabled too.
 DEFAULT_PLUGINS: list[str] = []
 PEERLEARN_PLUGINS = env.list("PEERLEARN_PLUGINS", default=DEFAULT_PLUGINS)
@@ -394,6 +395,11 @@ PLATFORM_FEE_PERCENT = 10
 # can report a problem, which holds it until staff settle the dispute
 # (docs/decisions/0001-early-end-and-disputes.md, docs/decisions/0006-earnings-availability-and-withdrawals.md).
 EARNINGS_HOLD_HOURS = env.int("EARNINGS_HOLD_HOURS", default=48)
+# The gifting plugin's limits (DECISIONS, "Gifts"): gifts per learner per session, rupees per
+# learner per day (in paise), and how long after a session its learner may still send one.
+GIFTS_PER_SESSION_MAX = env.int("GIFTS_PER_SESSION_MAX", default=5)
+GIFTS_PER_DAY_MAX_PAISE = env.int("GIFTS_PER_DAY_MAX_PAISE", default=2_000_000)
+GIFTS_AFTER_SESSION_DAYS = env.int("GIFTS_AFTER_SESSION_DAYS", default=7)
 
 # Named on the Contact, Privacy and Terms pages (India's DPDP Act asks for a grievance contact).
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@peerlearn.in")

@@ -135,6 +135,11 @@ MATRIX = {
     "notifications/catch-up/": ("/notifications/catch-up/?after=0", _all(302, 200, 200, 200)),
     # Plugins (present only while the plugin is enabled)
     "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
+    # The gift form of the learner's own booking (its session not open for gifts: the page says so)
+    "p/gifting/give/<int:booking_id>/": ("/p/gifting/give/{booking}/", _each(302, 200, 404, 403, 403, 403)),
+    "p/gifting/preview/": ("/p/gifting/preview/?rupees=100", _all(302, 200, 200, 200)),
+    "p/gifting/sent/<slug:token>/": (f"/p/gifting/sent/{'0' * 32}/", _all(302, 404, 404, 404)),  # one's own gifts
+    "p/gifting/settings/": ("/p/gifting/settings/", _all(405, 405, 405, 405)),  # POST only
     "": ("/", _all(200, 302, 302, 302)),  # cms.views.home: the landing page
 }
 

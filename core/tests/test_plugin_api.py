@@ -97,6 +97,15 @@ def test_one_booking_of_a_learner_with_its_mentor_and_session(mentor, learner, o
     assert plugin_api.booking_of_learner(learner=learner, booking_id=str(booking.pk)) is None  # ids are ints
 
 
+def test_a_split_before_paying_is_the_one_charged(settings):
+    parts = plugin_api.payment_split(price_paise=10_000)
+    assert (parts.fee_paise, parts.amount_paise, parts.mentor_share_paise) == (1_000, 11_000, 9_000)
+    settings.PLATFORM_FEE_PERCENT = 12
+    assert plugin_api.payment_split(price_paise=10_000).amount_paise == 11_200
+    with pytest.raises(ValueError):
+        plugin_api.payment_split(price_paise="100")
+
+
 def test_learner_interests(mentor):
     learner = user_make(email="l@example.com", role="learner", details={"interests": ["Python", "Data Science"]})
     assert plugin_api.learner_interests(user=learner) == ["Python", "Data Science"]
