@@ -65,7 +65,7 @@ unit: install
 	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db $(JUNIT)
 
 browser: install
-	$(BIN)/pytest -m browser --create-db $(JUNIT)
+	$(BIN)/pytest -m browser --create-db $(JUNIT) $(BROWSER_PATHS)
 
 test: lint check unit browser
 

@@ -57,6 +57,9 @@ class Payment(models.Model):
         max_length=40, blank=True, help_text="The full refund, saved when the gateway answers; fetched while pending."
     )
     failure_reason = models.CharField(max_length=200, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Tries at a plugin's purpose checkout that failed or were cancelled."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     authorized_at = models.DateTimeField(null=True, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,12 @@ from core.payments.checkout import RAZORPAY_CSP, razorpay_button
 from core.payments.gateways import GatewayError, get_gateway
 from core.payments.models import Payment, PaymentStatus
 from core.payments.services import PaymentError, purpose_label, purpose_payment_authorize
-from core.payments.services.purpose import purpose_payment_for_order, purpose_payment_for_payer
+from core.payments.services.purpose import (
+    purpose_payment_failure_message,
+    purpose_payment_failure_record,
+    purpose_payment_for_order,
+    purpose_payment_for_payer,
+)
 from core.payments.tasks import webhook_event_process_task
 from core.payments.webhooks import BadWebhook, webhook_event_record
 
@@ -49,7 +54,6 @@ def razorpay_webhook(request: HttpRequest) -> JsonResponse:
 
 # --- Checkout of a payment for a plugin's purpose -------------------------------------------------
 
-NOT_PAID = "Payment didn't go through. Try again or another method."
 PAID = "Paid. Thank you!"
 CONFIRMING = "Your payment went through; we are confirming it with the bank. This page updates in a minute."
 
@@ -120,7 +124,8 @@ def purpose_checkout_return(request: HttpRequest, order_id: str) -> HttpResponse
         return redirect(_checkout_page(payment.razorpay_order_id))
     data = request.POST
     if any(key == "error" or key.startswith("error[") for key in data):
-        messages.error(request, NOT_PAID)
+        failed = purpose_payment_failure_record(payment=payment)
+        messages.error(request, purpose_payment_failure_message(label=purpose_label(payment.purpose), failed=failed))
         return redirect(_checkout_page(payment.razorpay_order_id))
     try:
         payment = purpose_payment_authorize(

@@ -22,6 +22,7 @@ import logging
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import hooks
@@ -214,6 +215,32 @@ def purpose_payment_capture(*, payment: Payment) -> Payment:
 
 
 NOT_VERIFIED = "We could not verify this payment. You have not been charged; try again."
+MAX_TRIES = 3  # the plan's "Payment failure: Gift failed, retry? (3 tries)"
+
+
+def purpose_payment_failure_record(*, payment: Payment) -> int:
+    """A try at the checkout failed or was cancelled (Checkout's ``error`` answer): count it on a
+    payment still waiting, and return how many tries failed so far. Nothing is charged; the
+    payment stays open for another try."""
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+            failed_attempts=F("failed_attempts") + 1
+        )
+        payment.refresh_from_db(fields=["failed_attempts", "status"])
+    return payment.failed_attempts
+
+
+def purpose_payment_failure_message(*, label: str, failed: int) -> str:
+    """ "Gift failed, retry?" for the first ``MAX_TRIES`` failures, then "Try another method?"."""
+    if failed < MAX_TRIES:
+        left = MAX_TRIES - failed
+        return (
+            f"{label} failed, retry? Nothing was charged. {left} more tr{'y' if left == 1 else 'ies'} with this method."
+        )
+    return (
+        f"{label} failed {failed} times. Try another method? Choose UPI, another card or net banking "
+        "in the checkout. Nothing was charged."
+    )
 
 
 def purpose_payment_authorize(*, payment: Payment, payment_id: str, signature: str) -> Payment:

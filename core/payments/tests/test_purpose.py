@@ -178,6 +178,24 @@ def test_a_failed_try_at_the_bank_leaves_the_payment_open(client, learner, guru,
     assert Payment.objects.get().status == PaymentStatus.CREATED and not JournalEntry.objects.exists()
 
 
+def test_each_failed_try_says_retry_then_after_three_another_method(client, learner, guru, tip_jar):
+    tip = tipjar.tip_start(learner=learner, mentor=guru, rupees=100)
+    client.force_login(learner)
+    callback = f"/pay/{tip.order_id}/return/"
+    said = []
+    for _ in range(4):
+        bank = client.post(f"/testmode/checkout/{tip.order_id}/", {"callback": callback, "action": "fail"})
+        page = client.post(callback, bank.context["fields"], follow=True)
+        said.append([str(message) for message in page.context["messages"]])
+    assert said[0] == ["Tip jar failed, retry? Nothing was charged. 2 more tries with this method."]
+    assert said[1] == ["Tip jar failed, retry? Nothing was charged. 1 more try with this method."]
+    assert said[2][0].startswith("Tip jar failed 3 times. Try another method?")
+    assert said[3][0].startswith("Tip jar failed 4 times. Try another method?")
+    payment = Payment.objects.get()
+    assert (payment.status, payment.failed_attempts) == (PaymentStatus.CREATED, 4)  # still open: nothing charged
+    assert "Pay ₹110" in page.content.decode()
+
+
 def test_a_retried_start_is_the_same_payment_and_a_reused_reference_is_refused(learner, guru, tip_jar):
     first = tipjar.tip_start(learner=learner, mentor=guru, rupees=200)
     again = tipjar.tip_start(learner=learner, mentor=guru, rupees=200)

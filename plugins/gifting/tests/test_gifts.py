@@ -147,6 +147,8 @@ def test_a_failed_payment_leaves_the_gift_unpaid_and_can_be_retried(
     checkout = give(client, booking)["Location"]
     failed = pay(client, checkout, action="fail")
     assert failed["Location"] == checkout
+    said = [str(message) for message in client.get(checkout).context["messages"]]
+    assert said == ["Gift failed, retry? Nothing was charged. 2 more tries with this method."]
     assert Gift.objects.get().status == GiftStatus.STARTED and available(mentor) == 0
     with django_capture_on_commit_callbacks(execute=True):
         pay(client, checkout)

@@ -42,6 +42,7 @@ forms.forEach((form) => {
       typed();
       return;
     }
+    asked += 1; /* an answer still on its way for a typed amount must not overwrite this line */
     const label = form.querySelector('input[name="preset"]:checked');
     const preview = label && label.closest("[data-preview]");
     if (preview) line.textContent = preview.getAttribute("data-preview");

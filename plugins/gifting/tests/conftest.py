@@ -1,0 +1,13 @@
+"""The browser fixtures of tests/browser (a served site, Chromium with a fake camera, screenshots)
+for the plugin's own browser test."""
+
+import pytest
+
+from tests.browser.conftest import media_browser, server_url, site_pages, snap  # noqa: F401
+
+
+@pytest.fixture
+def allow_orm_beside_playwright(monkeypatch):
+    """As in tests/browser/conftest.py, but only for the browser test that asks for it (through
+    ``media_browser``), not for every test of the plugin."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
