@@ -284,10 +284,11 @@ class PurposePayment:
     checkout_url: str
     created_at: Any = None
     captured_at: Any = None
+    refund_reason: str = ""  # why staff refunded it (in full, or part: ``refunded_paise``)
 
     @property
     def is_paid(self) -> bool:
-        """Captured and not refunded: the money is the payee's."""
+        """Captured: the money is the payee's (less ``refunded_paise`` where staff refunded a part)."""
         return self.status == "captured"
 
 
@@ -303,7 +304,8 @@ class NotificationType:
     the plugin's name as a heading. ``roles``: who can receive it and sees it in their settings
     ("learner", "mentor"). ``email``: whether it is also sent by email (a plain email with the
     title, the body and a link). ``in_app_default`` / ``email_default``: the choice of a person
-    who has not made one."""
+    who has not made one. ``refreshes``: core's kinds whose parts of an open page this
+    notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances)."""
 
     key: str
     label: str
@@ -311,6 +313,7 @@ class NotificationType:
     email: bool = False
     in_app_default: bool = True
     email_default: bool = False
+    refreshes: tuple[str, ...] = ()
 
 
 # Contribution points, and where core renders each one:

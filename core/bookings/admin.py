@@ -92,7 +92,7 @@ class DisputeAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         dispute = get_object_or_404(Dispute.objects.select_related("booking__session__mentor", "opened_by"), pk=pk)
         payment = Payment.objects.filter(booking_id=dispute.booking_id).order_by("-created_at").first()
-        form = DisputeSettleForm(request.POST or None)
+        form = DisputeSettleForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and dispute.is_open and form.is_valid():
             try:
                 dispute = dispute_settle(

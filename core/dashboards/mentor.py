@@ -89,7 +89,7 @@ def session_published_message(*, session, mentor) -> str:
 @mentor_only
 def session_create(request: HttpRequest) -> HttpResponse:
     mentor = request.user
-    form = SessionForm(request.POST or None, timezone_name=mentor.timezone)
+    form = SessionForm(request.POST if request.method == "POST" else None, timezone_name=mentor.timezone)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from core.admin_base import ReadOnlyAdmin
 from core.exports import NeutralisingExportMixin
+from core.money import format_inr, paise_to_rupees_text, rupees_to_paise
 from core.payments import ledger, selectors, services
 from core.payments.forms import WithdrawalForm
-from core.payments.models import JournalEntry, Payment, Posting, WebhookEvent, Withdrawal, WithdrawalStatus
+from core.payments.models import (
+    BOOKING_PURPOSE,
+    JournalEntry,
+    Payment,
+    PaymentStatus,
+    Posting,
+    WebhookEvent,
+    Withdrawal,
+    WithdrawalStatus,
+)
 
 
 class PurposeFilter(admin.SimpleListFilter):
@@ -48,7 +59,7 @@ class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
     list_filter = (PurposeFilter, "status", "gateway")
     search_fields = ("razorpay_order_id", "razorpay_payment_id", "reference", "learner__email", "mentor__email")
     list_select_related = ("learner", "mentor")
-    actions = ["refund_in_full"]
+    actions = ["refund_one"]
 
     def has_refund_permission(self, request) -> bool:
         """Staff who may see payments may refund a plugin's purpose payment (a gift); nobody else."""
@@ -56,23 +67,95 @@ class PaymentAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
         return user.is_active and user.is_staff and user.has_perm("payments.view_payment")
 
     @admin.action(
-        description="Refund selected payments in full (plugin purposes only, e.g. gifts)", permissions=["refund"]
+        description="Refund… (a plugin's purpose, e.g. a gift: in full or in part, with a reason)",
+        permissions=["refund"],
     )
-    def refund_in_full(self, request, queryset):
-        """Refund captured payments of a plugin's purpose through ``payment_refund`` (once per
-        payment); a booking's payment is refunded through its booking, so it is skipped."""
-        refunded, refused = 0, []
-        for payment in queryset.order_by("pk"):
-            try:
-                services.purpose_payment_refund(payment=payment, by=request.user)
-            except ValidationError as exc:
-                refused.append(f"{payment.razorpay_order_id}: {' '.join(exc.messages)}")
-            else:
-                refunded += 1
-        if refunded:
-            self.message_user(request, f"Refunded {refunded} payment(s) in full.", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+    def refund_one(self, request, queryset):
+        """Open the refund page of the one selected payment (refunds are decided one at a time)."""
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one payment to refund: each refund says why.", messages.WARNING)
+            return None
+        return redirect("admin:payments_payment_refund", queryset.get().pk)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.refund_view)
+        return [path("<int:pk>/refund/", view, name="payments_payment_refund"), *super().get_urls()]
+
+    def refund_view(self, request, pk: int):
+        """Staff refund a plugin's purpose payment in full or in part, saying why (both people read it)."""
+        if not self.has_refund_permission(request):
+            raise PermissionDenied
+        payment = get_object_or_404(Payment.objects.select_related("learner", "mentor", "refunded_by"), pk=pk)
+        refundable = (
+            payment.purpose != BOOKING_PURPOSE
+            and payment.status == PaymentStatus.CAPTURED
+            and not payment.refunded_paise
+            and not payment.razorpay_refund_id
+        )
+        # Bound on every POST, even an empty one: add_error() below needs a bound form.
+        data = request.POST if request.method == "POST" else None
+        form = PurposeRefundForm(data, initial={"amount": paise_to_rupees_text(payment.amount_paise)})
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if not refundable:
+                status = 409
+                form.is_valid()
+                form.add_error(None, "This payment cannot be refunded here (a booking's, not captured, or refunded).")
+            elif form.is_valid():
+                try:
+                    payment = services.purpose_payment_refund(
+                        payment=payment,
+                        by=request.user,
+                        amount_paise=form.cleaned_data["amount_paise"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc.messages)
+                else:
+                    self.message_user(
+                        request,
+                        f"Refunded {format_inr(payment.refunded_paise or form.cleaned_data['amount_paise'])} "
+                        f"of {payment.razorpay_order_id}.",
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:payments_payment_change", payment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Refund {payment.razorpay_order_id}",
+            "payment": payment,
+            "label": services.purpose_label(payment.purpose),
+            "refundable": refundable,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/payments/payment/refund.html", context, status=status)
+
+
+class PurposeRefundForm(forms.Form):
+    amount = forms.CharField(
+        label="Refund (₹)",
+        help_text="The whole amount paid, or part of it. A part is taken from the mentor's share and the "
+        "platform's in proportion.",
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. The payer and the mentor read it.",
+    )
+
+    def clean_amount(self):
+        try:
+            return rupees_to_paise(self.cleaned_data["amount"])
+        except ValueError as exc:
+            raise forms.ValidationError("Enter the amount to refund in rupees, e.g. 110 or 55.50.") from exc
+
+    def clean(self):
+        data = super().clean()
+        if "amount" in data:
+            data["amount_paise"] = data["amount"]
+        return data
 
 
 class PostingInline(admin.TabularInline):
@@ -122,7 +205,9 @@ class WithdrawalAdmin(NeutralisingExportMixin, ReadOnlyAdmin):
         if not request.user.has_perm("payments.view_withdrawal"):
             raise PermissionDenied
         form = WithdrawalForm(
-            request.POST or None, user=request.user, available_paise=selectors.platform_withdrawable_paise()
+            request.POST if request.method == "POST" else None,
+            user=request.user,
+            available_paise=selectors.platform_withdrawable_paise(),
         )
         if request.method == "POST" and form.is_valid():
             try:

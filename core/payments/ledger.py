@@ -148,6 +148,30 @@ def post_release(*, payment: Payment, amount_paise: int | None = None) -> tuple[
     )
 
 
+def _part_refund_lines(payment: Payment, share: str, mentor_paise: int, app_paise: int) -> list[Line]:
+    """A part refund leaves the gateway, taken from the mentor's ``share`` account (pending or
+    available) and the platform's revenue."""
+    return [
+        Line(share, mentor_paise, payment.mentor),
+        Line(AccountKind.PLATFORM_REVENUE, app_paise),
+        Line(AccountKind.GATEWAY_CLEARING, -(mentor_paise + app_paise)),
+    ]
+
+
+def post_part_refund(
+    *, payment: Payment, mentor_paise: int, app_paise: int, refund_id: str
+) -> tuple[JournalEntry, bool]:
+    """Staff refunded part of a plugin's purpose payment (a gift): the refund leaves the gateway,
+    taken from the mentor's available share (a purpose payment's share is available at once) and
+    the platform's revenue as ``core.money.refund_split`` divides it. One per payment."""
+    return post(
+        reference=f"refund-part:{payment.pk}",
+        memo=f"Refunded part of {payment.razorpay_payment_id} ({refund_id}) for {_what_for(payment)}",
+        payment=payment,
+        lines=_part_refund_lines(payment, AccountKind.MENTOR_AVAILABLE, mentor_paise, app_paise),
+    )
+
+
 # --- Disputes (a learner reported a problem; staff settled it) -----------------------------
 
 
@@ -160,11 +184,7 @@ def post_dispute_refund(
         reference=f"dispute-refund:{dispute_id}",
         memo=f"Dispute {dispute_id}: refunded part of {payment.razorpay_payment_id} ({refund_id})",
         payment=payment,
-        lines=[
-            Line(AccountKind.MENTOR_PENDING, mentor_paise, payment.mentor),
-            Line(AccountKind.PLATFORM_REVENUE, app_paise),
-            Line(AccountKind.GATEWAY_CLEARING, -(mentor_paise + app_paise)),
-        ],
+        lines=_part_refund_lines(payment, AccountKind.MENTOR_PENDING, mentor_paise, app_paise),
     )
 
 

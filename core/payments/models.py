@@ -57,6 +57,13 @@ class Payment(models.Model):
         max_length=40, blank=True, help_text="The full refund, saved when the gateway answers; fetched while pending."
     )
     failure_reason = models.CharField(max_length=200, blank=True)
+    refund_reason = models.CharField(max_length=300, blank=True, help_text="Why staff refunded it, in their words.")
+    refunded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    part_refund_id = models.CharField(
+        max_length=40, blank=True, help_text="A staff refund of part of a plugin's purpose payment, at the gateway."
+    )
     failed_attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Tries at a plugin's purpose checkout that failed or were cancelled."
     )

@@ -45,6 +45,7 @@ class KindInfo:
     email_template: str | None = None
     in_app_default: bool = True
     email_default: bool = True
+    refreshes: tuple[str, ...] = ()  # core's kinds whose live parts of a page this one refreshes too
 
 
 def _core_kinds() -> list[KindInfo]:
@@ -81,6 +82,7 @@ def _plugin_kind(label: str, item) -> KindInfo | None:
         email_template=PLUGIN_EMAIL_TEMPLATE if item.email else None,
         in_app_default=bool(item.in_app_default),
         email_default=bool(item.email_default),
+        refreshes=tuple(kind for kind in (item.refreshes or ()) if kind in NotificationKind.values),
     )
 
 
@@ -106,6 +108,15 @@ def kind_get(key: str) -> KindInfo | None:
     if "." not in key:
         return next((info for info in _core_kinds() if info.key == key), None)
     return next((info for info in plugin_kinds() if info.key == key), None)
+
+
+def refreshes_of(key: str) -> tuple[str, ...]:
+    """Core's kinds whose live parts a notification of ``key`` also refreshes (a plugin's kind may
+    say so; core's own kinds are their own)."""
+    if "." not in key:
+        return ()
+    info = kind_get(key)
+    return info.refreshes if info is not None else ()
 
 
 def kind_default(key: str, channel: str) -> bool:

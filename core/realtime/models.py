@@ -79,8 +79,9 @@ class Notification(models.Model):
     def is_unread(self) -> bool:
         return self.read_at is None
 
-    def to_payload(self, *, unread: int | None = None) -> dict:
-        """What the socket and the JSON catch-up send for this notification (all text, never HTML)."""
+    def to_payload(self, *, unread: int | None = None, refreshes: tuple[str, ...] = ()) -> dict:
+        """What the socket and the JSON catch-up send for this notification (all text, never HTML).
+        ``refreshes``: core's kinds whose live parts of a page it also brings up to date."""
         payload = {
             "type": "notification",
             "id": self.pk,
@@ -93,6 +94,8 @@ class Notification(models.Model):
         }
         if unread is not None:
             payload["unread"] = unread
+        if refreshes:
+            payload["refreshes"] = list(refreshes)
         return payload
 
 

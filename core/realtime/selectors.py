@@ -66,7 +66,9 @@ def catch_up_payload(*, user: User, after: int, limit: int = CATCH_UP_LIMIT) -> 
     missed = missed[:limit]
     return {
         "type": "catch_up",
-        "notifications": [notification.to_payload() for notification in missed],
+        "notifications": [
+            notification.to_payload(refreshes=kinds.refreshes_of(notification.kind)) for notification in missed
+        ],
         "more": more,
         "last_id": missed[-1].pk if missed else after,
         "unread": notification_unread_count(user=user),

@@ -96,6 +96,7 @@ MATRIX = {
     "admin/plugins/": ("/admin/plugins/", _all(302, 302, 302, 200)),  # the plugins staff page
     "admin/payments/withdrawal/platform/": ("/admin/payments/withdrawal/platform/", _all(302, 302, 302, 200)),
     "admin/bookings/dispute/<int:pk>/settle/": ("/admin/bookings/dispute/1/settle/", _all(302, 302, 302, 404)),
+    "admin/payments/payment/<int:pk>/refund/": ("/admin/payments/payment/999999/refund/", _all(302, 302, 302, 404)),
     "styleguide/": ("/styleguide/", _all(404, 404, 404, 200)),
     # Offline test-mode gateway: checkout of one's own order only; payout controls for staff
     "testmode/checkout/<slug:order_id>/": ("/testmode/checkout/order_TESTmissing0000/", _all(302, 404, 404, 404)),

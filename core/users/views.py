@@ -304,7 +304,7 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("users:security-update") + "#two-factor")
     if gate is two_factor.Gate.OPEN:
         return HttpResponseRedirect(next_url or request.user.dashboard_url)
-    form = SecondFactorForm(request.POST or None, prefix="totp")
+    form = SecondFactorForm(request.POST if request.method == "POST" else None, prefix="totp")
     if request.method == "POST" and form.is_valid():
         try:
             services.login_second_factor_verify(request=request, token=form.cleaned_data["token"])

@@ -28,7 +28,14 @@ def payment_purposes():
 @hookimpl
 def notification_kinds():
     return [
-        NotificationType("gift_received", "Gifts you receive", roles=("mentor",), email=True, email_default=True),
+        NotificationType(
+            "gift_received",
+            "Gifts you receive",
+            roles=("mentor",),
+            email=True,
+            email_default=True,
+            refreshes=("earnings_updated",),  # the mentor's balances on an open dashboard
+        ),
         NotificationType("gift_sent", "Gifts you sent", roles=("learner",)),
         NotificationType("gift_refunded", "Gifts refunded by our team", email=True, email_default=True),
     ]

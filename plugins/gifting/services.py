@@ -293,20 +293,21 @@ def gift_refunded(*, payment: plugin_api.PurposePayment, amount_paise: int) -> G
     status = GiftStatus.REFUNDED if refunded >= payment.amount_paise else gift.status
     Gift.objects.filter(pk=gift.pk).update(refunded_paise=refunded, status=status)
     title = f"Gift refunded: {plugin_api.format_inr(amount_paise)}"
+    why = f" Why: {payment.refund_reason}" if payment.refund_reason else ""
     plugin_api.notify(
         user=gift.learner,
         kind="gift_refunded",
         title=title,
         body=f"Our team refunded {plugin_api.format_inr(amount_paise)} of your gift after “{gift.session_title}” "
-        "to your payment method.",
+        f"to your payment method.{why}",
         url=reverse("core:learner-payments"),
     )
     plugin_api.notify(
         user=gift.mentor,
         kind="gift_refunded",
         title=title,
-        body=f"Our team refunded the gift {gift.learner.name or 'a learner'} sent after “{gift.session_title}”; "
-        "your share of it left your available balance.",
+        body=f"Our team refunded {plugin_api.format_inr(amount_paise)} of the gift {gift.learner.name or 'a learner'} "
+        f"sent after “{gift.session_title}”; your share of it left your available balance.{why}",
         url=reverse("core:mentor-earnings"),
     )
     gift.refresh_from_db()

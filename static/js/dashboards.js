@@ -94,8 +94,13 @@
   }
 
   document.addEventListener("peerlearn:notification", function (event) {
-    var kind = event.detail && event.detail.kind;
-    if (kind) refreshParts([kind]);
+    var detail = event.detail || {};
+    var kinds = detail.kind ? [detail.kind] : [];
+    /* a plugin's notification may bring core's parts up to date too ("earnings_updated") */
+    if (Array.isArray(detail.refreshes)) {
+      detail.refreshes.forEach(function (kind) { if (typeof kind === "string") kinds.push(kind); });
+    }
+    if (kinds.length) refreshParts(kinds);
   });
 
   // --- Withdrawal destination ----------------------------------------------------------------

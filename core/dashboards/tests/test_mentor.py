@@ -402,3 +402,11 @@ def test_a_partly_refunded_earning_shows_what_the_mentor_kept(
     assert rows[1][-2:] == ["450.00", "Available"]  # ₹900 less the ₹450 taken back in proportion
     page = client.get("/dashboard/mentor/").content.decode()
     assert "Moves to available 48 hours after the session ends" in page
+
+
+def test_an_empty_post_of_a_form_says_what_is_missing(client, guru, staff):
+    """An empty POST used to leave the form unbound: a 400 page with no message at all."""
+    client.force_login(guru)
+    response = client.post("/dashboard/mentor/sessions/new/", {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()

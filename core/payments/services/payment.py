@@ -76,6 +76,7 @@ def purpose_payment_info(payment: Payment) -> hooks.PurposePayment:
         checkout_url=reverse("pay:checkout", args=[payment.razorpay_order_id]),
         created_at=payment.created_at,
         captured_at=payment.captured_at,
+        refund_reason=payment.refund_reason,
     )
 
 
@@ -192,6 +193,49 @@ def payment_refund_part_post(*, payment: Payment, amount_paise: int, refund_id: 
                 )
             )
     return bool(refunded)
+
+
+def payment_refund_part_of_purpose(*, payment: Payment, amount_paise: int) -> Payment:
+    """Refund part of a captured plugin's purpose payment (a gift), once per payment.
+
+    The gateway is asked with a key of the payment's own, so asking again (a double click, a
+    retry after a lost answer) gets the first refund back, and what is recorded is what the
+    gateway says it refunded: the payment's refunded amount, and the ledger entry that takes
+    the refund from the mentor's available share and the platform's revenue in proportion
+    (``core.money.refund_split``). ``on_payment_refunded`` fires once. Raises ``GatewayError``.
+    """
+    refund = get_gateway().payment_refund(
+        payment_id=payment.razorpay_payment_id,
+        amount_paise=amount_paise,
+        idempotency_key=f"refund-part-payment-{payment.pk}",
+        notes=_notes(payment),
+    )
+    if refund.status == "failed":
+        raise GatewayError(
+            f"Refund {refund.id} failed", retryable=False, user_message="The gateway refused the refund. Try again."
+        )
+    parts = refund_split(
+        amount_paise=payment.amount_paise,
+        mentor_share_paise=payment.mentor_share_paise,
+        refund_paise=refund.amount_paise,
+    )
+    with transaction.atomic():
+        recorded = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CAPTURED, refunded_paise=0).update(
+            refunded_paise=parts.refund_paise, part_refund_id=refund.id
+        )
+        if recorded:
+            ledger.post_part_refund(
+                payment=payment, mentor_paise=parts.mentor_paise, app_paise=parts.app_paise, refund_id=refund.id
+            )
+            payment.refresh_from_db()
+            event_payment = payment_for_plugins(payment)
+            transaction.on_commit(
+                lambda: hooks.payment_refunded.send_robust(
+                    sender=Payment, payment=event_payment, amount_paise=parts.refund_paise
+                )
+            )
+    payment.refresh_from_db()
+    return payment
 
 
 def _notes(payment: Payment) -> dict[str, str]:

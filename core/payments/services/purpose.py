@@ -37,6 +37,7 @@ from core.payments.services.payment import (
     payment_mark_authorized,
     payment_mark_captured,
     payment_refund,
+    payment_refund_part_of_purpose,
     purpose_payment_info,
 )
 from core.users.models import MentorProfile, User
@@ -264,16 +265,43 @@ def purpose_payment_authorize(*, payment: Payment, payment_id: str, signature: s
     return purpose_payment_capture(payment=payment)
 
 
-def purpose_payment_refund(*, payment: Payment, by: User) -> Payment:
-    """Staff refund a purpose payment in full (``payment_refund``: once, keyed by the payment).
-    Never the payer: a gift is not taken back by whoever gave it. The mentor's share comes back
-    out of their available balance, and the plugin hears ``on_payment_refunded``."""
+REASON_MAX = Payment._meta.get_field("refund_reason").max_length
+
+
+def purpose_payment_refund(
+    *, payment: Payment, by: User, amount_paise: int | None = None, reason: str = "Refunded by our team."
+) -> Payment:
+    """Staff refund a captured purpose payment, in full (``amount_paise`` None or the whole
+    amount: ``payment_refund``) or in part, once, with the ``reason`` the payer and the payee
+    are told. Never the payer: a gift is not taken back by whoever gave it. The mentor's share
+    comes back out of their available balance (in proportion, for a part), and the plugin hears
+    ``on_payment_refunded`` with the amount. Idempotent: a refunded payment is returned as it is.
+    Raises ``PaymentError`` (nothing refunded) for a wrong amount, no reason, a booking's
+    payment, a payment not captured, or a gateway that did not answer."""
     if not (isinstance(by, User) and by.is_active and by.is_staff):
         raise PermissionError("Only staff can refund this payment.")
     if payment.purpose == BOOKING_PURPOSE:
         raise PaymentError("A booking's payment is refunded through its booking (a cancellation or a report).")
+    payment.refresh_from_db()
+    if payment.status == PaymentStatus.REFUNDED or payment.refunded_paise:
+        return payment
+    if payment.status != PaymentStatus.CAPTURED:
+        raise PaymentError("Only a captured payment can be refunded.", code="status")
+    reason = " ".join(str(reason or "").split())
+    if not reason or len(reason) > REASON_MAX or not reason.isprintable():
+        raise PaymentError(
+            f"Say why, in 1 to {REASON_MAX} characters: the payer and the mentor read it.", code="reason"
+        )
+    amount = payment.amount_paise if amount_paise is None else amount_paise
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= payment.amount_paise:
+        raise PaymentError(
+            f"A refund is more than ₹0 and at most the {format_inr(payment.amount_paise)} paid.", code="amount"
+        )
+    Payment.objects.filter(pk=payment.pk, refund_reason="").update(refund_reason=reason, refunded_by=by)
     try:
-        return payment_refund(payment=payment)
+        if amount == payment.amount_paise:
+            return payment_refund(payment=payment)
+        return payment_refund_part_of_purpose(payment=payment, amount_paise=amount)
     except GatewayError as exc:
         raise PaymentError(exc.user_message) from exc
 

@@ -294,11 +294,19 @@ def test_staff_refund_a_tip_from_the_admin_and_the_plugin_hears_it(
     force_login_verified(client, staff)
     listed = client.get(ADMIN_PAYMENTS, {"purpose": "tip"}).content.decode()
     assert payment.razorpay_order_id in listed and "Tip jar" in listed
+    chosen = client.post(ADMIN_PAYMENTS, {"action": "refund_one", "_selected_action": [payment.pk]})
+    page_url = f"{ADMIN_PAYMENTS}{payment.pk}/refund/"
+    assert (chosen.status_code, chosen["Location"]) == (302, page_url)
+    page = client.get(page_url).content.decode()
+    assert 'value="550.00"' in page and "Why" in page  # the whole amount unless staff say less
+    no_reason = client.post(page_url, {"amount": "550", "reason": "  "})
+    assert no_reason.status_code == 400 and Payment.objects.get().status == PaymentStatus.CAPTURED
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(ADMIN_PAYMENTS, {"action": "refund_in_full", "_selected_action": [payment.pk]})
+        response = client.post(page_url, {"amount": "550", "reason": "Sent by mistake"})
     assert response.status_code == 302
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, 55000)
+    assert (payment.refund_reason, payment.refunded_by) == ("Sent by mistake", staff)
     assert JournalEntry.objects.filter(reference=f"refund:{payment.pk}").count() == 1
     assert (available(guru), pending(guru)) == (0, 0)  # taken back from where it was: available
     assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 0
@@ -307,8 +315,38 @@ def test_staff_refund_a_tip_from_the_admin_and_the_plugin_hears_it(
     assert tipjar.HEARD[-1][1].status == "refunded"
 
     with django_capture_on_commit_callbacks(execute=True):  # pressed again: refunded once
-        client.post(ADMIN_PAYMENTS, {"action": "refund_in_full", "_selected_action": [payment.pk]})
-    assert JournalEntry.objects.filter(reference__startswith="refund:").count() == 1
+        again = client.post(page_url, {"amount": "550", "reason": "Sent by mistake"})
+    assert again.status_code == 409 and "Why: Sent by mistake" in again.content.decode()
+    assert JournalEntry.objects.filter(reference__startswith="refund").count() == 1
+    assert len(heard()) == 2
+
+
+def test_staff_refund_part_of_a_tip_in_proportion_once(
+    client, learner, guru, staff, tip_jar, django_capture_on_commit_callbacks
+):
+    payment = _paid_tip(learner, guru, django_capture_on_commit_callbacks)  # ₹550: mentor ₹450, platform ₹100
+    force_login_verified(client, staff)
+    page_url = f"{ADMIN_PAYMENTS}{payment.pk}/refund/"
+    for wrong in ("0", "-5", "551", "a lot", "55.555"):
+        assert client.post(page_url, {"amount": wrong, "reason": "Half"}).status_code == 400, wrong
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(page_url, {"amount": "275", "reason": "Half of it by agreement"}).status_code == 302
+    payment.refresh_from_db()
+    assert (payment.status, payment.refunded_paise, payment.refund_reason) == (
+        PaymentStatus.CAPTURED,
+        27500,
+        "Half of it by agreement",
+    )
+    assert payment.part_refund_id.startswith("rfnd_")
+    assert available(guru) == 45000 - 22500  # half of the mentor's share comes back
+    assert ledger.balance(kind=AccountKind.PLATFORM_REVENUE) == 10000 - 5000
+    assert ledger.balance(kind=AccountKind.GATEWAY_CLEARING) == 55000 - 27500
+    assert ledger.entries_balanced()
+    assert heard() == [("captured", "tip-1", None), ("refunded", "tip-1", 27500)]
+    with django_capture_on_commit_callbacks(execute=True):  # once per payment: a second part is refused
+        assert client.post(page_url, {"amount": "100", "reason": "More"}).status_code == 409
+        purpose_payment_refund(payment=payment, by=staff, amount_paise=10000, reason="More")  # idempotent: nothing
+    assert JournalEntry.objects.filter(reference__startswith="refund").count() == 1
     assert len(heard()) == 2
 
 
@@ -317,7 +355,7 @@ def test_the_learner_cannot_refund(client, learner, guru, tip_jar, django_captur
     with pytest.raises(PermissionError):
         purpose_payment_refund(payment=payment, by=learner)
     client.force_login(learner)
-    response = client.post(ADMIN_PAYMENTS, {"action": "refund_in_full", "_selected_action": [payment.pk]})
+    response = client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "550", "reason": "Mine"})
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CAPTURED and available(guru) == 45000
@@ -332,7 +370,8 @@ def test_the_admin_action_leaves_booking_payments_to_their_bookings(client, lear
     payment = Payment.objects.get(booking=booking)
     assert (payment.purpose, payment.reference) == ("booking", booking.reference)
     force_login_verified(client, staff)
-    client.post(ADMIN_PAYMENTS, {"action": "refund_in_full", "_selected_action": [payment.pk]})
+    refused = client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "100", "reason": "No"})
+    assert refused.status_code == 409
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.AUTHORIZED
     assert client.get(ADMIN_PAYMENTS, {"purpose": "tip"}).content.decode().count(payment.razorpay_order_id) == 0
@@ -531,3 +570,13 @@ def test_in_razorpay_mode_a_staff_refund_sends_the_purpose_and_reference(
     assert refunds[0].request.headers["X-Refund-Idempotency"] == f"refund-payment-{tip.id}"
     assert Payment.objects.get().status == PaymentStatus.REFUNDED and available(guru) == 0
     assert heard() == [("captured", "tip-1", None), ("refunded", "tip-1", 55000)]
+
+
+def test_an_empty_post_of_the_refund_page_says_what_is_missing(
+    client, learner, guru, staff, tip_jar, django_capture_on_commit_callbacks
+):
+    payment = _paid_tip(learner, guru, django_capture_on_commit_callbacks)
+    force_login_verified(client, staff)
+    response = client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    assert Payment.objects.get().status == PaymentStatus.CAPTURED

@@ -76,7 +76,8 @@ def _group_send(*, user_id: int, payload: dict) -> None:
 def notification_broadcast(*, notification: Notification) -> None:
     """Push a saved notification, with the person's unread count, to every tab they have open."""
     unread = selectors.notification_unread_count(user=notification.user)
-    _group_send(user_id=notification.user_id, payload=notification.to_payload(unread=unread))
+    payload = notification.to_payload(unread=unread, refreshes=kinds.refreshes_of(notification.kind))
+    _group_send(user_id=notification.user_id, payload=payload)
 
 
 def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

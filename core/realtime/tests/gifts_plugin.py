@@ -10,7 +10,13 @@ from core.hooks import NotificationType, hookimpl
 @hookimpl
 def notification_kinds():
     return [
-        NotificationType(key="gift_received", label="Gifts you receive", roles=("mentor",), email=True),
+        NotificationType(
+            key="gift_received",
+            label="Gifts you receive",
+            roles=("mentor",),
+            email=True,
+            refreshes=("earnings_updated", "no_such_kind"),  # an unknown one is dropped
+        ),
         NotificationType(key="gift_thanked", label="Thanks for your gifts", roles=("learner",)),
     ]
 

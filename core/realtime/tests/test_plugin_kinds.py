@@ -22,6 +22,7 @@ from core.hooks import NotificationType, hookimpl
 from core.realtime import kinds, selectors, services
 from core.realtime.consumers import NotificationConsumer, user_group
 from core.realtime.models import EmailDelivery, Notification, NotificationPreference
+from core.realtime.selectors import catch_up_payload
 from core.realtime.services.email import plugin_notification_email_send
 from core.realtime.tests import gifts_plugin
 from core.tests.sample_plugin import hooks as sample_hooks
@@ -112,7 +113,11 @@ def test_a_plugins_kinds_are_namespaced_by_its_label_beside_cores(gifts):
     assert kinds.kind_get("gift_received") is None  # only the namespaced key is stored
     core_kind = kinds.kind_get("booking_requested")
     assert (core_kind.plugin, core_kind.email_template) == ("", "booking_requested")
-    assert [info.key for info in kinds.kinds_all()][-2:] == [GIFT, THANKS]
+    listed = kinds.kinds_all()
+    assert [info.key for info in listed if info.plugin == "gifts"] == [GIFT, THANKS]
+    plugins_from = min(index for index, info in enumerate(listed) if info.plugin)
+    assert all(not info.plugin for info in listed[:plugins_from])  # core's kinds first, then the plugins'
+    assert all(info.plugin for info in listed[plugins_from:])
 
 
 def test_without_the_plugin_its_kinds_are_unknown():
@@ -196,8 +201,11 @@ def test_notify_stores_and_pushes_it_like_cores_own(gifts, mentor, listen, djang
     )
     pushed = _received(channel)
     assert pushed["type"] == "notify"
-    assert pushed["payload"] == notification.to_payload(unread=1)
+    assert pushed["payload"] == notification.to_payload(unread=1, refreshes=("earnings_updated",))
+    assert pushed["payload"]["refreshes"] == ["earnings_updated"]  # the mentor's balances refresh too
     assert mail.outbox == []  # the kind offers email, off until the person turns it on
+    caught_up = catch_up_payload(user=mentor, after=0)["notifications"]
+    assert [item["refreshes"] for item in caught_up] == [["earnings_updated"]]
 
 
 def test_an_email_goes_out_when_the_person_turned_it_on(client, gifts, mentor, django_capture_on_commit_callbacks):

@@ -3,7 +3,7 @@ for the plugin's own browser test."""
 
 import pytest
 
-from tests.browser.conftest import media_browser, server_url, site_pages, snap  # noqa: F401
+from tests.browser.conftest import browser, media_browser, page, server_url, site_pages, snap  # noqa: F401
 
 
 @pytest.fixture

@@ -303,13 +303,31 @@ def test_staff_refund_a_gift_and_both_people_are_told(
     payment = Payment.objects.get(purpose="gift")
     force_login_verified(client, staff)
     assert gift.reference in client.get("/admin/gifting/gift/").content.decode()
+    change = client.get(f"/admin/gifting/gift/{gift.pk}/change/").content.decode()
+    assert f'href="{ADMIN_PAYMENTS}{payment.pk}/refund/"' in change
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(ADMIN_PAYMENTS, {"action": "refund_in_full", "_selected_action": [payment.pk]})
+        client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "110", "reason": "Sent twice by mistake"})
     gift.refresh_from_db()
     assert (gift.status, gift.refunded_paise) == (GiftStatus.REFUNDED, 11000)
     assert available(mentor) == 0 and ledger_balanced()
     assert ("gifting.gift_refunded", "Gift refunded: ₹110") in notes(learner)
     assert ("gifting.gift_refunded", "Gift refunded: ₹110") in notes(mentor)
+    told = Notification.objects.get(user=learner, kind="gifting.gift_refunded").body
+    assert "Why: Sent twice by mistake" in told
+
+
+def test_staff_refund_part_of_a_gift(client, booked, mentor, learner, staff, django_capture_on_commit_callbacks):
+    _session, booking = booked
+    gift = _paid_gift(client, booking, learner, django_capture_on_commit_callbacks, preset="200")  # ₹220 paid
+    payment = Payment.objects.get(purpose="gift")
+    force_login_verified(client, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "110", "reason": "Half, as agreed"})
+    gift.refresh_from_db()
+    assert (gift.status, gift.refunded_paise) == (GiftStatus.PAID, 11000)  # still a gift, half of it back
+    assert available(mentor) == 18000 - 9000 and ledger_balanced()
+    assert ("gifting.gift_refunded", "Gift refunded: ₹110") in notes(learner)
+    assert "Why: Half, as agreed" in Notification.objects.get(user=mentor, kind="gifting.gift_refunded").body
 
 
 def test_without_the_plugin_the_button_goes(client, booked, learner, gifting_disabled):
