@@ -30,16 +30,16 @@ def test_a_mentor_turns_on_the_email_of_a_plugins_kind(page, browser, server_url
     _log_in(page, mentor.email, SETTINGS)
     table = page.locator(".notify-table")
     expect(table.get_by_role("rowheader", name="Gifts", exact=True)).to_be_visible()
-    expect(table.get_by_role("rowheader", name="Gifts you receive")).to_be_visible()
-    email = page.get_by_label("Gifts you receive by email")
+    expect(table.get_by_role("rowheader", name="Tips you are sent")).to_be_visible()
+    email = page.get_by_label("Tips you are sent by email")
     expect(email).not_to_be_checked()
-    expect(page.get_by_label("Gifts you receive in the app")).to_be_checked()
+    expect(page.get_by_label("Tips you are sent in the app")).to_be_checked()
     snap(page, "settings-plugin-kinds")
 
     email.check(force=True)  # the switch paints over the checkbox, as for core's kinds
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Settings saved")).to_be_visible()
-    expect(page.get_by_label("Gifts you receive by email")).to_be_checked()
+    expect(page.get_by_label("Tips you are sent by email")).to_be_checked()
     assert selectors.wants(mentor, GIFT, "email") is True
     assert selectors.wants(mentor, "booking_requested", "email") is True
 

@@ -12,7 +12,7 @@ def notification_kinds():
     return [
         NotificationType(
             key="gift_received",
-            label="Gifts you receive",
+            label="Tips you are sent",
             roles=("mentor",),
             email=True,
             refreshes=("earnings_updated", "no_such_kind"),  # an unknown one is dropped

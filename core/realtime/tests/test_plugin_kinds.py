@@ -107,7 +107,7 @@ def _post(client, **changes) -> int:
 
 def test_a_plugins_kinds_are_namespaced_by_its_label_beside_cores(gifts):
     gift = kinds.kind_get(GIFT)
-    assert (gift.label, gift.plugin, gift.group, gift.roles) == ("Gifts you receive", "gifts", "Gifts", ("mentor",))
+    assert (gift.label, gift.plugin, gift.group, gift.roles) == ("Tips you are sent", "gifts", "Gifts", ("mentor",))
     assert gift.email_template == "plugin_notification" and kinds.kind_get(THANKS).email_template is None
     assert (gift.in_app_default, gift.email_default) == (True, False)
     assert kinds.kind_get("gift_received") is None  # only the namespaced key is stored
@@ -163,7 +163,7 @@ def test_a_kind_shows_in_the_settings_of_its_role_only_under_the_plugins_name(cl
     staff_page = _page(client)
 
     gifts_group = mentor_page.split('<th scope="rowgroup" colspan="3">Gifts</th>')[1].split("</tbody>")[0]
-    assert "Gifts you receive" in gifts_group
+    assert "Tips you are sent" in gifts_group
     assert f'name="notify_{GIFT}_in_app" id="id_notify_{GIFT}_in_app" checked' in gifts_group
     assert f'name="notify_{GIFT}_email" id="id_notify_{GIFT}_email">' in gifts_group  # email off by default
     assert "notify_booking_requested_in_app" in mentor_page and THANKS not in mentor_page
