@@ -31,7 +31,7 @@ pages: migrate
 run: pages
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "PeerLearn on http://$(HOST):$(PORT)/ (HTTP and WebSockets). Emails, with their codes, print below."
-	$(RUN_ENV) $(BIN)/uvicorn core.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header
+	$(RUN_ENV) $(BIN)/uvicorn core.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-server-header --timeout-graceful-shutdown 5
 
 # Celery worker with the beat scheduler, for a deployment with REDIS_URL set. Same settings as
 # `make run` (DEBUG=1 unless set), so the README's two commands work side by side in a fresh terminal.
@@ -64,8 +64,9 @@ check: install
 unit: install
 	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db $(JUNIT)
 
+# Two workers: a browser test mostly waits (for Chromium, for the live server, for a socket).
 browser: install
-	$(BIN)/pytest -m browser --create-db $(JUNIT) $(BROWSER_PATHS)
+	$(BIN)/pytest -m browser -n $${BROWSER_WORKERS:-2} --create-db $(JUNIT) $(BROWSER_PATHS)
 
 test: lint check unit browser
 

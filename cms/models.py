@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from cms.blocks import BodyBlock
 from core import pluginmanager
-from core.mentoring.live import landing_sections_get, landing_version
+from core.mentoring.live import landing_mentor_badges, landing_sections_get, landing_version
 
 
 class LandingPage(Page):
@@ -31,6 +31,7 @@ class LandingPage(Page):
         context["plugin_sections"] = sorted(sections, key=lambda panel: panel.order)
         context["live_version"] = landing_version()  # before the rows: see landing_sections_payload
         context["live"] = landing_sections_get()
+        context["mentor_badges"] = landing_mentor_badges(context["live"])
         return context
 
     def serve(self, request, *args, **kwargs):

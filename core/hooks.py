@@ -232,10 +232,12 @@ class Panel:
 
 @dataclass(frozen=True)
 class Badge:
-    """A small label next to a person: ``label`` and a ``title`` explaining it."""
+    """A small label next to a person: ``label``, a ``title`` explaining it, and an ``icon`` (a
+    heroicon of core's sprite, "" for none)."""
 
     label: str
     title: str = ""
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,9 @@ class NotificationType:
     ("learner", "mentor"). ``email``: whether it is also sent by email (a plain email with the
     title, the body and a link). ``in_app_default`` / ``email_default``: the choice of a person
     who has not made one. ``refreshes``: core's kinds whose parts of an open page this
-    notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances)."""
+    notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances).
+    ``celebrate``: the toast that shows it live gets a small celebration (a burst of sparkles;
+    still for people who ask for reduced motion), for something the person achieved."""
 
     key: str
     label: str
@@ -314,6 +318,7 @@ class NotificationType:
     in_app_default: bool = True
     email_default: bool = False
     refreshes: tuple[str, ...] = ()
+    celebrate: bool = False
 
 
 # Contribution points, and where core renders each one:
@@ -324,8 +329,10 @@ class NotificationType:
 #   after a session  after_session_actions  the booking's page, the room's summary and the
 #                                       feedback form, once the session is over
 #   a profile section profile_sections  the person's own profile page (/profile/)
-#   badges           profile_badges     next to the mentor on a session's public page, and on
-#                                       the person's own profile page
+#   a progress section progress_sections the learner's Progress page
+#   badges           profile_badges     next to the mentor on a session's public page, on the
+#                                       mentor cards of the landing page, and on the person's
+#                                       own profile page
 #   a landing section landing_sections  the public landing page (cms)
 #   recommendations  recommended_sessions  the learner's dashboard home
 #   payment purposes payment_purposes   what a plugin may take money for (core.plugin_api.payment_start);
@@ -355,6 +362,12 @@ def profile_badges(users):
 def profile_sections(request, person):
     """Sections for ``person``'s profile page, shown below the profile form (today ``person`` is
     always ``request.user``, on ``/profile/``): a list of ``Panel``."""
+
+
+@hookspec
+def progress_sections(request):
+    """Sections for the learner's Progress page (``request.user`` is the learner), shown below
+    core's totals: a list of ``Panel`` (rendered in ``order``)."""
 
 
 @hookspec

@@ -15,6 +15,12 @@ Functions:
 - ``sessions_public_upcoming``: public sessions that are live or coming up, booked or not.
 - ``sessions_attended``: a person's completed sessions, as learner or mentor, with their
   topics and the time each participant was really in the room.
+- ``feedback_stats``: how much feedback a person gave (as learner) and received (as mentor),
+  with the average rating received.
+- ``people_attended``: everyone who attended at least one completed session.
+- ``session_participants``: the mentor and the learner of one session.
+- ``person_timezone``: the timezone a person chose, for reckoning their days and weeks.
+- ``topic_vocabulary``: the topics PeerLearn knows, spelled as people read them.
 - ``bookings_of_learner``: a learner's own bookings, newest first.
 - ``booking_of_learner``: one of a learner's own bookings, with its mentor and its session's
   state and times.
@@ -40,6 +46,8 @@ function here.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from core import pluginmanager
 from core.bookings.selectors import (
     BookingRow,
@@ -55,11 +63,22 @@ from core.payments.services import PaymentError, purpose_payment_get, purpose_pa
 from core.payments.services.payment import purpose_payment_info
 from core.realtime.kinds import NotificationKindError
 from core.realtime.plugin_notifications import plugin_notify
-from core.room.selectors import SessionAttendance, session_attendance_for_user
+from core.room.selectors import (
+    FeedbackStats,
+    SessionAttendance,
+    feedback_stats_for_user,
+    people_attended_all,
+    session_attendance_for_user,
+)
+from core.room.selectors import (
+    session_participants as session_participants_list,
+)
 from core.users.selectors import role_profile_get
+from core.users.vocabulary import TOPICS
 
 __all__ = [
     "BookingRow",
+    "FeedbackStats",
     "LearnerBooking",
     "NotificationKindError",
     "PaymentError",
@@ -69,18 +88,24 @@ __all__ = [
     "Split",
     "booking_of_learner",
     "bookings_of_learner",
+    "feedback_stats",
     "format_inr",
     "learner_interests",
     "notify",
     "payment_get",
     "payment_split",
     "payment_start",
+    "people_attended",
+    "person_timezone",
+    "session_participants",
     "sessions_attended",
     "sessions_bookable",
     "sessions_public_upcoming",
+    "topic_vocabulary",
 ]
 
 MAX_LIMIT = 200
+DEFAULT_TIMEZONE = "Asia/Kolkata"
 
 
 def _bounded(limit: int) -> int:
@@ -116,6 +141,41 @@ def sessions_attended(*, user, limit: int | None = None) -> list[SessionAttendan
     badges when this is at least half of ``scheduled_minutes``).
     """
     return session_attendance_for_user(user=user, limit=limit)
+
+
+def feedback_stats(*, user) -> FeedbackStats:
+    """The feedback ``user`` gave as a learner (``given``) and received as a mentor
+    (``received``, ``received_average``, None before the first). Feedback is accepted only from
+    learners who attended, so every one counted is verified."""
+    return feedback_stats_for_user(user=user)
+
+
+def people_attended() -> list:
+    """Everyone who came into the room of at least one completed session, as mentor or learner
+    (people you may pass back here): for rebuilding what you derive from ``sessions_attended``."""
+    return people_attended_all()
+
+
+def session_participants(*, session_id: int) -> list:
+    """The people of session ``session_id``: its mentor, then the learner of its confirmed
+    booking when it has one ([] for no such session). For the session an event hook hands you
+    (``on_session_completed(session)``: ``session.pk``)."""
+    return session_participants_list(session_id=session_id)
+
+
+def person_timezone(*, user) -> ZoneInfo:
+    """The timezone ``user`` chose in their profile (Asia/Kolkata unless they changed it): the
+    one their days and weeks are reckoned in."""
+    try:
+        return ZoneInfo(str(getattr(user, "timezone", "") or DEFAULT_TIMEZONE))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def topic_vocabulary() -> tuple[str, ...]:
+    """The topics PeerLearn suggests, spelled as people read them ("Python", "SQL"): the way to
+    show a topic that mentors wrote in any case."""
+    return TOPICS
 
 
 def bookings_of_learner(*, learner, limit: int | None = None) -> list[BookingRow]:

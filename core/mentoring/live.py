@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
+from core import pluginmanager
 from core.mentoring.selectors import MentorCard, SessionCard, mentor_list_best, session_list_public_upcoming
+from core.users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +52,21 @@ def landing_sections_get() -> LiveSections:
     return sections
 
 
+def landing_mentor_badges(sections: LiveSections) -> dict[int, list]:
+    """``{mentor id: [Badge, ...]}`` that plugins give the mentors of the row (one call of the
+    ``profile_badges`` hook for all of them; never cached with the row, so a new badge shows at once)."""
+    ids = [card.id for card in sections.mentors]
+    if not ids:
+        return {}
+    return pluginmanager.badges_for(User.objects.filter(pk__in=ids))
+
+
 def landing_sections_payload(sections: LiveSections | None = None) -> dict:
     """What ``/live/`` answers and the socket pushes: both rows as HTML, the counts, and the
     landing version they belong to (read first, so a change racing this call is never lost)."""
     version = landing_version()
     sections = sections or landing_sections_get()
-    context = {"live": sections}
+    context = {"live": sections, "mentor_badges": landing_mentor_badges(sections)}
     return {
         "type": "sections",
         "version": version,

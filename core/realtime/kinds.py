@@ -46,6 +46,7 @@ class KindInfo:
     in_app_default: bool = True
     email_default: bool = True
     refreshes: tuple[str, ...] = ()  # core's kinds whose live parts of a page this one refreshes too
+    celebrate: bool = False  # its live toast gets a small celebration
 
 
 def _core_kinds() -> list[KindInfo]:
@@ -83,6 +84,7 @@ def _plugin_kind(label: str, item) -> KindInfo | None:
         in_app_default=bool(item.in_app_default),
         email_default=bool(item.email_default),
         refreshes=tuple(kind for kind in (item.refreshes or ()) if kind in NotificationKind.values),
+        celebrate=item.celebrate is True,
     )
 
 
@@ -117,6 +119,15 @@ def refreshes_of(key: str) -> tuple[str, ...]:
         return ()
     info = kind_get(key)
     return info.refreshes if info is not None else ()
+
+
+def celebrates(key: str) -> bool:
+    """Whether a notification of ``key`` is shown with a small celebration (a plugin's kind may
+    say so: a badge earned; core's own kinds do not)."""
+    if "." not in key:
+        return False
+    info = kind_get(key)
+    return info is not None and info.celebrate
 
 
 def kind_default(key: str, channel: str) -> bool:

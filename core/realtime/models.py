@@ -79,9 +79,12 @@ class Notification(models.Model):
     def is_unread(self) -> bool:
         return self.read_at is None
 
-    def to_payload(self, *, unread: int | None = None, refreshes: tuple[str, ...] = ()) -> dict:
+    def to_payload(
+        self, *, unread: int | None = None, refreshes: tuple[str, ...] = (), celebrate: bool = False
+    ) -> dict:
         """What the socket and the JSON catch-up send for this notification (all text, never HTML).
-        ``refreshes``: core's kinds whose live parts of a page it also brings up to date."""
+        ``refreshes``: core's kinds whose live parts of a page it also brings up to date;
+        ``celebrate``: its toast gets a small celebration (sent live only, never on catch-up)."""
         payload = {
             "type": "notification",
             "id": self.pk,
@@ -96,6 +99,8 @@ class Notification(models.Model):
             payload["unread"] = unread
         if refreshes:
             payload["refreshes"] = list(refreshes)
+        if celebrate:
+            payload["celebrate"] = True
         return payload
 
 

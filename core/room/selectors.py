@@ -8,12 +8,13 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
 from core.mentoring.models import MentoringSession, SessionStatus
+from core.payments.models import BOOKING_PURPOSE, Payment, PaymentStatus
 from core.room.models import (
     BoardStroke,
     ChatMessage,
@@ -332,6 +333,8 @@ def learning_progress_for_learner(*, learner, recent: int = 10) -> LearningProgr
     into the room), the minutes both participants were present together (from the room's
     presence records, not the scheduled length) and the topics ticked in those rooms.
 
+    ``refunded``: the learner's payment went back in full (staff settled a dispute so, say).
+
     Three queries whatever the history: the sessions, their presences, their ticked topics."""
     sessions = MentoringSession.objects.filter(
         status=SessionStatus.COMPLETED,
@@ -395,12 +398,15 @@ class SessionAttendance:
     together_minutes: int  # the time both participants were in the room together
     topics: tuple[str, ...]  # the session's topics, as the mentor wrote them
     topics_covered: tuple[str, ...]  # those ticked in the room
+    refunded: bool = False  # the learner's payment for it went back in full (a settled dispute, say)
 
 
 def session_attendance_for_user(*, user, limit: int | None = None) -> list[SessionAttendance]:
     """Completed sessions ``user`` came into the room for, newest first: as mentor, or as the
     learner of its confirmed booking. Presence comes from the room's records (not the
     schedule), so ``together_minutes`` is what both were really there for.
+
+    ``refunded``: the learner's payment went back in full (staff settled a dispute so, say).
 
     Three queries whatever the history: the sessions, their presences, their ticked topics."""
     confirmed_learner = Booking.objects.filter(session=OuterRef("pk"), status=BookingStatus.CONFIRMED).values(
@@ -411,10 +417,16 @@ def session_attendance_for_user(*, user, limit: int | None = None) -> list[Sessi
         .filter(Q(mentor=user) | Q(bookings__learner=user, bookings__status=BookingStatus.CONFIRMED))
         .distinct()
     )
+    refunded = Payment.objects.filter(
+        booking__session=OuterRef("pk"),
+        booking__status=BookingStatus.CONFIRMED,
+        purpose=BOOKING_PURPOSE,
+        status=PaymentStatus.REFUNDED,
+    )
     rows = list(
-        sessions.annotate(learner_id=Subquery(confirmed_learner))
+        sessions.annotate(learner_id=Subquery(confirmed_learner), refunded=Exists(refunded))
         .order_by("-starts_at", "-pk")
-        .values_list("pk", "title", "mentor_id", "learner_id", "starts_at", "ends_at", "topics")
+        .values_list("pk", "title", "mentor_id", "learner_id", "starts_at", "ends_at", "topics", "refunded")
     )
     if not rows:
         return []
@@ -431,7 +443,7 @@ def session_attendance_for_user(*, user, limit: int | None = None) -> list[Sessi
     ):
         ticked.setdefault(session_id, set()).add(index)
     attended = []
-    for pk, title, mentor_id, learner_id, starts_at, ends_at, topics in rows:
+    for pk, title, mentor_id, learner_id, starts_at, ends_at, topics, was_refunded in rows:
         own = intervals.get((pk, user.pk))
         if not own:
             continue  # completed without them: not attended
@@ -449,8 +461,49 @@ def session_attendance_for_user(*, user, limit: int | None = None) -> list[Sessi
                 together_minutes=int(presence_overlap_seconds(own, peer) // 60),
                 topics=topics,
                 topics_covered=tuple(topic for index, topic in enumerate(topics) if index in ticked.get(pk, ())),
+                refunded=was_refunded,
             )
         )
         if limit is not None and len(attended) >= limit:
             break
     return attended
+
+
+@dataclass(frozen=True)
+class FeedbackStats:
+    """The feedback one person gave (as a learner) and received (as a mentor). Feedback is
+    accepted only from learners who attended, so every review counted here is verified."""
+
+    given: int
+    received: int
+    received_average: float | None  # None until they have a review
+
+
+def feedback_stats_for_user(*, user) -> FeedbackStats:
+    """``user``'s ``FeedbackStats`` in two queries."""
+    given = Feedback.objects.filter(booking__learner=user).count()
+    received = Feedback.objects.filter(booking__session__mentor=user).aggregate(
+        count=Count("id"), average=Avg("rating")
+    )
+    average = received["average"]
+    return FeedbackStats(
+        given=given,
+        received=received["count"],
+        received_average=round(float(average), 2) if average is not None else None,
+    )
+
+
+def people_attended_all() -> list[User]:
+    """Everyone who came into the room of at least one completed session (as mentor or
+    learner), in the order they joined PeerLearn (one query)."""
+    attended = RoomPresence.objects.filter(session__status=SessionStatus.COMPLETED).values("user_id")
+    return list(User.objects.filter(pk__in=attended).order_by("pk"))
+
+
+def session_participants(*, session_id: int) -> list[User]:
+    """A session's mentor, then the learner of its confirmed booking (if any): one query."""
+    learner = Booking.objects.filter(session_id=session_id, status=BookingStatus.CONFIRMED).values("learner_id")
+    mentor = MentoringSession.objects.filter(pk=session_id).values("mentor_id")
+    people = {user.pk: user for user in User.objects.filter(Q(pk__in=mentor) | Q(pk__in=learner))}
+    mentor_id = MentoringSession.objects.filter(pk=session_id).values_list("mentor_id", flat=True).first()
+    return sorted(people.values(), key=lambda user: (user.pk != mentor_id, user.pk))

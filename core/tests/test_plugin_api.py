@@ -54,6 +54,45 @@ def test_sessions_attended_as_learner_and_as_mentor_with_topics_and_presence(men
     assert upcoming.pk not in {s.id for s in as_mentor}
 
 
+def test_people_attended_and_feedback_stats_come_from_the_rooms_and_reviews(mentor, learner, other_learner):
+    from core.room.feedback import feedback_submit
+
+    assert plugin_api.people_attended() == []
+    assert plugin_api.feedback_stats(user=learner) == plugin_api.FeedbackStats(0, 0, None)
+    taken, booking = session_booked(mentor=mentor, learner=learner, starts_in=-timedelta(hours=3), minutes=60)
+    _in_room(taken, mentor, start_minute=0, end_minute=60)
+    _in_room(taken, learner, start_minute=0, end_minute=60)
+    session_complete(session=taken)
+    second, other_booking = session_booked(mentor=mentor, learner=other_learner, starts_in=-timedelta(hours=2))
+    _in_room(second, mentor, start_minute=0, end_minute=60)
+    _in_room(second, other_learner, start_minute=0, end_minute=60)
+    session_complete(session=second)
+    session_booked(mentor=mentor, learner=learner, starts_in=timedelta(hours=5))  # not completed: nobody new
+
+    feedback_submit(booking=booking, learner=learner, rating=5)
+    feedback_submit(booking=other_booking, learner=other_learner, rating=4)
+
+    assert plugin_api.people_attended() == sorted([mentor, learner, other_learner], key=lambda user: user.pk)
+    assert plugin_api.session_participants(session_id=taken.pk) == [mentor, learner]
+    assert plugin_api.session_participants(session_id=session_make(mentor=mentor).pk) == [mentor]
+    assert plugin_api.session_participants(session_id=0) == []
+    assert plugin_api.feedback_stats(user=learner) == plugin_api.FeedbackStats(
+        given=1, received=0, received_average=None
+    )
+    assert plugin_api.feedback_stats(user=mentor) == plugin_api.FeedbackStats(given=0, received=2, received_average=4.5)
+
+
+def test_person_timezone_and_the_topic_vocabulary(learner):
+    from zoneinfo import ZoneInfo
+
+    assert plugin_api.person_timezone(user=learner) == ZoneInfo("Asia/Kolkata")
+    learner.timezone = "America/New_York"
+    assert plugin_api.person_timezone(user=learner) == ZoneInfo("America/New_York")
+    learner.timezone = "Not/AZone"  # never saved (the field refuses it), but never a crash either
+    assert plugin_api.person_timezone(user=learner) == ZoneInfo("Asia/Kolkata")
+    assert "Python" in plugin_api.topic_vocabulary() and "SQL" in plugin_api.topic_vocabulary()
+
+
 def test_sessions_bookable_are_open_public_sessions_on_the_topic(mentor, learner, other_learner):
     guru = approved_mentor()
     python = session_make(mentor=guru, title="Python basics", topics=["Python"])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import get_resolver
 
 from core import hooks, pluginmanager
 from core.hooks import hookimpl
@@ -58,7 +59,11 @@ def sample_urls(sample, settings):
 @pytest.fixture
 def only_sample(sample):
     """Every other plugin (and core's defaults) unregistered for one test, then put back in the
-    same order: an event sent with placeholder arguments reaches the sample plugin alone."""
+    same order: an event sent with placeholder arguments reaches the sample plugin alone.
+
+    The URLconf is loaded first: a signal may reverse a URL, and a URLconf first loaded while
+    the plugins are away would lack their pages for every later test of the run."""
+    get_resolver().url_patterns  # noqa: B018 (loads it)
     others = [(name, plugin) for name, plugin in pluginmanager.pm.list_name_plugin() if name != "sample"]
     for name, _plugin in others:
         pluginmanager.pm.unregister(name=name)
@@ -150,6 +155,26 @@ def test_a_profile_section_and_badges_on_the_persons_own_profile(client, learner
     assert "Sample profile section of Asha Learner" in page
     badges = page.split('data-testid="plugin-badges"')[1].split("</ul>")[0]
     assert f"Sample badge {learner.pk}" in badges and "Given by the sample plugin" in badges
+
+
+def test_a_progress_section_on_the_learners_progress_page(client, learner, sample):
+    client.force_login(learner)
+    page = client.get("/dashboard/learner/progress/").content.decode()
+    assert "Sample progress section of Asha Learner" in page
+
+
+def test_badges_on_the_mentor_cards_of_the_landing_page_and_its_live_row(client, sample):
+    from core.mentoring.live import landing_sections_payload
+
+    mentors = [approved_mentor(email=f"m{n}@example.com") for n in range(2)]
+    for mentor in mentors:
+        session_make(mentor=mentor)
+    page = client.get("/").content.decode()
+    for mentor in mentors:
+        card = page.split(f'id="mentor-{mentor.pk}"')[1].split("</article>")[0]
+        assert f"Sample badge {mentor.pk}" in card and "#star" in card
+    row = landing_sections_payload()["mentors_html"]
+    assert all(f"Sample badge {mentor.pk}" in row for mentor in mentors)
 
 
 def test_badges_next_to_the_mentor_on_a_public_session_page(client, sample):

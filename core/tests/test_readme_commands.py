@@ -37,6 +37,7 @@ RULES = {
     'DEBUG=1 .venv/bin/python manage.py create_staff_user --email you@example.com --name "Your Name"': "manage",
     "make reconcile": "manage",
     "manage.py check --deploy": "manage",
+    "DEBUG=1 .venv/bin/python manage.py gamification_recompute": "manage",
     "uvicorn core.asgi:application --workers N": "example",
 }
 

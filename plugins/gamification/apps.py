@@ -10,6 +10,6 @@ class GamificationConfig(AppConfig):
     class PluginMeta:
         name = "Gamification"
         author = "PeerLearn"
-        version = "0.1"
-        description = "Points and badges for taking part."
+        version = "1.0"
+        description = "Badges, streaks and points earned from sessions that really took place."
         category = "engagement"

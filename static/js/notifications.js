@@ -74,11 +74,12 @@ function notifications(bell) {
       : "";
   }
   /* A toast in the page's polite live region: the title (a link when there is one), then the body. */
-  function toast(title, body, url, level) {
+  function toast(title, body, url, level, celebrate) {
     if (!P.toast || !title) return;
     var element = P.toast(String(title), level || "info");
     var text = element && element.querySelector(".toast__text");
     if (!text) return;
+    if (celebrate) sparkle(element);
     text.textContent = "";
     var path = localPath(url);
     var head = document.createElement(path ? "a" : "strong");
@@ -89,6 +90,20 @@ function notifications(bell) {
       text.appendChild(document.createElement("br"));
       text.appendChild(document.createTextNode(String(body)));
     }
+  }
+  /* Something the person achieved (a badge): a burst of sparkles around the toast's icon, once.
+     Decoration only (hidden from screen readers); with reduced motion they stay still. */
+  function sparkle(element) {
+    element.classList.add("toast--celebrate");
+    var burst = document.createElement("span");
+    burst.className = "toast__sparkles";
+    burst.setAttribute("aria-hidden", "true");
+    for (var i = 0; i < 8; i += 1) {
+      var bit = document.createElement("i");
+      bit.style.setProperty("--turn", i * 45 + "deg");
+      burst.appendChild(bit);
+    }
+    element.insertBefore(burst, element.firstChild);
   }
   function announceEach(list) {
     list.forEach(function (item) {
@@ -115,7 +130,7 @@ function notifications(bell) {
       toast(list.length + " new notifications", "", listUrl, "info");
     } else {
       list.forEach(function (item) {
-        toast(item.title, item.body, item.url, LEVELS[item.kind]);
+        toast(item.title, item.body, item.url, LEVELS[item.kind], item.celebrate === true);
       });
     }
     ring();
@@ -129,6 +144,9 @@ function notifications(bell) {
     } else if (last > lastId) {
       catchUp();
     }
+    // "open" once the server has greeted this tab and its mark is set, not when the socket opens:
+    // a notification saved between the two is counted in the hello, not shown as new.
+    bell.setAttribute("data-notifications-state", "open");
   }
   function onCatchUp(message) {
     show(fresh(message.notifications || []));
@@ -196,7 +214,7 @@ function notifications(bell) {
     },
     fetchMissed: fetchMissed,
     onOpen: function () {
-      bell.setAttribute("data-notifications-state", "open");
+      bell.setAttribute("data-notifications-state", "greeting");
     },
     onMessage: handle,
     // The server refuses a signed-out socket with 4401: then this tab stops trying.

@@ -85,6 +85,10 @@ def server_url(transactional_db, site_pages) -> str:
         port=_free_port(),
         lifespan="off",
         log_level="warning",
+        # A closed socket's consumer can outlive its connection on Redis: its cancelled
+        # channel-layer receive stays in channels_redis's BZPOPMIN loop until the next message
+        # reaches this process. Uvicorn cancels what is left after this many seconds.
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
@@ -96,7 +100,8 @@ def server_url(transactional_db, site_pages) -> str:
         time.sleep(0.02)
     yield f"http://127.0.0.1:{config.port}"
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=15)
+    assert not thread.is_alive(), "uvicorn did not stop"
 
 
 @pytest.fixture

@@ -321,22 +321,26 @@ def _measure(tab, role: str, url: str, part: str = "") -> list[str]:
     return found
 
 
+ROLES = ("anonymous", "learner", "mentor", "staff")
+
+
 @pytest.fixture
-def pages_by_role(world, learner, mentor, staff) -> list[tuple[str, object, list[str]]]:
-    """(role, user, its HTML pages) for each persona; fetched before the browser starts (the
-    test client runs async views in an event loop of its own)."""
+def pages_by_role(world, learner, mentor, staff) -> dict[str, tuple[object, list[str]]]:
+    """``{role: (user, its HTML pages)}`` for each persona; fetched before the browser starts
+    (the test client runs async views in an event loop of its own)."""
     urls, unfilled = _pages(world)
     assert not unfilled, "Routes this test cannot fill (give them data or a reason in NOT_PAGES):\n" + "\n".join(
         unfilled
     )
     seen: set[str] = set()
-    result = []
-    for role, user in (("anonymous", None), ("learner", learner), ("mentor", mentor), ("staff", staff)):
+    result = {}
+    for role, user in zip(ROLES, (None, learner, mentor, staff), strict=True):
         pages = _html_pages(user, urls)
         if role == "staff":  # staff see the site as anyone does, plus their own pages
             pages = [url for url in pages if url not in seen]
         seen.update(pages)
-        result.append((role, user, pages))
+        result[role] = (user, pages)
+    assert len(seen) >= 30, f"only {len(seen)} pages were found"
     return result
 
 
@@ -356,32 +360,32 @@ def _pages_without_a_route(tab, world) -> list[str]:
     return found + _measure(tab, "anonymous", "lockout")
 
 
-def test_no_page_overflows_at_any_width(world, pages_by_role, media_browser, server_url):
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_overflows_at_any_width(role, world, pages_by_role, media_browser, server_url):
+    """One role's pages (four tests, so that parallel workers share the walk)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     room_url = reverse("mentoring:room", kwargs={"room_id": world["room_id"]})
     found: list[str] = []
-    visited = 0
     only = os.environ.get("LAYOUT_ONLY", "")  # a regex on "role url", to look at a few pages
-    for role, user, pages in pages_by_role:
-        pages = [url for url in pages if re.search(only, f"{role} {url}")]
-        context = _context(media_browser, server_url, user)
-        tab = context.new_page()
-        try:
-            for url in pages:
-                response = tab.goto(url)
-                assert response.status == 200, f"{role} {url}: {response.status}"
-                visited += 1
-                found += _measure(tab, role, url.replace(world["room_id"], "room"))
-                if url == room_url:  # the call itself, with its bottom bar
-                    tab.set_viewport_size({"width": 1440, "height": 900})
-                    join = tab.get_by_role("button", name="Join now")
-                    expect(join).to_be_enabled()
-                    join.click()
-                    expect(tab.locator("[data-screen-part=call]")).to_be_visible()
-                    found += _measure(tab, role, "/session/room/", "call")
-            if role == "anonymous" and re.search(only, "anonymous lockout 404"):
-                found += _pages_without_a_route(tab, world)
-        finally:
-            context.close()
-    assert only or visited >= 30, f"only {visited} pages were visited"
+    user, pages = pages_by_role[role]
+    assert pages, f"{role} has no pages"
+    pages = [url for url in pages if re.search(only, f"{role} {url}")]
+    context = _context(media_browser, server_url, user)
+    tab = context.new_page()
+    try:
+        for url in pages:
+            response = tab.goto(url)
+            assert response.status == 200, f"{role} {url}: {response.status}"
+            found += _measure(tab, role, url.replace(world["room_id"], "room"))
+            if url == room_url:  # the call itself, with its bottom bar
+                tab.set_viewport_size({"width": 1440, "height": 900})
+                join = tab.get_by_role("button", name="Join now")
+                expect(join).to_be_enabled()
+                join.click()
+                expect(tab.locator("[data-screen-part=call]")).to_be_visible()
+                found += _measure(tab, role, "/session/room/", "call")
+        if role == "anonymous" and re.search(only, "anonymous lockout 404"):
+            found += _pages_without_a_route(tab, world)
+    finally:
+        context.close()
     assert not found, f"{len(found)} layout problems:\n" + "\n".join(found)

@@ -618,7 +618,7 @@ def test_progress_counts_time_both_were_present_and_topics_ticked(as_learner, le
     assert "Missed one" not in page and "Bilal's session" not in page and "Cancelled one" not in page
 
 
-def test_progress_queries_stay_flat_with_presences_and_ticks(client, learner, guru, django_assert_num_queries):
+def test_progress_queries_stay_flat_with_presences_and_ticks(client, learner, guru, django_assert_max_num_queries):
     client.force_login(learner)
 
     def attend(count):
@@ -639,7 +639,8 @@ def test_progress_queries_stay_flat_with_presences_and_ticks(client, learner, gu
         response = client.get("/dashboard/learner/progress/")
     assert response.context["progress"].sessions_attended == 1
     attend(50)
-    with django_assert_num_queries(len(one)):
+    # At most as many: a plugin's section may serve the second visit from its cache.
+    with django_assert_max_num_queries(len(one)):
         response = client.get("/dashboard/learner/progress/")
     progress = response.context["progress"]
     assert (progress.sessions_attended, progress.minutes_learned, progress.topics) == (51, 51 * 60, (("Python", 51),))

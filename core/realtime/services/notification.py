@@ -76,7 +76,9 @@ def _group_send(*, user_id: int, payload: dict) -> None:
 def notification_broadcast(*, notification: Notification) -> None:
     """Push a saved notification, with the person's unread count, to every tab they have open."""
     unread = selectors.notification_unread_count(user=notification.user)
-    payload = notification.to_payload(unread=unread, refreshes=kinds.refreshes_of(notification.kind))
+    payload = notification.to_payload(
+        unread=unread, refreshes=kinds.refreshes_of(notification.kind), celebrate=kinds.celebrates(notification.kind)
+    )
     _group_send(user_id=notification.user_id, payload=payload)
 
 

@@ -393,3 +393,16 @@ async def test_the_bell_socket_receives_a_plugins_notification(gifts, mentor):
         1,
     )
     await communicator.disconnect()
+
+
+def test_a_celebrating_kind_says_so_live_and_never_on_catch_up(
+    sample, learner, listen, django_capture_on_commit_callbacks
+):
+    channel = listen(learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sample.news_send(learner, kind="cheer") is True
+        assert sample.news_send(learner) is True
+    cheer, news = _received(channel), _received(channel)
+    assert (cheer["payload"]["kind"], cheer["payload"].get("celebrate")) == ("sample.cheer", True)
+    assert (news["payload"]["kind"], "celebrate" in news["payload"]) == ("sample.news", False)
+    assert all("celebrate" not in item for item in catch_up_payload(user=learner, after=0)["notifications"])

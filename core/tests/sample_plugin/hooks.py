@@ -54,8 +54,16 @@ def profile_sections(request, person):
 
 
 @hookimpl
+def progress_sections(request):
+    return [_panel(f"Sample progress section of {request.user.name}")]
+
+
+@hookimpl
 def profile_badges(users):
-    return {user.pk: [Badge(label=f"Sample badge {user.pk}", title="Given by the sample plugin")] for user in users}
+    return {
+        user.pk: [Badge(label=f"Sample badge {user.pk}", title="Given by the sample plugin", icon="star")]
+        for user in users
+    }
 
 
 @hookimpl
@@ -75,7 +83,10 @@ def payment_purposes():
 
 @hookimpl
 def notification_kinds():
-    return [NotificationType(key="news", label="Sample news", roles=("learner",))]
+    return [
+        NotificationType(key="news", label="Sample news", roles=("learner",)),
+        NotificationType(key="cheer", label="Sample cheers", roles=("learner",), celebrate=True),
+    ]
 
 
 def news_send(user, kind: str = "news") -> bool:
