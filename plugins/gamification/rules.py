@@ -7,7 +7,7 @@ sessions that count, the feedback and the reviews, ``standing`` works out every 
 give, the points, the streaks (calendar weeks, Monday to Sunday, in the person's timezone) and
 the progress towards the next badges. Because the answer depends only on the records, awarding
 it again, or after events that came out of order, changes nothing, and a recompute from
-scratch gives the same answer.
+scratch gives the same answer (docs/decisions/0018-badges.md).
 """
 
 from __future__ import annotations

@@ -209,3 +209,63 @@ def test_badges_show_on_the_session_page_and_the_landing_cards_in_constant_queri
     landing = client.get("/").content.decode()
     card = landing.split(f'id="mentor-{mentor.pk}"')[1].split("</article>")[0]
     assert "SQL Pro" in card and "First session" in card
+
+
+def test_staff_edit_rules_in_the_admin_with_clear_errors(client, staff):
+    from core.users.tests.helpers import force_login_verified
+
+    force_login_verified(client, staff)
+    rule = BadgeRule.objects.get(key="topic-pro")
+    url = f"/admin/gamification/badgerule/{rule.pk}/change/"
+    form = {
+        "key": rule.key,
+        "name": "{topic} Expert",
+        "description": rule.description,
+        "icon": rule.icon,
+        "order": rule.order,
+        "is_active": "on",
+        "kind": rule.kind,
+        "audience": rule.audience,
+        "threshold": "12",
+        "min_average": "",
+    }
+    assert client.post(url, form).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.name, rule.threshold) == ("{topic} Expert", 12)
+
+    response = client.post(url, form | {"name": "Expert", "threshold": "0"})
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert 'put "{topic}" in the name' in page and "greater than or equal to 1" in page
+    top = BadgeRule.objects.get(key="top-rated")
+    response = client.post(
+        f"/admin/gamification/badgerule/{top.pk}/change/",
+        form | {"key": top.key, "name": "Top rated", "kind": "top_rated", "audience": "both", "min_average": "6"},
+    )
+    page = html.unescape(response.content.decode())
+    assert "Only mentors receive reviews" in page and "less than or equal to 5" in page
+    assert client.get("/admin/gamification/badgeaward/").status_code == 200
+    assert client.get("/admin/gamification/badgeaward/add/").status_code == 403
+
+
+def test_the_profile_costs_the_same_queries_however_many_badges(mentor, client, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    client.force_login(mentor)
+
+    def profile_queries() -> int:
+        cache.clear()
+        client.get("/profile/")  # fills the plugin's cache, as any earlier visit does
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/profile/").status_code == 200
+        return len(captured)
+
+    before = profile_queries()
+    BadgeRule.objects.filter(key="topic-pro").update(threshold=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            attended(
+                mentor, user_make(email=f"x{n}@example.com", role="learner"), days_ago=9 - n, topics=("Go", "Rust")
+            )
+    assert _badges(mentor) == {"First session", "Go Pro", "Rust Pro"}
+    assert profile_queries() == before
