@@ -1,7 +1,7 @@
 """How fast is every dashboard page with 10,000 sessions and 50,000 bookings on PostgreSQL?
 
     .venv/bin/python bench/dashboards.py [--sessions 10000] [--bookings 50000] [--requests 200]
-        [--concurrency 8] [--warmup 20] [--workers 2] [--keep-data] [--explain]
+        [--concurrency WORKERS] [--warmup 20] [--workers CORES] [--keep-data] [--explain]
         [--database-url postgres://postgres@127.0.0.1:5432/peerlearn_bench_dashboards]
 
 Builds the site on PostgreSQL with the production settings (DEBUG=0, secure cookies, HSTS, CSP;
@@ -30,11 +30,18 @@ and ``earnings.csv``; a section that is not there yet (no URL, or 404) is left o
 Both people are logged in through a session row, as a login leaves it. First, in the bench
 process, Django's test client opens each page once to warm it, then three times: the SQL of the
 first of those is counted (``CaptureQueriesContext``), their median time is the view's own. Then
-the site is served as production serves it (uvicorn, one worker per core) on 127.0.0.1; every
-page gets ``--warmup`` untimed requests, then, page after page, ``--requests`` timed GETs from
-``--concurrency`` keep-alive connections (a small asyncio HTTP/1.1 client, as in the other
-benches). Each page stops after
-``--page-seconds`` and each request after ``--timeout`` seconds.
+the site is served as production serves it: one uvicorn process per core (``--workers``) behind
+a load balancer, which here is the client spreading its connections over them round-robin, on
+127.0.0.1. Every page gets ``--warmup`` untimed requests, then, page after page, ``--requests``
+timed GETs from ``--concurrency`` keep-alive connections (a small asyncio HTTP/1.1 client, as in
+the other benches). Each page stops after ``--page-seconds`` and each request after ``--timeout``
+seconds.
+
+By default there is one connection per process: every process is always busy, so req/s is what
+the site can serve, and no request waits behind another, so p50 and p95 are what a person waits
+for a page while the site is busy but not overloaded. More connections than processes measure
+queueing instead: with ``--concurrency 8`` on two processes each request waits for about three
+others, and the latencies grow about fourfold while req/s stays the same.
 
 Prints, per page: p50 and p95 latency, requests/s, response bytes, the SQL queries and their time
 in the counted visit, and the view's own time when it has the process to itself (no queueing).
@@ -784,10 +791,19 @@ class Connection:
 
 
 async def page_drive(
-    port: int, page: Page, cookie: str, *, count: int, concurrency: int, seconds: float, timeout: float, timed: bool
+    ports: list[int],
+    page: Page,
+    cookie: str,
+    *,
+    count: int,
+    concurrency: int,
+    seconds: float,
+    timeout: float,
+    timed: bool,
 ) -> None:
-    """``count`` GETs of the page from ``concurrency`` connections, stopping after ``seconds``."""
-    connections = [Connection(port, cookie, timeout) for _ in range(concurrency)]
+    """``count`` GETs of the page from ``concurrency`` connections, stopping after ``seconds``. The
+    connections go round-robin to the server processes on ``ports``, as a load balancer spreads them."""
+    connections = [Connection(ports[index % len(ports)], cookie, timeout) for index in range(concurrency)]
     await asyncio.gather(*(connection.open() for connection in connections))
     issued = 0
     began = time.perf_counter()
@@ -835,7 +851,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=0, help="connections (default: one per worker)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--page-seconds", type=float, default=60, help="most seconds one page is driven")
@@ -845,6 +861,7 @@ def main() -> None:
     parser.add_argument("--keep-data", action="store_true", help="keep the database (and reuse it next time)")
     parser.add_argument("--tiny", action="store_true", help="100 sessions, 5 requests a page (CI; no figures)")
     args = parser.parse_args()
+    args.concurrency = args.concurrency or args.workers
     if args.tiny:
         args.sessions, args.bookings, args.requests, args.warmup = 100, 150, 5, 1
         args.concurrency, args.workers, args.page_seconds = 2, 1, 20
@@ -861,10 +878,11 @@ def main() -> None:
 
     began = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="peerlearn-bench-"))
-    port = 0
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    ports = []
+    for _ in range(args.workers):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
     env = {
         **{
             k: v
@@ -928,32 +946,41 @@ def main() -> None:
     skipped += not_answering
     connection.close()
 
+    # One uvicorn process per worker, each on its own port, and the client's connections spread over
+    # them round-robin, as the load balancer in front of them would. ``uvicorn --workers N`` shares
+    # one listening socket instead: whichever process accepts first keeps a keep-alive connection,
+    # so with a handful of connections one process often got most of them and the figures measured
+    # that imbalance (two connections on one process: twice the latency, half the req/s).
     log_path = workdir / "server.log"
+    command = [PY, "-m", "uvicorn", "core.asgi:application", "--no-access-log", "--lifespan", "off"]
+    command += ["--log-level", "warning"]
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [PY, "-m", "uvicorn", "core.asgi:application", "--port", str(port), "--workers", str(args.workers),
-             "--no-access-log", "--lifespan", "off", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        servers = [
+            subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            for port in ports
+        ]
     try:
         deadline = time.monotonic() + 120  # a loaded machine can take a while
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start; see {log_path}") from None
-                time.sleep(0.1)
+        for port, server in zip(ports, servers, strict=True):
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(f"the server did not start; see {log_path}") from None
+                    time.sleep(0.1)
         common = {"concurrency": args.concurrency, "seconds": args.page_seconds, "timeout": args.timeout}
         for page in pages:
-            asyncio.run(page_drive(port, page, cookies[page.role], count=args.warmup, timed=False, **common))
+            asyncio.run(page_drive(ports, page, cookies[page.role], count=args.warmup, timed=False, **common))
         for page in pages:
             page.failures.clear()
-            asyncio.run(page_drive(port, page, cookies[page.role], count=args.requests, timed=True, **common))
+            asyncio.run(page_drive(ports, page, cookies[page.role], count=args.requests, timed=True, **common))
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=15)
 
     database = settings.DATABASES["default"]
     pool = database.get("OPTIONS", {}).get("pool")
@@ -978,7 +1005,8 @@ def main() -> None:
         f" ({share_text(learner)}), {learner.upcoming_confirmed} upcoming confirmed sessions"
     )
     print(
-        f"server: uvicorn, {args.workers} workers, DEBUG=0, CONN_MAX_AGE={database['CONN_MAX_AGE']},"
+        f"server: {args.workers} uvicorn processes (connections spread round-robin), DEBUG=0,"
+        f" CONN_MAX_AGE={database['CONN_MAX_AGE']},"
         f" pool={pool['max_size'] if pool else 'off'},"
         f" plugins: {', '.join(settings.PEERLEARN_PLUGINS) or 'none'}; client: {args.concurrency} keep-alive"
         f" connections, {args.warmup} warm-up then {args.requests} timed requests per page"

@@ -142,6 +142,11 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
+    # PostgreSQL's planner assumes spinning disks (random_page_cost = 4) and then hashes whole
+    # tables where an index lookup per row is cheaper: the mentor's pending requests read all
+    # 10,000 sessions to join 300 of them (bench/dashboards.py). 1.1 is the usual value for SSDs
+    # and for data that fits in memory, which is every PeerLearn deployment.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
     # Under ASGI every sync request runs in a thread of its own, so persistent connections
     # pile up (one per thread) until PostgreSQL refuses more: bench/booking_contention.py ran
     # out of connections at 200 learners. A psycopg pool per process bounds them; requests

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import user_has_device
@@ -39,7 +40,8 @@ from core.users.models import Role
 from core.users.selectors import dashboard_profile_get, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
-PENDING_SHOWN = 20  # the soonest requests; the nav badge counts them all
+PENDING_SHOWN = 20  # on the Bookings page: the soonest requests; the nav badge counts them all
+HOME_PENDING_SHOWN = 5  # the home page's summary of them, with a link to the Bookings page
 UPCOMING_PER_PAGE = 10  # the soonest sessions; the rest a page away
 
 
@@ -53,8 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
         section="home",
         profile=dashboard_profile_get(user=mentor),
         sessions=session_list_own_for_mentor(mentor=mentor, limit=6),
-        pending=booking_list_pending_for_mentor(mentor=mentor, limit=PENDING_SHOWN),
-        pending_shown=PENDING_SHOWN,
+        pending=booking_list_pending_for_mentor(mentor=mentor, limit=HOME_PENDING_SHOWN),
+        pending_shown=HOME_PENDING_SHOWN,
+        pending_all_url=reverse("core:mentor-bookings"),
         totals=money.earning_totals_for_mentor(mentor=mentor),
         available_paise=balances[AccountKind.MENTOR_AVAILABLE],
         pending_paise=balances[AccountKind.MENTOR_PENDING],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.bookings.models import BookingStatus
+from core.bookings.selectors import booking_list_pending_for_mentor
 from core.bookings.services import booking_accept
 from core.bookings.tests.factories import book_and_pay
 from core.dashboards.tests.factories import bookings_bulk
@@ -315,6 +317,19 @@ def test_no_sections_query_count_grows_from_10_to_1000_bookings(client, guru, dj
     for url in SECTIONS:
         with django_assert_max_num_queries(few[url]):
             assert client.get(url).status_code == 200, url
+
+
+def test_home_shows_the_five_soonest_requests_and_links_to_all_of_them(client, guru):
+    bookings_bulk(mentor=guru, count=8, status=BookingStatus.PENDING)
+    soonest = booking_list_pending_for_mentor(mentor=guru)
+    home = client.get("/dashboard/mentor/").content.decode()
+    shown = re.findall(r'action="/bookings/(\d+)/accept/"', home)
+    assert [int(pk) for pk in shown] == [row.id for row in soonest[:5]]
+    assert "The 5 soonest of 8 requests" in home
+    assert 'href="/dashboard/mentor/bookings/"' in home.split('data-testid="pending-more"')[1].split("</p>")[0]
+    bookings_page = client.get("/dashboard/mentor/bookings/").content.decode()
+    assert len(re.findall(r'action="/bookings/(\d+)/accept/"', bookings_page)) == 8  # all of them, up to 20
+    assert 'data-testid="pending-more"' not in bookings_page
 
 
 def test_a_saved_payout_account_makes_a_withdrawal_amount_and_code(client, guru, learner,
