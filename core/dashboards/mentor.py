@@ -4,6 +4,7 @@ withdrawals and analytics. Views parse input, call one service or selector, and 
 from __future__ import annotations
 
 import csv
+import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -222,9 +223,9 @@ def earnings(request: HttpRequest) -> HttpResponse:
 @mentor_only
 def earnings_csv(request: HttpRequest) -> HttpResponse:
     """The whole statement as CSV: amounts in rupees with two decimals, times in the mentor's zone."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="peerlearn-earnings.csv"'
-    writer = csv.writer(response)
+    # Written to memory, then handed over once: HttpResponse.write() encodes every line on its own.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow(["Date", "Booking", "Session", "Learner", "Gross (INR)", "Fee (INR)", "Net (INR)", "Status"])
     for row in money.earning_list_for_mentor(mentor=request.user):
         writer.writerow(
@@ -241,6 +242,8 @@ def earnings_csv(request: HttpRequest) -> HttpResponse:
                 ]
             )
         )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="peerlearn-earnings.csv"'
     return response
 
 
