@@ -15,6 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from core.users.tests.factories import PASSWORD
+from tests.browser.waits import join_ready
 
 from .conftest import settle
 from .test_landing import publish_many
@@ -125,8 +126,7 @@ def test_the_live_room_has_no_serious_or_critical_axe_violations(media_browser, 
     problems: list[str] = []
     try:
         page.goto(f"/session/{session.room_id}/")
-        join = page.get_by_role("button", name="Join now")
-        expect(join).to_be_enabled()
+        join = join_ready(page)
         problems += violations(page, f"room pre-call at {width}px")
 
         join.click()

@@ -40,6 +40,7 @@ from core.mentoring.tests.factories import session_make
 from core.payments.models import Payment
 from core.room.attendance import session_complete
 from core.users.services import mentor_approve
+from tests.browser.waits import join_ready
 
 from .conftest import SCREENSHOTS, settle
 
@@ -379,9 +380,7 @@ def test_no_page_overflows_at_any_width(role, world, pages_by_role, media_browse
             found += _measure(tab, role, url.replace(world["room_id"], "room"))
             if url == room_url:  # the call itself, with its bottom bar
                 tab.set_viewport_size({"width": 1440, "height": 900})
-                join = tab.get_by_role("button", name="Join now")
-                expect(join).to_be_enabled()
-                join.click()
+                join_ready(tab).click()
                 expect(tab.locator("[data-screen-part=call]")).to_be_visible()
                 found += _measure(tab, role, "/session/room/", "call")
         if role == "anonymous" and re.search(only, "anonymous lockout 404"):

@@ -28,7 +28,7 @@ from core.mentoring.models import MentoringSession, SessionStatus
 from core.mentoring.tests.factories import session_make
 from core.room.models import BoardStroke, ChatMessage, Feedback, Recording, RecordingStatus, TopicCheck
 from core.users.services import mentor_approve
-from tests.browser.waits import wait_until
+from tests.browser.waits import join_ready, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -101,8 +101,7 @@ def _participant(browser, server_url, user, problems: list, width: int = 1440):
 def _join(tab, url: str) -> None:
     """Open the room, pass the pre-call check (camera and microphone found) and join."""
     tab.goto(url)
-    join = tab.get_by_role("button", name="Join now")
-    expect(join).to_be_enabled()
+    join = join_ready(tab)
     expect(tab.locator("#camera-select")).to_be_enabled()
     expect(tab.locator("#mic-select")).to_be_enabled()
     join.click()
@@ -155,7 +154,7 @@ def test_two_people_meet_talk_draw_and_finish(media_browser, server_url, snap, l
         # Pre-call check: camera and microphone pickers, a preview, then Join.
         mentor_tab.goto(url)
         expect(mentor_tab.get_by_role("heading", name="Intro to Django")).to_be_visible()
-        expect(mentor_tab.get_by_role("button", name="Join now")).to_be_enabled()
+        join_ready(mentor_tab)
         expect(mentor_tab.locator("[data-preview]")).to_have_class(re.compile("has-video"))
         snap(mentor_tab, "room-precall")
         _join(mentor_tab, url)
@@ -543,9 +542,7 @@ def _pre_call_problem(
         problem = tab.locator("[data-precall-problem]")
         expect(problem.locator("[data-problem-title]")).to_have_text(title)
         expect(problem.get_by_role("button", name="Try again")).to_be_visible()
-        join = tab.get_by_role("button", name=join_label)
-        expect(join).to_be_enabled()
-        join.click()
+        join_ready(tab, join_label).click()
         expect(tab.locator('.controls [data-action="mic"]')).to_have_text(mic_label)
         expect(tab.get_by_role("button", name="No camera")).to_be_disabled()
         wait_until(tab, "() => window.PeerLearnRoom.state.socket === 'open'", what="the socket")

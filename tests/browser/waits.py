@@ -24,3 +24,19 @@ def wait_until(tab, script: str, timeout: float = 20.0, what: str = ""):
     if not value:
         raise AssertionError(f"timed out waiting for {what or script}")
     return value
+
+
+# The room's pre-call check enables "Join now" once Chromium has started the (fake) camera and
+# microphone and listed the devices. That is the browser's media stack, not our code, and on a
+# loaded two-core machine it once took over 5 s (Playwright's default) while another suite ran
+# beside the browser tests. Its budget is the same 20 s as ``wait_until``'s.
+MEDIA_READY_MS = 20_000
+
+
+def join_ready(tab, name: str = "Join now"):
+    """Wait for the pre-call check to find the camera and microphone; returns the Join button."""
+    from playwright.sync_api import expect
+
+    join = tab.get_by_role("button", name=name)
+    expect(join).to_be_enabled(timeout=MEDIA_READY_MS)
+    return join
