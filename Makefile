@@ -51,6 +51,7 @@ bench-smoke: install
 	$(PY) bench/booking_contention.py --tiny
 	$(PY) bench/dashboards.py --tiny
 	$(PY) bench/ws_capacity.py --tiny --redis-url $(BENCH_REDIS_URL)
+	$(PY) bench/recommendations.py --tiny
 
 lint: install
 	$(BIN)/ruff check .

@@ -46,6 +46,10 @@ user_registered = django.dispatch.Signal()
 """A person finished registration and confirmed their email address.
 Arguments: ``user`` (``users.User``, with ``role`` set and its role profile saved)."""
 
+profile_updated = django.dispatch.Signal()
+"""A person saved their profile (name, picture, and their role's details: a learner's interests
+and goals, a mentor's bio, domains and skills). Arguments: ``user`` (``users.User``)."""
+
 mentor_approval_changed = django.dispatch.Signal()
 """Staff approved a mentor (their sessions are public from now on) or withdrew the approval
 (their sessions are hidden). Arguments: ``user`` (the mentor, ``users.User``), ``is_approved``
@@ -113,6 +117,12 @@ gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
 @hookspec
 def on_user_registered(user):
     """A person registered and confirmed their email. Return value ignored."""
+
+
+@hookspec
+def on_profile_updated(user):
+    """``user`` saved their profile; a learner's interests and goals may have changed (read them
+    with ``core.plugin_api.learner_interests``). Return value ignored."""
 
 
 @hookspec
@@ -248,6 +258,7 @@ class Recommendation:
 
     session: Any
     reason: str
+    dismiss_url: str = ""  # where "Not interested" posts (the plugin's own view), "" for no such button
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,13 @@ Functions:
 - ``booking_of_learner``: one of a learner's own bookings, with its mentor and its session's
   state and times.
 - ``learner_interests``: the topics a learner said they want to learn.
+- ``learner_goals``: what a learner wrote as their goals.
+- ``sessions_bookable_detailed``: every session open for booking, with its description and its
+  mentor's fields: the catalogue a recommender ranks.
+- ``mentor_records``: mentors' track records (verified ratings, sessions held and called off).
+- ``booking_sequences``: what learners booked, in order, one anonymous sequence per learner: for
+  learning what is booked together, never for showing.
+- ``booking_counts_recent``: paid requests per mentor and session title in the last days.
 - ``payment_start``: open a payment for a purpose the plugin declared (``payment_purposes``),
   through core's split, gateway, ledger, webhooks, reconciler and refunds; the payer pays on
   core's page ``checkout_url``.
@@ -46,7 +53,10 @@ function here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
 
 from core import pluginmanager
 from core.bookings.selectors import (
@@ -55,6 +65,12 @@ from core.bookings.selectors import (
     booking_get_of_learner,
     booking_list_for_learner,
     session_search_public,
+)
+from core.bookings.selectors.recommending import (
+    BookableSession,
+    booking_counts_since,
+    booking_sequences_all,
+    session_list_bookable_detailed,
 )
 from core.hooks import PurposePayment
 from core.mentoring.selectors import SessionCard, session_list_public_upcoming
@@ -65,8 +81,10 @@ from core.realtime.kinds import NotificationKindError
 from core.realtime.plugin_notifications import plugin_notify
 from core.room.selectors import (
     FeedbackStats,
+    MentorRecord,
     SessionAttendance,
     feedback_stats_for_user,
+    mentor_records_get,
     people_attended_all,
     session_attendance_for_user,
 )
@@ -77,20 +95,26 @@ from core.users.selectors import role_profile_get
 from core.users.vocabulary import TOPICS
 
 __all__ = [
+    "BookableSession",
     "BookingRow",
     "FeedbackStats",
     "LearnerBooking",
+    "MentorRecord",
     "NotificationKindError",
     "PaymentError",
     "PurposePayment",
     "SessionAttendance",
     "SessionCard",
     "Split",
+    "booking_counts_recent",
     "booking_of_learner",
+    "booking_sequences",
     "bookings_of_learner",
     "feedback_stats",
     "format_inr",
+    "learner_goals",
     "learner_interests",
+    "mentor_records",
     "notify",
     "payment_get",
     "payment_split",
@@ -100,6 +124,7 @@ __all__ = [
     "session_participants",
     "sessions_attended",
     "sessions_bookable",
+    "sessions_bookable_detailed",
     "sessions_public_upcoming",
     "topic_vocabulary",
 ]
@@ -197,6 +222,41 @@ def learner_interests(*, user) -> list[str]:
     them; [] for someone who is not a learner."""
     interests = getattr(role_profile_get(user=user), "interests", None)  # a mentor's profile has none
     return [str(topic) for topic in interests or []]
+
+
+def learner_goals(*, user) -> str:
+    """What ``user`` wrote as their learning goals (their learner profile), "" for none or for
+    someone who is not a learner."""
+    return str(getattr(role_profile_get(user=user), "career_goals", "") or "")
+
+
+def sessions_bookable_detailed(*, ids=None, limit: int = 5000) -> list[BookableSession]:
+    """Every session a learner can book right now (the rule of ``sessions_bookable``), soonest
+    first, at most ``limit`` (up to 5,000), each a ``BookableSession``: its ``card``, its
+    ``description`` and its mentor's ``mentor_domains``. The catalogue a recommender ranks; with
+    ``ids``, only those of them still open (to check suggestions made earlier)."""
+    return session_list_bookable_detailed(ids=ids, limit=max(0, min(int(limit), 5000)))
+
+
+def mentor_records(*, mentor_ids) -> dict[int, MentorRecord]:
+    """``{mentor id: MentorRecord}``: each mentor's verified ``ratings`` (a ``RatingSummary``,
+    ``average`` and ``count``, None before the first), ``sessions_completed``,
+    ``sessions_cancelled`` and ``completion`` (the share that took place)."""
+    return mentor_records_get(mentor_ids=mentor_ids)
+
+
+def booking_sequences(*, since=None) -> list[list[tuple[int, str]]]:
+    """What learners booked (paid requests, waiting or confirmed), since ``since`` if given: one
+    list per learner of ``(mentor id, session title)`` in the order they booked, the lists in no
+    particular order and no learner named. For learning what learners book together; never show
+    one sequence, or anything drawn from fewer than a handful of them."""
+    return booking_sequences_all(since=since)
+
+
+def booking_counts_recent(*, days: int = 7) -> dict[tuple[int, str], int]:
+    """``{(mentor id, session title): paid requests}`` made in the last ``days`` days (1 to 90)."""
+    days = max(1, min(int(days), 90))
+    return booking_counts_since(since=timezone.now() - timedelta(days=days))
 
 
 def payment_start(

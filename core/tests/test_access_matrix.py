@@ -141,6 +141,10 @@ MATRIX = {
     "p/gifting/preview/": ("/p/gifting/preview/?rupees=100", _all(302, 200, 200, 200)),
     "p/gifting/sent/<slug:token>/": (f"/p/gifting/sent/{'0' * 32}/", _all(302, 404, 404, 404)),  # one's own gifts
     "p/gifting/settings/": ("/p/gifting/settings/", _all(405, 405, 405, 405)),  # POST only
+    "p/recommendations/dismiss/<int:session_id>/": (
+        "/p/recommendations/dismiss/{session}/",
+        _all(405, 405, 405, 405),  # POST only: "Not interested" on a suggested session
+    ),
     "": ("/", _all(200, 302, 302, 302)),  # cms.views.home: the landing page
 }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from core import plugin_api
 from core.bookings.tests.factories import book_and_pay
@@ -145,10 +146,56 @@ def test_a_split_before_paying_is_the_one_charged(settings):
         plugin_api.payment_split(price_paise="100")
 
 
-def test_learner_interests(mentor):
-    learner = user_make(email="l@example.com", role="learner", details={"interests": ["Python", "Data Science"]})
+def test_learner_interests_and_goals(mentor):
+    learner = user_make(
+        email="l@example.com",
+        role="learner",
+        details={"interests": ["Python", "Data Science"], "career_goals": "Become a data analyst"},
+    )
     assert plugin_api.learner_interests(user=learner) == ["Python", "Data Science"]
+    assert plugin_api.learner_goals(user=learner) == "Become a data analyst"
     assert plugin_api.learner_interests(user=mentor) == []
+    assert plugin_api.learner_goals(user=mentor) == ""
+
+
+def test_what_a_recommender_reads_catalogue_track_records_and_anonymous_sequences(mentor, learner, other_learner):
+    from core.mentoring.services import session_cancel
+    from core.room.feedback import feedback_submit
+    from core.users.models import MentorProfile
+
+    guru = approved_mentor()
+    MentorProfile.objects.filter(user=guru).update(domains=["Data"])
+    python = session_make(mentor=guru, title="Python basics", topics=["Python"], description="Pandas and plots.")
+    later = session_make(mentor=guru, title="SQL joins", topics=["SQL"], hours_from_now=48)
+    held, booking = session_booked(mentor=mentor, learner=other_learner, starts_in=-timedelta(hours=3))
+    _in_room(held, mentor, start_minute=0, end_minute=60)
+    _in_room(held, other_learner, start_minute=0, end_minute=60)
+    session_complete(session=held)
+    feedback_submit(booking=booking, learner=other_learner, rating=5)
+    session_cancel(session=session_make(mentor=mentor, title="Called off", hours_from_now=5), by=mentor)
+    book_and_pay(python, learner)  # waiting for the mentor: a paid request
+    book_and_pay(python, other_learner)
+
+    detailed = plugin_api.sessions_bookable_detailed()
+    assert [(item.card.id, item.description, item.mentor_domains) for item in detailed] == [
+        (python.pk, "Pandas and plots.", ("Data",)),
+        (later.pk, "", ("Data",)),
+    ]  # soonest first; the held session and mentor's unapproved ones are not open
+    assert plugin_api.sessions_bookable_detailed(limit=1)[0].card.id == python.pk
+
+    records = plugin_api.mentor_records(mentor_ids=[mentor.pk, guru.pk])
+    assert (records[mentor.pk].ratings.average, records[mentor.pk].ratings.count) == (5.0, 1)
+    assert (records[mentor.pk].sessions_completed, records[mentor.pk].sessions_cancelled) == (1, 1)
+    assert records[mentor.pk].completion == 0.5
+    assert records[guru.pk] == plugin_api.MentorRecord() and records[guru.pk].completion == 1.0
+
+    sequences = plugin_api.booking_sequences()
+    assert sorted(sequences) == sorted(
+        [[(guru.pk, "Python basics")], [(mentor.pk, held.title), (guru.pk, "Python basics")]]
+    )
+    assert all(isinstance(step, tuple) and len(step) == 2 for sequence in sequences for step in sequence)
+    assert plugin_api.booking_sequences(since=timezone.now() + timedelta(minutes=1)) == []
+    assert plugin_api.booking_counts_recent() == {(guru.pk, "Python basics"): 2, (mentor.pk, held.title): 1}
 
 
 def test_every_function_is_documented_here_and_in_the_guide():

@@ -1,6 +1,22 @@
+"""The recommendations plugin's hooks: keep each learner's suggestions fresh and serve them."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import path
+
 from core import plugin_api
 from core.hooks import hookimpl
-from plugins.recommendations import services
+from plugins.recommendations import services, tasks, views
+
+
+def _recompute_later(user_id: int) -> None:
+    transaction.on_commit(lambda: tasks.recompute_learner.delay(user_id))
+
+
+def _recompute_interested(session) -> None:
+    topics = [*(session.topics or []), *str(session.title).split()]
+    transaction.on_commit(lambda: tasks.recompute_interested.delay(topics))
 
 
 @hookimpl
@@ -8,12 +24,55 @@ def on_user_registered(user):
     interests = plugin_api.learner_interests(user=user)
     if interests:
         services.preferences_from_interests(user=user, interests=interests)
+    if getattr(user, "role", "") == "learner":
+        _recompute_later(user.pk)
+
+
+@hookimpl
+def on_profile_updated(user):
+    if getattr(user, "role", "") != "learner":
+        return
+    services.preferences_from_interests(user=user, interests=plugin_api.learner_interests(user=user))
+    _recompute_later(user.pk)
+
+
+@hookimpl
+def on_booking_requested(booking):
+    _recompute_later(booking.learner_id)
+
+
+@hookimpl
+def on_session_created(session):
+    _recompute_interested(session)
+
+
+@hookimpl
+def on_session_updated(session):
+    _recompute_interested(session)
+
+
+@hookimpl
+def on_session_cancelled(session):
+    services.catalogue_forget()
+
+
+@hookimpl
+def on_mentor_approval_changed(user, is_approved):
+    services.catalogue_forget()
 
 
 @hookimpl
 def recommended_sessions(user, limit):
-    """Bookable sessions on the learner's topics, each with its reason; None (the next
-    recommender answers) for anyone else, or when nothing matches."""
+    """The learner's suggestions, each with its reason; None (the next recommender answers) for
+    anyone else, or while their first ranking is still queued."""
     if user is None or not user.is_authenticated or user.role != "learner":
         return None
-    return services.recommendations_for(user=user, limit=limit) or None
+    found = services.recommendations_for(user=user, limit=limit)
+    if found is None:
+        _recompute_later(user.pk)
+    return found or None
+
+
+@hookimpl
+def urlpatterns():
+    return [path("dismiss/<int:session_id>/", views.dismiss, name="dismiss")]

@@ -1,8 +1,46 @@
+"""The recommendations plugin's services: read the catalogue and the learner from core (through
+``core.plugin_api``), rank with ``engine``, keep each learner's suggestions, and serve them.
+
+Where suggestions come from, fastest first:
+
+1. the cache (``CACHE_SECONDS``, 60 s as the plan asks: Redis in production);
+2. the learner's stored rows (``StoredSuggestion``), written by the last recompute;
+3. nothing yet: a recompute is queued (Celery) and the panel appears on a later visit.
+
+Whatever the source, the sessions are checked to be still open for booking, and their cards
+read fresh, in one query on every visit. Recomputes run in the background: when a learner
+registers, saves their profile, books, or says "Not interested", and for the learners a new or
+changed session may interest (``tasks``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
 from core import plugin_api
 from core.hooks import Recommendation
-from plugins.recommendations.models import TopicPreference
+from plugins.recommendations import engine
+from plugins.recommendations.models import Dismissal, Ranked, StoredSuggestion, TopicPreference
 
-TOPICS_ASKED = 10  # the learner's topics looked at, most weighted first
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 60
+STORED = 12  # suggestions kept per learner: more than the panel shows, as some stop being bookable
+CATALOGUE_SECONDS = 300  # one process reuses a fitted catalogue this long, unless it is forgotten
+TRENDING_DAYS = 7
+OPEN_STATUSES = ("held", "pending", "confirmed")  # a learner's bookings that take an offering out
+VERSION_KEY = "recommendations:catalogue-version"
+
+_memo: dict = {"catalogue": None, "version": None, "at": 0.0}
+
+
+def _cache_key(user_id: int) -> str:
+    return f"recommendations:learner:{user_id}"
 
 
 def preferences_from_interests(*, user, interests: list[str]) -> list[TopicPreference]:
@@ -14,39 +52,167 @@ def preferences_from_interests(*, user, interests: list[str]) -> list[TopicPrefe
     return prefs
 
 
-def _topics_followed(*, user) -> list[tuple[str, str]]:
-    """``(topic key, label to show)`` for the interests on the learner's profile today (a topic
-    they removed is not followed any more), the most weighted preferences first."""
-    labels: dict[str, str] = {}
-    for interest in plugin_api.learner_interests(user=user):
-        key = interest.strip().casefold()[:60]
-        if key:
-            labels.setdefault(key, interest.strip())
-    weights = dict(TopicPreference.objects.filter(user=user, topic__in=list(labels)).values_list("topic", "weight"))
-    order = {key: index for index, key in enumerate(labels)}
-    keys = sorted(labels, key=lambda key: (-weights.get(key, 0), order[key]))
-    return [(key, labels[key]) for key in keys[:TOPICS_ASKED]]
+# --- The catalogue ----------------------------------------------------------------------------
 
 
-def recommendations_for(*, user, limit: int) -> list[Recommendation]:
-    """Up to ``limit`` bookable sessions on the topics the learner follows, each with its reason
-    ("Because you follow Python"), topics in the learner's order, soonest first within one.
+def _offering(item, records, recent) -> engine.Offering:
+    card = item.card
+    record = records.get(card.mentor_id)
+    ratings = record.ratings if record is not None else None
+    return engine.Offering(
+        key=engine.offering_key(mentor_id=card.mentor_id, title=card.title),
+        title=card.title,
+        text=". ".join([card.title, " ".join(card.topics), " ".join(item.mentor_domains), item.description]),
+        domain=item.mentor_domains[0] if item.mentor_domains else "",
+        mentor_id=card.mentor_id,
+        rating_sum=ratings.average * ratings.count if ratings else 0.0,
+        rating_count=ratings.count if ratings else 0,
+        completion=record.completion if record is not None else 1.0,
+        recent_bookings=recent.get((card.mentor_id, card.title), 0),
+        is_live=card.is_live,
+        session_id=card.id,
+    )
 
-    Only the learner's own records are read: their interests and their own bookings (sessions
-    they booked already are left out). Only bookable sessions come back (core decides which).
-    """
-    if limit <= 0:
+
+def catalogue_build() -> engine.Catalogue:
+    """Everything open for booking now, one offering per mentor's class (its soonest session),
+    and the model fitted on what learners booked."""
+    sessions = plugin_api.sessions_bookable_detailed()
+    soonest: dict[str, object] = {}
+    for item in sessions:  # soonest first
+        soonest.setdefault(engine.offering_key(mentor_id=item.card.mentor_id, title=item.card.title), item)
+    records = plugin_api.mentor_records(mentor_ids={item.card.mentor_id for item in soonest.values()})
+    recent = plugin_api.booking_counts_recent(days=TRENDING_DAYS)
+    offerings = [_offering(item, records, recent) for item in soonest.values()]
+    histories = [
+        [engine.offering_key(mentor_id=mentor_id, title=title) for mentor_id, title in sequence]
+        for sequence in plugin_api.booking_sequences()
+    ]
+    return engine.Catalogue(engine.fit(histories=histories, offerings=offerings), offerings)
+
+
+def catalogue_current() -> engine.Catalogue:
+    """This process's catalogue, rebuilt when it is older than ``CATALOGUE_SECONDS`` or when any
+    process forgot it (``catalogue_forget``: a session was published, changed or cancelled)."""
+    version = cache.get(VERSION_KEY, 0)
+    now = timezone.now().timestamp()
+    if _memo["catalogue"] is None or _memo["version"] != version or now - _memo["at"] > CATALOGUE_SECONDS:
+        _memo.update(catalogue=catalogue_build(), version=version, at=now)
+    return _memo["catalogue"]
+
+
+def catalogue_forget() -> None:
+    """Make every process rebuild its catalogue before its next recompute."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+    _memo["catalogue"] = None
+
+
+# --- One learner -------------------------------------------------------------------------------
+
+
+def learner_of(*, user) -> engine.Learner:
+    """What ``user`` told us and did, their own records only."""
+    rows = [row for row in plugin_api.bookings_of_learner(learner=user) if row.status in OPEN_STATUSES]
+    booked = tuple(engine.offering_key(mentor_id=row.mentor_id, title=row.session_title) for row in reversed(rows))
+    return engine.Learner(
+        interests=tuple(plugin_api.learner_interests(user=user)),
+        goals=plugin_api.learner_goals(user=user),
+        booked=booked,
+        dismissed=frozenset(Dismissal.objects.filter(user=user).values_list("offering", flat=True)),
+    )
+
+
+def recompute(*, user) -> list[engine.Suggestion]:
+    """Rank the catalogue for ``user`` and keep the result (stored rows and the cache). Only
+    suggestions with a reason that holds are kept: a session nobody books, on nothing the
+    learner cares about, is not suggested for its own sake. The same data give the same rows."""
+    if getattr(user, "role", "") != "learner" or not user.is_active:
+        StoredSuggestion.objects.filter(user=user).delete()
+        Ranked.objects.filter(user=user).delete()
+        cache.delete(_cache_key(user.pk))
         return []
-    booked = {row.session_id for row in plugin_api.bookings_of_learner(learner=user)}
-    found: list[Recommendation] = []
-    seen: set[int] = set(booked)
-    for key, label in _topics_followed(user=user):
-        for card in plugin_api.sessions_bookable(topic=key, limit=limit + len(booked)):
-            if card.id in seen:
-                continue
-            seen.add(card.id)
-            shown = next((topic for topic in card.topics if topic.casefold() == key), label)
-            found.append(Recommendation(session=card, reason=f"Because you follow {shown}"))
-            if len(found) >= limit:
-                return found
+    found = [
+        suggestion
+        for suggestion in engine.rank(catalogue_current(), learner_of(user=user), limit=STORED)
+        if suggestion.signal != "none"
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        Ranked.objects.update_or_create(user=user, defaults={"ranked_at": now})
+        StoredSuggestion.objects.filter(user=user).delete()
+        StoredSuggestion.objects.bulk_create(
+            StoredSuggestion(
+                user=user,
+                position=position,
+                session_id=suggestion.offering.session_id,
+                offering=suggestion.offering.key,
+                score=suggestion.score,
+                signal=suggestion.signal,
+                reason=suggestion.reason,
+                computed_at=now,
+            )
+            for position, suggestion in enumerate(found)
+        )
+    cache.set(_cache_key(user.pk), _entries(found), CACHE_SECONDS)
     return found
+
+
+def _entries(found) -> list[tuple[int, str]]:
+    return [(suggestion.offering.session_id, suggestion.reason) for suggestion in found]
+
+
+def recommendations_for(*, user, limit: int) -> list[Recommendation] | None:
+    """Up to ``limit`` suggestions for ``user``, from the cache or the stored rows, each still
+    open for booking, with its reason and its "Not interested" address; None when nothing was
+    ever computed for them (then queue a recompute)."""
+    entries = cache.get(_cache_key(user.pk))
+    if entries is None:
+        if not Ranked.objects.filter(user=user).exists():
+            return None
+        entries = list(StoredSuggestion.objects.filter(user=user).values_list("session_id", "reason"))
+        cache.set(_cache_key(user.pk), entries, CACHE_SECONDS)
+    if limit <= 0 or not entries:
+        return []
+    ids = [session_id for session_id, _reason in entries]
+    open_cards = {item.card.id: item.card for item in plugin_api.sessions_bookable_detailed(ids=ids)}
+    return [
+        Recommendation(
+            session=open_cards[session_id],
+            reason=reason,
+            dismiss_url=reverse("recommendations:dismiss", args=[session_id]),
+        )
+        for session_id, reason in entries
+        if session_id in open_cards
+    ][:limit]
+
+
+def dismiss(*, user, session_id: int) -> str | None:
+    """``user`` is not interested in the class of session ``session_id``: it is never suggested
+    to them again, and what they see is recomputed. Returns the session's title, or None when
+    the session is neither open nor among their suggestions. Idempotent."""
+    if not 0 < session_id < 2**63:  # from the address: no session has such an id
+        return None
+    offering, title = None, None
+    for item in plugin_api.sessions_bookable_detailed(ids=[session_id]):
+        offering = engine.offering_key(mentor_id=item.card.mentor_id, title=item.card.title)
+        title = item.card.title
+    if offering is None:
+        stored = StoredSuggestion.objects.filter(user=user, session_id=session_id).first()
+        if stored is None:
+            return None
+        offering, title = stored.offering, stored.offering.partition(":")[2]
+    Dismissal.objects.get_or_create(user=user, offering=offering)
+    StoredSuggestion.objects.filter(user=user, offering=offering).delete()
+    cache.delete(_cache_key(user.pk))
+    return title
+
+
+def learners_interested_in(*, topics) -> list[int]:
+    """The learners whose stated interests include one of ``topics`` (any case)."""
+    wanted = {str(topic).strip().casefold()[:60] for topic in topics if str(topic).strip()}
+    if not wanted:
+        return []
+    return sorted(set(TopicPreference.objects.filter(topic__in=wanted).values_list("user_id", flat=True)))

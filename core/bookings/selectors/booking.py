@@ -46,6 +46,7 @@ class BookingRow:
     amount_paise: int
     session_status: str = SessionStatus.ACTIVE
     learner_avatar: str = ""  # the stored name of the learner's picture, "" for none
+    mentor_id: int = 0
 
     @property
     def amount_display(self) -> str:
@@ -90,6 +91,7 @@ def _row(booking: Booking) -> BookingRow:
         amount_paise=booking.amount_paise or 0,
         session_status=booking.session.status,
         learner_avatar=booking.learner.avatar.name or "",
+        mentor_id=booking.session.mentor_id,
     )
 
 

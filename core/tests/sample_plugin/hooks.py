@@ -107,6 +107,11 @@ def on_user_registered(user):
 
 
 @hookimpl
+def on_profile_updated(user):
+    _record("profile_updated", user=user)
+
+
+@hookimpl
 def on_mentor_approval_changed(user, is_approved):
     _record("mentor_approval_changed", user=user, is_approved=is_approved)
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 
+from core import hooks
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
 from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
 
@@ -74,6 +75,7 @@ def profile_update(
         return user
     _full_clean(profile, profile_fields)
     profile.save(update_fields=profile_fields)
+    transaction.on_commit(lambda: hooks.profile_updated.send_robust(sender=User, user=user))
     return user
 
 

@@ -1,0 +1,82 @@
+"""What a recommender reads (through ``core.plugin_api``): the sessions open for booking with their
+text, and what learners booked, as anonymous sequences only (mentors' track records are
+``core.room.selectors.mentor_records_get``).
+
+Each function is a fixed number of queries, whatever the size of the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+
+from core.bookings.models import Booking, BookingStatus
+from core.mentoring.selectors import SessionCard, session_card, session_queryset_public_upcoming
+
+BOOKABLE_MAX = 5000  # sessions open for booking read at most (soonest first)
+INTENT_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED)  # a paid request, or its booking
+
+
+@dataclass(frozen=True)
+class BookableSession:
+    """A session open for booking, as a recommender compares it: its card, its description and
+    its mentor's fields."""
+
+    card: SessionCard
+    description: str
+    mentor_domains: tuple[str, ...]
+
+
+def session_list_bookable_detailed(
+    *, ids=None, limit: int = BOOKABLE_MAX, now: datetime | None = None
+) -> list[BookableSession]:
+    """Sessions open for booking (the rule of ``session_search_public``: approved, active mentor,
+    not started, no confirmed learner), soonest first, at most ``limit``; only those of ``ids``
+    when given (one query)."""
+    now = now or timezone.now()
+    sessions = (
+        session_queryset_public_upcoming(now=now)
+        .filter(starts_at__gt=now)
+        .exclude(bookings__status=BookingStatus.CONFIRMED)
+        .select_related("mentor__mentor_profile")
+    )
+    if ids is not None:  # ids from anywhere (an address, say): those no row can have are no match
+        sessions = sessions.filter(pk__in=[pk for pk in ids if isinstance(pk, int) and 0 < pk < 2**63])
+    sessions = sessions[: max(0, limit)]
+    return [
+        BookableSession(
+            card=session_card(session, now=now),
+            description=session.description,
+            mentor_domains=tuple(session.mentor.mentor_profile.domains or ()),
+        )
+        for session in sessions
+    ]
+
+
+def booking_sequences_all(*, since: datetime | None = None) -> list[list[tuple[int, str]]]:
+    """What each learner asked for and paid for (waiting or confirmed bookings), as
+    ``(mentor id, session title)`` in the order they booked: one list per learner, in no
+    particular order, and no learner named. For learning what is booked together (one query)."""
+    bookings = Booking.objects.filter(status__in=INTENT_STATUSES)
+    if since is not None:
+        bookings = bookings.filter(created_at__gte=since)
+    sequences: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for learner_id, mentor_id, title in bookings.order_by("learner_id", "created_at", "pk").values_list(
+        "learner_id", "session__mentor_id", "session__title"
+    ):
+        sequences[learner_id].append((mentor_id, title))
+    return list(sequences.values())
+
+
+def booking_counts_since(*, since: datetime) -> dict[tuple[int, str], int]:
+    """``{(mentor id, session title): paid requests since since}`` (one query)."""
+    rows = (
+        Booking.objects.filter(status__in=INTENT_STATUSES, created_at__gte=since)
+        .values("session__mentor_id", "session__title")
+        .annotate(count=Count("id"))
+    )
+    return {(row["session__mentor_id"], row["session__title"]): row["count"] for row in rows}
