@@ -318,7 +318,8 @@ class NotificationType:
     ("learner", "mentor"). ``email``: whether it is also sent by email (a plain email with the
     title, the body and a link). ``in_app_default`` / ``email_default``: the choice of a person
     who has not made one. ``refreshes``: core's kinds whose parts of an open page this
-    notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances).
+    notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances;
+    ``("recommended_sessions",)``: the learner home's "Recommended for you" panel).
     ``celebrate``: the toast that shows it live gets a small celebration (a burst of sparkles;
     still for people who ask for reduced motion), for something the person achieved."""
 

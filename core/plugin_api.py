@@ -70,6 +70,7 @@ from core.bookings.selectors.recommending import (
     BookableSession,
     booking_counts_since,
     booking_sequences_all,
+    session_cards_bookable,
     session_list_bookable_detailed,
 )
 from core.hooks import PurposePayment
@@ -137,15 +138,19 @@ def _bounded(limit: int) -> int:
     return max(0, min(int(limit), MAX_LIMIT))
 
 
-def sessions_bookable(*, topic: str = "", text: str = "", limit: int = 20) -> list[SessionCard]:
+def sessions_bookable(*, topic: str = "", text: str = "", limit: int = 20, ids=None) -> list[SessionCard]:
     """Public sessions a learner can book right now, best match first (soonest first without
     ``text``): of approved, active mentors, not started, with no confirmed learner.
 
     ``topic`` keeps those whose topics or mentor's domains include it (any case); ``text`` is
     the typo-tolerant search of the learner's Browse page. At most ``limit`` (up to 200).
+    With ``ids`` (session ids), only those of them still open, soonest first, and no search: the
+    quick way to show sessions you picked earlier (one narrow query).
     """
     if _bounded(limit) == 0:
         return []
+    if ids is not None:
+        return session_cards_bookable(ids=list(ids))[: _bounded(limit)]
     found = session_search_public(topic=topic, text=text, per_page=_bounded(limit))
     return list(found.page.object_list)
 

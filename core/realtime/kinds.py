@@ -45,8 +45,13 @@ class KindInfo:
     email_template: str | None = None
     in_app_default: bool = True
     email_default: bool = True
-    refreshes: tuple[str, ...] = ()  # core's kinds whose live parts of a page this one refreshes too
+    refreshes: tuple[str, ...] = ()  # core's kinds (or LIVE_PARTS) whose live parts of a page this one refreshes too
     celebrate: bool = False  # its live toast gets a small celebration
+
+
+# Live parts of core's pages that a plugin's notification may name in ``refreshes`` although no
+# notification of core has that kind: the learner home's "Recommended for you" panel.
+LIVE_PARTS = ("recommended_sessions",)
 
 
 def _core_kinds() -> list[KindInfo]:
@@ -83,7 +88,9 @@ def _plugin_kind(label: str, item) -> KindInfo | None:
         email_template=PLUGIN_EMAIL_TEMPLATE if item.email else None,
         in_app_default=bool(item.in_app_default),
         email_default=bool(item.email_default),
-        refreshes=tuple(kind for kind in (item.refreshes or ()) if kind in NotificationKind.values),
+        refreshes=tuple(
+            kind for kind in (item.refreshes or ()) if kind in NotificationKind.values or kind in LIVE_PARTS
+        ),
         celebrate=item.celebrate is True,
     )
 

@@ -108,6 +108,12 @@ def test_sessions_bookable_are_open_public_sessions_on_the_topic(mentor, learner
     assert [card.id for card in plugin_api.sessions_bookable(topic="python")] == [python.pk]
     assert len(plugin_api.sessions_bookable(limit=1)) == 1
     assert plugin_api.sessions_bookable(limit=0) == []
+    # By id: only those still open, soonest first, as the same cards; ids no row can have are no match.
+    by_id = plugin_api.sessions_bookable(ids=[other.pk, taken.pk, hidden.pk, python.pk, 0, -1, 2**70, True, "x"])
+    assert by_id == [card for card in plugin_api.sessions_bookable(limit=10) if card.id in {python.pk, other.pk}]
+    assert [card.id for card in by_id] == [python.pk, other.pk]
+    assert plugin_api.sessions_bookable(ids=[other.pk, python.pk], limit=1)[0].id == python.pk
+    assert plugin_api.sessions_bookable(ids=[]) == []
     upcoming = [card.id for card in plugin_api.sessions_public_upcoming(limit=10)]
     assert taken.pk in upcoming and hidden.pk not in upcoming  # booked, yet public
 

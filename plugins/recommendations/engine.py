@@ -327,6 +327,11 @@ def rank(
     return suggestions
 
 
+def _same_class(title: str, other: str) -> bool:
+    """Whether two titles name the same class (then "also booked this" would read as nonsense)."""
+    return " ".join(title.casefold().split()) == " ".join(other.casefold().split())
+
+
 def _reason(
     catalogue: Catalogue,
     offering: Offering,
@@ -346,10 +351,14 @@ def _reason(
             if kind == "interest":
                 return name, f"Because you're interested in {detail}"
             if kind == "booked":
+                if _same_class(detail, offering.title):  # the same class, another mentor's
+                    return name, f"You booked {detail} with another mentor"
                 return name, f"Because you booked {detail}"
             return name, "Matches your goals"
         if name == "collaborative" and collaborative_from:
             title = catalogue.model.titles.get(collaborative_from, "")
+            if title and _same_class(title, offering.title):
+                return name, f"Learners who booked {title} also booked this mentor's class"
             if title:
                 return name, f"Learners who booked {title} also booked this"
         if name == "quality" and offering.rating_count >= TOP_RATED_MIN and mentor_rating(offering) >= TOP_RATED:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import path
 
 from core import plugin_api
-from core.hooks import hookimpl
+from core.hooks import NotificationType, hookimpl
 from plugins.recommendations import services, tasks, views
 
 
@@ -14,9 +14,10 @@ def _recompute_later(user_id: int) -> None:
     transaction.on_commit(lambda: tasks.recompute_learner.delay(user_id))
 
 
-def _recompute_interested(session) -> None:
+def _recompute_interested(session, *, published: bool = False) -> None:
     topics = [*(session.topics or []), *str(session.title).split()]
-    transaction.on_commit(lambda: tasks.recompute_interested.delay(topics))
+    session_id = session.pk if published else None
+    transaction.on_commit(lambda: tasks.recompute_interested.delay(topics, session_id))
 
 
 @hookimpl
@@ -43,7 +44,7 @@ def on_booking_requested(booking):
 
 @hookimpl
 def on_session_created(session):
-    _recompute_interested(session)
+    _recompute_interested(session, published=True)
 
 
 @hookimpl
@@ -59,6 +60,20 @@ def on_session_cancelled(session):
 @hookimpl
 def on_mentor_approval_changed(user, is_approved):
     services.catalogue_forget()
+
+
+@hookimpl
+def notification_kinds():
+    return [
+        NotificationType(
+            services.NEW_MATCH,
+            "New sessions that suit you",
+            roles=("learner",),
+            email=True,
+            email_default=False,
+            refreshes=("recommended_sessions",),  # the panel on an open dashboard
+        )
+    ]
 
 
 @hookimpl

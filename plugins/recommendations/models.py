@@ -61,3 +61,18 @@ class Ranked(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ranked at {self.ranked_at:%Y-%m-%d %H:%M}"
+
+
+class Announcement(models.Model):
+    """A learner was told that a newly published session suits them ("New session for you"):
+    once per session, however often their suggestions are ranked again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "session_id"], name="recommendations_announced_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} was told of session {self.session_id}"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from core import plugin_api
 from core.hooks import Recommendation
 from plugins.recommendations import engine
-from plugins.recommendations.models import Dismissal, Ranked, StoredSuggestion, TopicPreference
+from plugins.recommendations.models import Announcement, Dismissal, Ranked, StoredSuggestion, TopicPreference
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ CATALOGUE_SECONDS = 300  # one process reuses a fitted catalogue this long, unle
 TRENDING_DAYS = 7
 OPEN_STATUSES = ("held", "pending", "confirmed")  # a learner's bookings that take an offering out
 VERSION_KEY = "recommendations:catalogue-version"
+ANNOUNCE_TOP = 6  # a new session is announced when it ranks this high: what the learner's panel shows
+NEW_MATCH = "new_match"  # the notification kind (hooks.notification_kinds)
 
 _memo: dict = {"catalogue": None, "version": None, "at": 0.0}
 
@@ -177,7 +179,7 @@ def recommendations_for(*, user, limit: int) -> list[Recommendation] | None:
     if limit <= 0 or not entries:
         return []
     ids = [session_id for session_id, _reason in entries]
-    open_cards = {item.card.id: item.card for item in plugin_api.sessions_bookable_detailed(ids=ids)}
+    open_cards = {card.id: card for card in plugin_api.sessions_bookable(ids=ids, limit=len(ids))}
     return [
         Recommendation(
             session=open_cards[session_id],
@@ -208,6 +210,26 @@ def dismiss(*, user, session_id: int) -> str | None:
     StoredSuggestion.objects.filter(user=user, offering=offering).delete()
     cache.delete(_cache_key(user.pk))
     return title
+
+
+def announce(*, user, session_id: int, found: list[engine.Suggestion]) -> bool:
+    """Tell ``user`` that the newly published session ``session_id`` suits them, when it is
+    among their first ``ANNOUNCE_TOP`` suggestions (``found``, as ``recompute`` returns them):
+    a notification with its reason, which also brings their open dashboard's panel up to date.
+    Once per session, however often they are ranked again. Returns whether they were told."""
+    suggestion = next((item for item in found[:ANNOUNCE_TOP] if item.offering.session_id == session_id), None)
+    if suggestion is None:
+        return False
+    _announcement, created = Announcement.objects.get_or_create(user=user, session_id=session_id)
+    if not created:
+        return False
+    return plugin_api.notify(
+        user=user,
+        kind=NEW_MATCH,
+        title=f"New session for you: {suggestion.offering.title}",
+        body=suggestion.reason,
+        url=reverse("mentoring:session-detail", args=[session_id]),
+    )
 
 
 def learners_interested_in(*, topics) -> list[int]:

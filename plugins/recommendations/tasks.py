@@ -20,11 +20,14 @@ def recompute_learner(user_id: int) -> int:
 
 
 @shared_task(ignore_result=True)
-def recompute_interested(topics: list[str]) -> int:
-    """A session on ``topics`` was published, changed or cancelled: rebuild the catalogue and
-    rank it again for the learners interested in one of them. Returns how many."""
+def recompute_interested(topics: list[str], published: int | None = None) -> int:
+    """A session on ``topics`` was published (its id: ``published``), changed or cancelled:
+    rebuild the catalogue and rank it again for the learners interested in one of them, and tell
+    those a newly published session suits (``services.announce``). Returns how many learners."""
     services.catalogue_forget()
     learners = services.learners_interested_in(topics=topics)[:MATCHING_MAX]
     for user in get_user_model().objects.filter(pk__in=learners):
-        services.recompute(user=user)
+        found = services.recompute(user=user)
+        if published is not None:
+            services.announce(user=user, session_id=published, found=found)
     return len(learners)

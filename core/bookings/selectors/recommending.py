@@ -57,6 +57,27 @@ def session_list_bookable_detailed(
     ]
 
 
+CARD_FIELDS = (  # what ``session_card`` reads, and no more (descriptions are long)
+    "id", "title", "mentor_id", "starts_at", "ends_at", "price_paise", "topics", "mentor__name", "mentor__avatar",
+)  # fmt: skip
+
+
+def session_cards_bookable(*, ids, now: datetime | None = None) -> list[SessionCard]:
+    """The sessions of ``ids`` still open for booking (the rule of ``session_list_bookable_detailed``)
+    as cards, soonest first: to show suggestions made earlier (one narrow query)."""
+    now = now or timezone.now()
+    wanted = [pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63]
+    if not wanted:
+        return []
+    sessions = (
+        session_queryset_public_upcoming(now=now)
+        .filter(starts_at__gt=now, pk__in=wanted)
+        .exclude(bookings__status=BookingStatus.CONFIRMED)
+        .only(*CARD_FIELDS)
+    )
+    return [session_card(session, now=now) for session in sessions]
+
+
 def booking_sequences_all(*, since: datetime | None = None) -> list[list[tuple[int, str]]]:
     """What each learner asked for and paid for (waiting or confirmed bookings), as
     ``(mentor id, session title)`` in the order they booked: one list per learner, in no

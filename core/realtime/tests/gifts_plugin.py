@@ -17,7 +17,12 @@ def notification_kinds():
             email=True,
             refreshes=("earnings_updated", "no_such_kind"),  # an unknown one is dropped
         ),
-        NotificationType(key="gift_thanked", label="Thanks for your gifts", roles=("learner",)),
+        NotificationType(
+            key="gift_thanked",
+            label="Thanks for your gifts",
+            roles=("learner",),
+            refreshes=("recommended_sessions",),  # one of core's live parts that is not a kind
+        ),
     ]
 
 

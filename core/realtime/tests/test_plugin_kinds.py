@@ -111,6 +111,8 @@ def test_a_plugins_kinds_are_namespaced_by_its_label_beside_cores(gifts):
     assert gift.email_template == "plugin_notification" and kinds.kind_get(THANKS).email_template is None
     assert (gift.in_app_default, gift.email_default) == (True, False)
     assert kinds.kind_get("gift_received") is None  # only the namespaced key is stored
+    assert gift.refreshes == ("earnings_updated",)  # core's kind kept, an unknown name dropped
+    assert kinds.refreshes_of(THANKS) == ("recommended_sessions",)  # a live part of core's pages kept
     core_kind = kinds.kind_get("booking_requested")
     assert (core_kind.plugin, core_kind.email_template) == ("", "booking_requested")
     listed = kinds.kinds_all()

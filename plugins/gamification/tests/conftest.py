@@ -3,14 +3,7 @@ for the plugin's own browser tests."""
 
 import pytest
 
-from tests.browser.conftest import browser, media_browser, page, server_url, site_pages, snap  # noqa: F401
-
-
-@pytest.fixture
-def allow_orm_beside_playwright(monkeypatch):
-    """As in tests/browser/conftest.py, but only for the browser test that asks for it (through
-    ``media_browser``), not for every test of the plugin."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser.plugin_fixtures import *  # noqa: F403
 
 
 @pytest.fixture

@@ -1,13 +1,4 @@
 """The browser fixtures of tests/browser (a served site, Chromium with a fake camera, screenshots)
 for the plugin's own browser test."""
 
-import pytest
-
-from tests.browser.conftest import browser, media_browser, page, server_url, site_pages, snap  # noqa: F401
-
-
-@pytest.fixture
-def allow_orm_beside_playwright(monkeypatch):
-    """As in tests/browser/conftest.py, but only for the browser test that asks for it (through
-    ``media_browser``), not for every test of the plugin."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.browser.plugin_fixtures import *  # noqa: F403

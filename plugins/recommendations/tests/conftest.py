@@ -1,6 +1,7 @@
 import pytest
 
 from plugins.recommendations import services
+from tests.browser.plugin_fixtures import *  # noqa: F403
 
 
 @pytest.fixture(autouse=True)

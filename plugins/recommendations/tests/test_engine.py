@@ -49,6 +49,16 @@ def test_a_past_booking_gives_the_reason_of_what_was_booked():
     )
 
 
+def test_the_same_class_from_another_mentor_says_so_instead_of_naming_itself():
+    theirs = _offering(8, "Hands-on Python", "Python programming")
+    found = rank(_catalogue([*ALL, theirs]), Learner(booked=(theirs.key,)), limit=1)
+    assert (found[0].offering, found[0].reason) == (PYTHON, "You booked Hands-on Python with another mentor")
+    together = [[theirs.key, PYTHON.key]] * engine.MIN_SUPPORT
+    found = rank(_catalogue([*ALL, theirs], histories=together), Learner(booked=(theirs.key,)), limit=1)
+    assert (found[0].offering, found[0].signal) == (PYTHON, "collaborative")
+    assert found[0].reason == "Learners who booked Hands-on Python also booked this mentor's class"
+
+
 def test_offerings_booked_together_by_enough_learners_give_the_collaborative_reason():
     together = [[PYTHON.key, GUITAR.key]] * engine.MIN_SUPPORT
     found = rank(_catalogue(histories=together), Learner(booked=(PYTHON.key,)), limit=1)
@@ -109,7 +119,7 @@ def _worlds(draw):
         offerings.append(
             _offering(
                 index + 1,
-                f"{title} {index}",
+                title + draw(st.sampled_from(["", f" {index}"])),  # some classes share a title
                 draw(st.sampled_from(words)),
                 domain=draw(st.sampled_from(["Data", "Design", ""])),
                 rating_sum=draw(st.floats(min_value=0, max_value=5)) * (ratings := draw(st.integers(0, 50))),
@@ -149,11 +159,18 @@ def test_any_catalogue_never_suggests_what_was_booked_or_dismissed_and_every_rea
                 assert reason.removeprefix("Because you're interested in ") in learner.interests
             elif reason.startswith("Because you booked "):
                 assert reason.removeprefix("Because you booked ") in booked_titles
+                assert reason.removeprefix("Because you booked ").casefold() != item.offering.title.casefold()
+            elif reason.endswith(" with another mentor"):
+                title = reason.removeprefix("You booked ").removesuffix(" with another mentor")
+                assert title in booked_titles and title.casefold() == item.offering.title.casefold()
             else:
                 assert reason == "Matches your goals" and learner.goals
         elif signal == "collaborative":
             assert item.signals["collaborative"] > 0
-            named = reason.removeprefix("Learners who booked ").removesuffix(" also booked this")
+            same_class = reason.endswith(" also booked this mentor's class")
+            named = reason.removeprefix("Learners who booked ").removesuffix(" also booked this mentor's class")
+            named = named.removesuffix(" also booked this")
+            assert same_class == (named.casefold() == item.offering.title.casefold())
             source = next(key for key in learner.booked if catalogue.model.titles[key] == named)
             assert catalogue.model.pairs_with(source)[item.offering.key][1] >= engine.MIN_SUPPORT
         elif signal == "quality":

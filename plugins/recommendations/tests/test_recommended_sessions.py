@@ -10,10 +10,13 @@ from django.core.cache import cache
 
 from core import pluginmanager
 from core.bookings.tests.factories import book_and_pay
+from core.mentoring.services import session_update
 from core.mentoring.tests.factories import approved_mentor, session_booked, session_make
+from core.realtime.kinds import refreshes_of
+from core.realtime.models import Notification
 from core.users.services import profile_update
 from core.users.tests.factories import user_make
-from plugins.recommendations import services
+from plugins.recommendations import services, tasks
 from plugins.recommendations.models import Dismissal, Ranked, StoredSuggestion
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +163,39 @@ def test_a_new_session_on_a_learners_interest_reaches_their_panel_by_itself(
     cache.clear()  # as 60 seconds later
     found = pluginmanager.call_first("recommended_sessions", user=pythonista, limit=6)
     assert [(item.session.id, item.reason) for item in found] == [(session.pk, "Because you're interested in SQL")]
+
+
+def test_a_new_session_that_suits_a_learner_is_announced_once_and_refreshes_their_open_panel(
+    client, pythonista, django_capture_on_commit_callbacks, mailoutbox
+):
+    guitarist = user_make(email="g@example.com", role="learner", details={"interests": ["Guitar"]})
+    guru = approved_mentor()
+    with django_capture_on_commit_callbacks(execute=True):
+        session = session_make(mentor=guru, title="Window functions", topics=["SQL"])
+    told = Notification.objects.get(user=pythonista)
+    assert (told.kind, told.title, told.body, told.url) == (
+        "recommendations.new_match",
+        "New session for you: Window functions",
+        "Because you're interested in SQL",
+        f"/sessions/{session.pk}/",
+    )
+    assert refreshes_of(told.kind) == ("recommended_sessions",)  # the open dashboard's panel comes in live
+    assert not Notification.objects.filter(user=guitarist).exists()  # nothing there for them
+    assert mailoutbox == []  # in the app only, unless the learner asks for email too
+
+    with django_capture_on_commit_callbacks(execute=True):  # ranked again (an edit, another session)
+        tasks.recompute_interested(["SQL"], session.pk)
+        session_update(session=session, by=guru, title="Window functions in SQL")
+        session_make(mentor=guru, title="SQL joins", topics=["SQL"], hours_from_now=50)
+    assert list(Notification.objects.filter(user=pythonista).values_list("title", flat=True).order_by("pk")) == [
+        "New session for you: Window functions",
+        "New session for you: SQL joins",
+    ]  # once per session; an edit announces nothing
+
+    client.force_login(pythonista)  # what the live refresh fetches: the panel, with the new session
+    panel = client.get("/dashboard/learner/").content.decode().split('id="recommended-panel"')[1]
+    assert 'data-live-refresh="recommended_sessions"' in panel.split(">")[0]
+    assert "Window functions in SQL" in panel and "SQL joins" in panel
 
 
 def test_changing_ones_interests_changes_the_suggestions(pythonista, django_capture_on_commit_callbacks):
