@@ -50,6 +50,7 @@ bench-smoke: install
 	$(PY) bench/landing.py --tiny
 	$(PY) bench/booking_contention.py --tiny
 	$(PY) bench/dashboards.py --tiny
+	$(PY) bench/dashboards.py --tiny --pages "learner home" --compare-plugin recommendations
 	$(PY) bench/ws_capacity.py --tiny --redis-url $(BENCH_REDIS_URL)
 	$(PY) bench/recommendations.py --tiny
 

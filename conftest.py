@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from urllib.parse import urlparse
 
 import hypothesis
@@ -92,20 +93,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def _redis_per_worker():
-    """On Redis, give each xdist worker a cache database and a channel-layer prefix of its own,
-    so that clearing the cache between tests never touches another worker's keys, and one
-    worker's broadcasts (e.g. to the landing group) never reach another's listeners."""
+    """On Redis, give each run's xdist worker a cache database, a cache key prefix and a
+    channel-layer prefix of its own, so that clearing the cache between tests never touches
+    another worker's keys nor another suite's on the same Redis (``tests/isolated_cache.py``),
+    and one worker's broadcasts (e.g. to the landing group) never reach another's listeners."""
     if not settings.REDIS_URL:
         yield
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     number = int(worker.removeprefix("gw") or 0)
+    run = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)[:12]  # xdist: one per run
+    scope = f"test-{run}-{worker}"
     cache_location = urlparse(settings.CACHES["default"]["LOCATION"])._replace(path=f"/{1 + number}").geturl()
-    caches = {"default": {**settings.CACHES["default"], "LOCATION": cache_location}}
+    caches = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "tests.isolated_cache.RunScopedRedisCache",
+            "LOCATION": cache_location,
+            "KEY_PREFIX": f"{settings.CACHES['default'].get('KEY_PREFIX', '')}-{scope}",
+        }
+    }
     layer = settings.CHANNEL_LAYERS["default"]
-    layers = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"{layer['CONFIG']['prefix']}-{worker}"}}}
+    layers = {"default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"{layer['CONFIG']['prefix']}-{scope}"}}}
     with override_settings(CACHES=caches, CHANNEL_LAYERS=layers):
         yield
+        cache.clear()  # this run's keys only; Redis keeps nothing behind
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/dashboards.py [--sessions 10000] [--bookings 50000] [--requests 200]
         [--concurrency WORKERS] [--warmup 20] [--workers CORES] [--keep-data] [--explain]
+        [--pages REGEX] [--compare-plugin NAME]
         [--database-url postgres://postgres@127.0.0.1:5432/peerlearn_bench_dashboards]
 
 Builds the site on PostgreSQL with the production settings (DEBUG=0, secure cookies, HSTS, CSP;
@@ -43,6 +44,14 @@ for a page while the site is busy but not overloaded. More connections than proc
 queueing instead: with ``--concurrency 8`` on two processes each request waits for about three
 others, and the latencies grow about fourfold while req/s stays the same.
 
+``--pages`` keeps the pages whose "role label" matches a regular expression ("learner home").
+``--compare-plugin NAME`` measures what a plugin costs instead: the site is served twice side by
+side, with the plugins set (less NAME) and with NAME added, and the timed requests go to one and
+the other in alternating rounds of a tenth, so that whatever else the machine is doing falls on
+both alike; it prints p50 and p95 of both, the p95 difference and how many more bytes the page has
+with the plugin (its panels). The recommendations plugin's panel on the learner's home:
+``--pages "learner home" --compare-plugin recommendations``.
+
 Prints, per page: p50 and p95 latency, requests/s, response bytes, the SQL queries and their time
 in the counted visit, and the view's own time when it has the process to itself (no queueing).
 For a page whose p95 is over ``--slow-ms`` (and for every page with ``--explain``) it runs EXPLAIN
@@ -57,6 +66,7 @@ import asyncio
 import math
 import os
 import random
+import re
 import secrets
 import socket
 import statistics
@@ -845,6 +855,119 @@ def share_text(share: Share) -> str:
     return ", ".join(f"{count:,} {status}" for status, count in sorted(share.bookings.items(), key=lambda i: -i[1]))
 
 
+def servers_start(env: dict, ports: list[int], log_path: Path) -> list[subprocess.Popen]:
+    """One uvicorn process per port with ``env``, started and answering (or SystemExit)."""
+    command = [PY, "-m", "uvicorn", "core.asgi:application", "--no-access-log", "--lifespan", "off"]
+    command += ["--log-level", "warning"]
+    with open(log_path, "ab") as log:
+        servers = [
+            subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            for port in ports
+        ]
+    deadline = time.monotonic() + 120  # a loaded machine can take a while
+    for port, server in zip(ports, servers, strict=True):
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    servers_stop(servers)
+                    raise SystemExit(f"the server did not start; see {log_path}") from None
+                time.sleep(0.1)
+    return servers
+
+
+def servers_stop(servers: list[subprocess.Popen]) -> None:
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        server.wait(timeout=15)
+
+
+def free_ports(count: int) -> list[int]:
+    ports = []
+    for _ in range(count):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+    return ports
+
+
+def plugin_compare(
+    args, env: dict, pages: list[Page], cookies: dict[str, str], workdir: Path
+) -> tuple[list[str], list[Page]]:
+    """What enabling ``--compare-plugin`` costs each page: the site served twice at once, as set
+    (A) and with the plugin added (B), each by ``--workers`` processes, and the timed requests
+    given to A and B in alternating rounds of a tenth, so that whatever else the machine does
+    falls on both alike. Returns the table (p50 and p95 of both, and the difference) and the pages
+    that failed."""
+    from django.conf import settings
+
+    if args.compare_plugin not in settings.ALL_PLUGINS:
+        raise SystemExit(f"--compare-plugin: no plugin {args.compare_plugin!r} (there are {settings.ALL_PLUGINS})")
+    plugins = [name for name in settings.PEERLEARN_PLUGINS if name != args.compare_plugin]
+    without_env = {**env, "PEERLEARN_PLUGINS": ",".join(plugins)}
+    with_env = {**env, "PEERLEARN_PLUGINS": ",".join([*plugins, args.compare_plugin])}
+    sets = {"without": (without_env, free_ports(args.workers)), "with": (with_env, free_ports(args.workers))}
+    log_path = workdir / "compare.log"
+    servers = []
+    try:
+        for set_env, ports in sets.values():
+            servers += servers_start(set_env, ports, log_path)
+        common = {"concurrency": args.concurrency, "seconds": args.page_seconds, "timeout": args.timeout}
+        runs: dict[tuple[str, str], Page] = {}
+        for page in pages:
+            for name, (_set_env, ports) in sets.items():
+                run = runs[(page.path, name)] = Page(page.role, page.label, page.path)
+                asyncio.run(page_drive(ports, run, cookies[page.role], count=args.warmup, timed=False, **common))
+                run.failures.clear()
+            chunk = max(1, args.requests // 10)
+            progressed = True
+            while progressed:  # until each set has its requests, or one stops answering
+                progressed = False
+                for name, (_set_env, ports) in sets.items():
+                    run = runs[(page.path, name)]
+                    if len(run.latencies) >= args.requests:
+                        continue
+                    before, seconds = len(run.latencies), run.seconds
+                    count = min(chunk, args.requests - before)
+                    asyncio.run(page_drive(ports, run, cookies[page.role], count=count, timed=True, **common))
+                    run.seconds += seconds
+                    progressed |= len(run.latencies) > before
+    finally:
+        servers_stop(servers)
+    lines = [
+        f"with and without the plugin {args.compare_plugin} (the rest: {', '.join(plugins) or 'none'}), served side"
+        f" by side ({args.workers} processes each), {args.requests} timed requests each in alternating rounds",
+        "",
+    ]
+    header = (
+        f"{'page':<26}{'p50 without':>12}{'p95 without':>12}{'p50 with':>10}{'p95 with':>10}{'p95 +ms':>9}"
+        f"{'bytes +':>9}"
+    )
+    lines += [header, "-" * len(header)]
+    failed = []
+    for page in pages:
+        without, with_ = runs[(page.path, "without")], runs[(page.path, "with")]
+        label = f"{page.role} {page.label}"
+        if not without.latencies or not with_.latencies:
+            lines.append(f"{label:<26}  no answer: {(without.failures + with_.failures)[:1]}")
+            failed.append(page)
+            continue
+        if without.failures or with_.failures:
+            lines[-1] += f"  failed: {(without.failures + with_.failures)[0]}"
+            failed.append(page)
+        p95_without, p95_with = percentile(without.latencies, 0.95), percentile(with_.latencies, 0.95)
+        lines.append(
+            f"{label:<26}{statistics.median(without.latencies):>12.1f}{p95_without:>12.1f}"
+            f"{statistics.median(with_.latencies):>10.1f}{p95_with:>10.1f}{p95_with - p95_without:>+9.1f}"
+            f"{statistics.median(with_.sizes) - statistics.median(without.sizes):>+9,.0f}"
+        )
+    lines.append("bytes +: how much more the page says with the plugin (its panels), the median response")
+    return lines, failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -860,6 +983,8 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="explain every page's slowest query")
     parser.add_argument("--keep-data", action="store_true", help="keep the database (and reuse it next time)")
     parser.add_argument("--tiny", action="store_true", help="100 sessions, 5 requests a page (CI; no figures)")
+    parser.add_argument("--pages", default="", help="only the pages whose 'role label' matches this regex")
+    parser.add_argument("--compare-plugin", default="", help="time the pages with and without this plugin")
     args = parser.parse_args()
     args.concurrency = args.concurrency or args.workers
     if args.tiny:
@@ -873,16 +998,18 @@ def main() -> None:
         parser.error("--requests must be between 1 and 10,000 and --warmup at most 1,000")
     if not 1 <= args.concurrency <= 64 or not 1 <= args.workers <= 16:
         parser.error("--concurrency must be between 1 and 64 and --workers between 1 and 16")
+    try:
+        only = re.compile(args.pages, re.IGNORECASE)
+    except re.error as exc:
+        parser.error(f"--pages is not a regular expression: {exc}")
+    if args.compare_plugin and not re.fullmatch(r"[a-z_]+", args.compare_plugin):
+        parser.error("--compare-plugin is a plugin's name (gifting, recommendations, ...)")
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         parser.error("--database-url must point at this machine (127.0.0.1)")
 
     began = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="peerlearn-bench-"))
-    ports = []
-    for _ in range(args.workers):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            ports.append(sock.getsockname()[1])
+    ports = free_ports(args.workers)
     env = {
         **{
             k: v
@@ -901,6 +1028,8 @@ def main() -> None:
     own_database = args.database_url == DEFAULT_DATABASE_URL
     database_create(args.database_url, drop_first=own_database and not args.keep_data)
     manage(env, "migrate", "--no-input")
+    if args.compare_plugin:  # its tables too (nothing else changes for the set without it)
+        manage({**env, "PEERLEARN_PLUGINS": args.compare_plugin}, "migrate", "--no-input")
     static_collect(env, workdir / "static")
 
     os.environ.clear()
@@ -942,6 +1071,7 @@ def main() -> None:
         "learner": f"{settings.SESSION_COOKIE_NAME}={log_in(LEARNER_EMAIL)}",
     }
     pages, skipped = pages_find()
+    pages = [page for page in pages if only.search(f"{page.role} {page.label}")]
     pages, not_answering = queries_count(pages, {role: cookie.partition("=")[2] for role, cookie in cookies.items()})
     skipped += not_answering
     connection.close()
@@ -952,35 +1082,20 @@ def main() -> None:
     # so with a handful of connections one process often got most of them and the figures measured
     # that imbalance (two connections on one process: twice the latency, half the req/s).
     log_path = workdir / "server.log"
-    command = [PY, "-m", "uvicorn", "core.asgi:application", "--no-access-log", "--lifespan", "off"]
-    command += ["--log-level", "warning"]
-    with open(log_path, "wb") as log:
-        servers = [
-            subprocess.Popen([*command, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            for port in ports
-        ]
-    try:
-        deadline = time.monotonic() + 120  # a loaded machine can take a while
-        for port, server in zip(ports, servers, strict=True):
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise SystemExit(f"the server did not start; see {log_path}") from None
-                    time.sleep(0.1)
-        common = {"concurrency": args.concurrency, "seconds": args.page_seconds, "timeout": args.timeout}
-        for page in pages:
-            asyncio.run(page_drive(ports, page, cookies[page.role], count=args.warmup, timed=False, **common))
-        for page in pages:
-            page.failures.clear()
-            asyncio.run(page_drive(ports, page, cookies[page.role], count=args.requests, timed=True, **common))
-    finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            server.wait(timeout=15)
+    compared: list[str] = []
+    if args.compare_plugin:
+        compared, failed = plugin_compare(args, env, pages, cookies, workdir)
+    else:
+        servers = servers_start(env, ports, log_path)
+        try:
+            common = {"concurrency": args.concurrency, "seconds": args.page_seconds, "timeout": args.timeout}
+            for page in pages:
+                asyncio.run(page_drive(ports, page, cookies[page.role], count=args.warmup, timed=False, **common))
+            for page in pages:
+                page.failures.clear()
+                asyncio.run(page_drive(ports, page, cookies[page.role], count=args.requests, timed=True, **common))
+        finally:
+            servers_stop(servers)
 
     database = settings.DATABASES["default"]
     pool = database.get("OPTIONS", {}).get("pool")
@@ -1012,6 +1127,16 @@ def main() -> None:
         f" connections, {args.warmup} warm-up then {args.requests} timed requests per page"
     )
     print()
+    if args.compare_plugin:
+        print("\n".join(compared))
+        print(f"whole run: {time.perf_counter() - began:.0f} s")
+        connection.close()
+        getattr(connection, "close_pool", lambda: None)()
+        if own_database and not args.keep_data:
+            database_drop(args.database_url)
+        if failed:
+            raise SystemExit(f"FAILED: requests failed on {len(failed)} page(s); server log: {workdir / 'compare.log'}")
+        return
     header = (
         f"{'page':<26}{'path':<37}{'p50 ms':>8}{'p95 ms':>8}{'req/s':>7}{'bytes':>9}"
         f"{'queries':>8}{'SQL ms':>7}{'view ms':>8}"

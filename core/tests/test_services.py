@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from core.celery import app as celery_app
+from tests.isolated_cache import RunScopedRedisCache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,6 +105,22 @@ def test_redis_cache_round_trip(redis_url):
 
 
 @pytest.mark.services
+def test_the_suites_cache_clears_its_own_keys_only(redis_url):
+    """Two suites on one Redis (CI and a developer's run) must not empty each other's cache."""
+    ours = RunScopedRedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    theirs = RedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    ours.set_many({f"key-{index}": index for index in range(1200)}, 60)  # more than one batch
+    theirs.set("key-1", "theirs", 60)
+    assert ours.clear() is True
+    assert ours.get_many([f"key-{index}" for index in range(1200)]) == {}
+    assert theirs.get("key-1") == "theirs"
+    assert ours.clear() is False  # nothing left to delete
+    theirs.delete("key-1")
+    with pytest.raises(ValueError, match="KEY_PREFIX"):
+        RunScopedRedisCache(redis_url, {}).clear()
+
+
+@pytest.mark.services
 def test_redis_channel_layer_delivers_to_a_group(redis_url):
     async def scenario():
         layer = RedisChannelLayer(hosts=[redis_url], prefix=f"test-{uuid.uuid4().hex}")
@@ -120,7 +138,7 @@ def test_redis_channel_layer_delivers_to_a_group(redis_url):
 def test_settings_use_redis_when_redis_url_is_set(redis_url):
     if settings.REDIS_URL != redis_url:
         pytest.fail("REDIS_URL is set in the environment but not in the settings")
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert isinstance(caches["default"], RedisCache)  # the tests' own subclass (tests/isolated_cache.py)
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert settings.CELERY_BROKER_URL == redis_url
 
