@@ -26,7 +26,9 @@ The signals, each in [0, 1] for one learner and one offering:
   offering; a session that is live now gets the full signal.
 
 The two personal signals are scaled so that the learner's best match is 1 (cosines differ in
-size from one learner and one catalogue to the next); the score is ``WEIGHTS`` · signals. The
+size from one learner and one catalogue to the next); the score is ``WEIGHTS`` · signals, less
+``DISLIKE`` times the offering's likeness to a class the learner said "Not interested" to (so
+that "Not interested" teaches: look-alikes sink too, while the class itself never returns). The
 weights come from a grid searched on a validation split of the bench's population (learners'
 second-to-last bookings), never on the split the bench reports (``bench/recommendations.py
 --tune``). The grid's best gave quality no weight; these take 0.05 from collaborative for it,
@@ -56,6 +58,7 @@ TOP_RATED = 4.5  # a Bayesian average from at least TOP_RATED_MIN ratings reads 
 TOP_RATED_MIN = 5
 TRENDING_MIN = 3  # "Popular this week" needs this many bookings in the last 7 days
 INTEREST_WEIGHT = 2  # stated interests count twice in the learner's profile text
+DISLIKE = 0.30  # taken off a score per unit of likeness to a class the learner said "Not interested" to
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Suggestion:
     signal: str  # the signal the reason comes from: content, collaborative, quality, trending or none
     reason: str
     signals: Mapping[str, float] = field(default_factory=dict)
+    dislike: float = 0.0  # likeness to what the learner said "Not interested" to (score: minus DISLIKE ×)
 
 
 def offering_key(*, mentor_id: int, title: str) -> str:
@@ -245,6 +249,23 @@ def _collaborative(catalogue: Catalogue, learner: Learner) -> tuple[np.ndarray, 
     return 1 - miss, best_from
 
 
+def _dislike(catalogue: Catalogue, learner: Learner) -> np.ndarray:
+    """Per offering: its likeness to the classes the learner said "Not interested" to (the
+    highest cosine of their texts, in [0, 1]), so that one "Not interested" also lowers the
+    look-alikes. A dismissed class no longer open is compared by its title."""
+    count = len(catalogue.offerings)
+    if not learner.dismissed or catalogue.vectors is None:
+        return np.zeros(count)
+    dismissed = sorted(learner.dismissed)
+    rows = [catalogue.position[key] for key in dismissed if key in catalogue.position]
+    titles = [key.partition(":")[2] for key in dismissed if key not in catalogue.position]
+    parts = [catalogue.vectors[rows]] if rows else []
+    if titles:
+        parts.append(catalogue.model.vectorizer.transform(titles))
+    likeness = (catalogue.vectors @ sparse.vstack(parts).T).toarray()  # offerings × dismissed, cosines
+    return np.clip(likeness.max(axis=1), 0.0, 1.0)
+
+
 @dataclass
 class Signals:
     """One learner's four signals for every offering of a catalogue, and where the two personal
@@ -256,9 +277,10 @@ class Signals:
     content_from: np.ndarray  # index into content_labels, -1 for none
     content_labels: list[str]
     collaborative_from: list[str]  # the booked offering that gave the most, "" for none
+    dislike: np.ndarray  # likeness to what the learner said "Not interested" to
 
     def scores(self, weights: Mapping[str, float] = WEIGHTS) -> np.ndarray:
-        total = sum(weights[name] * self.values[name] for name in SIGNALS)
+        total = sum(weights[name] * self.values[name] for name in SIGNALS) - DISLIKE * self.dislike
         return np.where(self.excluded, -np.inf, total)
 
     def top(self, limit: int, weights: Mapping[str, float] = WEIGHTS) -> list[int]:
@@ -296,6 +318,7 @@ def signals(catalogue: Catalogue, learner: Learner) -> Signals:
         content_from=content_from,
         content_labels=content_labels,
         collaborative_from=collaborative_from,
+        dislike=_dislike(catalogue, learner),
     )  # fmt: skip
 
 
@@ -322,7 +345,14 @@ def rank(
             collaborative_from=found.collaborative_from[position],
         )
         suggestions.append(
-            Suggestion(offering=offering, score=float(scores[position]), signal=signal, reason=reason, signals=values)
+            Suggestion(
+                offering=offering,
+                score=float(scores[position]),
+                signal=signal,
+                reason=reason,
+                signals=values,
+                dislike=float(found.dislike[position]),
+            )
         )
     return suggestions
 

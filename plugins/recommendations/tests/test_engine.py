@@ -4,6 +4,7 @@ or dismissed comes back, and the same inputs always give the same model and the 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -184,8 +185,29 @@ def test_any_catalogue_never_suggests_what_was_booked_or_dismissed_and_every_rea
             assert (signal, reason) == ("none", "Open for booking")
 
 
+def test_not_interested_also_sinks_look_alikes_and_nothing_else():
+    chords = _offering(9, "Guitar chords clinic", "Guitar music chords")
+    catalogue = _catalogue([*ALL, chords])
+    learner = Learner(interests=("music", "SQL"))
+    before = {item.offering.key: item for item in rank(catalogue, learner, limit=5)}
+    dismissing = Learner(interests=learner.interests, dismissed=frozenset({GUITAR.key}))
+    after = {item.offering.key: item for item in rank(catalogue, dismissing, limit=5)}
+    assert GUITAR.key not in after
+    vectors = catalogue.vectors
+    likeness = (vectors[catalogue.position[chords.key]] @ vectors[catalogue.position[GUITAR.key]].T).toarray()[0, 0]
+    assert likeness > 0.3 and after[chords.key].dislike == pytest.approx(likeness)
+    assert after[chords.key].score == pytest.approx(before[chords.key].score - engine.DISLIKE * likeness)
+    assert after[SQL.key].score == before[SQL.key].score and after[SQL.key].dislike == 0
+    assert after[chords.key].reason == before[chords.key].reason  # the reason still holds
+    closed = Learner(
+        interests=learner.interests, dismissed=frozenset({offering_key(mentor_id=99, title="Guitar chords")})
+    )
+    assert {item.offering.key: item for item in rank(catalogue, closed, limit=5)}[chords.key].dislike > 0.3  # by title
+
+
 def test_the_scores_are_the_documented_weighted_sum():
     catalogue = _catalogue(histories=[[PYTHON.key, SQL.key]] * 4)
-    for item in rank(catalogue, Learner(interests=("SQL",), booked=(PYTHON.key,)), limit=3):
+    learner = Learner(interests=("SQL",), booked=(PYTHON.key,), dismissed=frozenset({FIGMA.key}))
+    for item in rank(catalogue, learner, limit=3):
         expected = sum(engine.WEIGHTS[name] * value for name, value in item.signals.items())
-        assert np.isclose(item.score, expected)
+        assert np.isclose(item.score, expected - engine.DISLIKE * item.dislike)
