@@ -21,6 +21,7 @@ Functions:
 - ``session_participants``: the mentor and the learner of one session.
 - ``person_timezone``: the timezone a person chose, for reckoning their days and weeks.
 - ``topic_vocabulary``: the topics PeerLearn knows, spelled as people read them.
+- ``topic_domains``: the broad fields PeerLearn is organised by (the forum's boards).
 - ``bookings_of_learner``: a learner's own bookings, newest first.
 - ``booking_of_learner``: one of a learner's own bookings, with its mentor and its session's
   state and times.
@@ -93,7 +94,7 @@ from core.room.selectors import (
     session_participants as session_participants_list,
 )
 from core.users.selectors import role_profile_get
-from core.users.vocabulary import TOPICS
+from core.users.vocabulary import DOMAINS, TOPICS
 
 __all__ = [
     "BookableSession",
@@ -127,6 +128,7 @@ __all__ = [
     "sessions_bookable",
     "sessions_bookable_detailed",
     "sessions_public_upcoming",
+    "topic_domains",
     "topic_vocabulary",
 ]
 
@@ -206,6 +208,12 @@ def topic_vocabulary() -> tuple[str, ...]:
     """The topics PeerLearn suggests, spelled as people read them ("Python", "SQL"): the way to
     show a topic that mentors wrote in any case."""
     return TOPICS
+
+
+def topic_domains() -> tuple[str, ...]:
+    """The broad fields PeerLearn is organised by ("Programming", "Design", "Data", ...), the
+    first words of ``topic_vocabulary``."""
+    return DOMAINS
 
 
 def bookings_of_learner(*, learner, limit: int | None = None) -> list[BookingRow]:

@@ -135,7 +135,18 @@ MATRIX = {
     "notifications/read/": ("/notifications/read/", _all(302, 405, 405, 405)),  # POST only
     "notifications/catch-up/": ("/notifications/catch-up/?after=0", _all(302, 200, 200, 200)),
     # Plugins (present only while the plugin is enabled)
-    "p/forum/": ("/p/forum/", _all(302, 200, 200, 200)),
+    # The forum: anyone reads (threads are meant to be found); writing needs an account
+    "p/forum/": ("/p/forum/", _all(200, 200, 200, 200)),
+    "p/forum/<slug:slug>/": ("/p/forum/general/", _all(200, 200, 200, 200)),
+    "p/forum/<slug:slug>/new/": ("/p/forum/general/new/", _all(302, 200, 200, 200)),
+    "p/forum/t/<int:pk>-<slug:slug>/": ("/p/forum/t/999999-none/", _all(404, 404, 404, 404)),
+    "p/forum/t/<int:pk>/": ("/p/forum/t/999999/", _all(404, 404, 404, 404)),
+    "p/forum/t/<int:pk>/reply/": ("/p/forum/t/999999/reply/", _all(405, 405, 405, 405)),  # POST only
+    "p/forum/t/<int:pk>/moderate/": ("/p/forum/t/999999/moderate/", _all(405, 405, 405, 405)),  # POST only
+    "p/forum/post/<int:pk>/edit/": ("/p/forum/post/999999/edit/", _all(302, 404, 404, 404)),
+    "p/forum/post/<int:pk>/answer/": ("/p/forum/post/999999/answer/", _all(405, 405, 405, 405)),  # POST only
+    "p/forum/post/<int:pk>/flag/": ("/p/forum/post/999999/flag/", _all(302, 404, 404, 404)),
+    "p/forum/post/<int:pk>/moderate/": ("/p/forum/post/999999/moderate/", _all(405, 405, 405, 405)),  # POST only
     # The gift form of the learner's own booking (its session not open for gifts: the page says so)
     "p/gifting/give/<int:booking_id>/": ("/p/gifting/give/{booking}/", _each(302, 200, 404, 403, 403, 403)),
     "p/gifting/preview/": ("/p/gifting/preview/?rupees=100", _all(302, 200, 200, 200)),

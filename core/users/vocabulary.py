@@ -26,15 +26,13 @@ EMAIL_DOMAINS = (
     "yandex.com",
 )
 
+# The broad domains (the examples the registration form gives; the forum's boards).
+DOMAINS = ("Programming", "Design", "Data", "Business", "Marketing")
+
 # Skills and interests mentors teach and learners ask for. Free text is always allowed;
 # this list only powers "Did you mean …?".
 TOPICS = (
-    # Broad domains (the examples the registration form gives)
-    "Programming",
-    "Design",
-    "Data",
-    "Business",
-    "Marketing",
+    *DOMAINS,
     # Programming
     "Python",
     "JavaScript",

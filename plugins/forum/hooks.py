@@ -20,7 +20,5 @@ def nav_items(request):
     if not request.user.is_authenticated:
         return []
     return [
-        NavItem(
-            label="Forum", url=reverse("forum:thread-list"), icon="chat-bubble-left-right", aria_label="Community forum"
-        )
+        NavItem(label="Forum", url=reverse("forum:index"), icon="chat-bubble-left-right", aria_label="Community forum")
     ]

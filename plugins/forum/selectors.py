@@ -1,5 +1,122 @@
-from plugins.forum.models import Thread
+"""What the forum's pages read. Each function is a fixed number of queries, however many boards,
+threads or posts there are (the tests count them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from plugins.forum.models import Board, Post, Thread
+from plugins.forum.services import can_edit, is_moderator
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
 
 
-def thread_list_recent(*, limit: int = 20):
-    return list(Thread.objects.select_related("author")[:limit])
+@dataclass(frozen=True)
+class BoardRow:
+    board: Board
+    thread_count: int
+    latest: Thread | None  # the thread posted in last
+
+
+def _visible_threads(viewer):
+    """Threads ``viewer`` may see: all but hidden ones; their own hidden ones too (with a note);
+    moderators see everything."""
+    threads = Thread.objects.all()
+    if is_moderator(viewer):
+        return threads
+    if getattr(viewer, "is_authenticated", False):
+        return threads.filter(Q(is_hidden=False) | Q(author__user=viewer))
+    return threads.filter(is_hidden=False)
+
+
+def boards_overview() -> list[BoardRow]:
+    """The open boards, each with its count of visible threads and the one posted in last (two queries)."""
+    latest = Thread.objects.filter(board=OuterRef("pk"), is_hidden=False).order_by("-last_posted_at", "-pk")
+    boards = list(
+        Board.objects.filter(is_active=True).annotate(
+            thread_count=Count("threads", filter=Q(threads__is_hidden=False)),
+            latest_id=Subquery(latest.values("pk")[:1]),
+        ).order_by("position", "name")  # an aggregate query ignores Meta.ordering
+    )
+    threads = Thread.objects.select_related("author").in_bulk([board.latest_id for board in boards if board.latest_id])
+    return [BoardRow(board, board.thread_count, threads.get(board.latest_id)) for board in boards]
+
+
+def board_get(*, slug: str) -> Board | None:
+    return Board.objects.filter(slug=slug, is_active=True).first()
+
+
+def threads_page(*, board: Board, viewer, page) -> Page:
+    """``board``'s threads, pinned first, then by latest post (two queries: the page and its count)."""
+    threads = _visible_threads(viewer).filter(board=board).select_related("author", "author__user")
+    return Paginator(threads.order_by("-is_pinned", "-last_posted_at", "-pk"), THREADS_PER_PAGE).get_page(page)
+
+
+def thread_get(*, pk: int, viewer) -> Thread | None:
+    """Thread ``pk`` if ``viewer`` may see it (one query)."""
+    if not 0 < pk < 2**63:
+        return None
+    return _visible_threads(viewer).select_related("board", "author", "author__user").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PostRow:
+    post: Post
+    is_opening: bool
+    is_answer: bool
+    is_mentor: bool  # the author is a mentor: their replies carry the label
+    can_edit: bool
+
+
+def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
+    """``thread``'s posts in order, those ``viewer`` may see (a hidden one only to its author and
+    moderators), as rows (two queries: the page and its count)."""
+    posts = thread.posts.select_related("author", "author__user")
+    if not is_moderator(viewer):
+        own = Q(author__user=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
+        posts = posts.filter(Q(is_hidden=False) | own)
+    found = Paginator(posts.order_by("created_at", "pk"), POSTS_PER_PAGE).get_page(page)
+    opening_id = (
+        thread.posts.order_by("created_at", "pk").values_list("pk", flat=True).first() if found.number > 1 else None
+    )
+    rows = []
+    for index, post in enumerate(found.object_list):
+        is_opening = post.pk == opening_id if opening_id is not None else (found.number == 1 and index == 0)
+        rows.append(
+            PostRow(
+                post=post,
+                is_opening=is_opening,
+                is_answer=post.pk == thread.answer_id,
+                is_mentor=getattr(post.author.user, "role", "") == "mentor",
+                can_edit=can_edit(user=viewer, post=post),
+            )
+        )
+    return found, rows
+
+
+def post_get(*, pk: int, viewer) -> Post | None:
+    """Post ``pk`` if ``viewer`` may see it and its thread (one query)."""
+    if not 0 < pk < 2**63:
+        return None
+    post = Post.objects.select_related("thread", "thread__board", "thread__author", "author").filter(pk=pk).first()
+    if post is None:
+        return None
+    if is_moderator(viewer):
+        return post
+    mine = getattr(viewer, "is_authenticated", False) and post.author.user_id == viewer.pk
+    if post.is_hidden and not mine:
+        return None
+    if post.thread.is_hidden and not (
+        getattr(viewer, "is_authenticated", False) and post.thread.author.user_id == viewer.pk
+    ):
+        return None
+    return post
+
+
+def boards_other(*, board: Board) -> list[Board]:
+    """The open boards a moderator can move a thread of ``board`` to."""
+    return list(Board.objects.filter(is_active=True).exclude(pk=board.pk))

@@ -2,6 +2,7 @@ import pytest
 
 from core import pluginmanager
 from core.users.tests.factories import user_make
+from plugins.forum import services
 from plugins.forum.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ def test_the_forum_adds_a_nav_item_for_logged_in_people(rf, learner):
 
 
 def test_the_forum_page_is_honest_when_empty(client, learner):
+    services.boards_seed()
     client.force_login(learner)
-    response = client.get("/p/forum/")
-    assert response.status_code == 200
-    assert b"No threads yet" in response.content
+    page = client.get("/p/forum/").content.decode()
+    assert page.count("No threads yet") == 6  # each starter board says so
+    assert "No threads yet" in client.get("/p/forum/general/").content.decode()

@@ -5,29 +5,15 @@ page and profile, the mentor's box on a session page and their card on the landi
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from core.mentoring.tests.factories import session_make
 from plugins.gamification.tests.factories import attended
+from tests.browser.plugin_fixtures import signed_in
 from tests.browser.test_a11y import violations
 from tests.browser.test_landing import in_thread
 
 pytestmark = pytest.mark.browser
-
-
-def _signed_in(browser, server_url, user, width: int, **options):
-    """A context signed in as ``user``; CSP bypassed so that axe can be injected inline."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=server_url, viewport={"width": width, "height": 900}, bypass_csp=True, **options
-    )
-    context.set_default_timeout(10_000)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server_url}])
-    return context
 
 
 @pytest.mark.parametrize("width", [360, 1440])
@@ -39,7 +25,7 @@ def test_badges_streaks_and_progress_show_where_people_look(
     upcoming = in_thread(session_make, mentor=mentor, title="Python, the next step", hours_from_now=48)
     found: list[str] = []
 
-    context = _signed_in(browser, server_url, learner, width)
+    context = signed_in(browser, server_url, learner, width)
     tab = context.new_page()
     try:
         tab.goto("/dashboard/learner/progress/")
@@ -89,7 +75,7 @@ def test_a_badge_arrives_live_with_sparkles_that_keep_still_for_reduced_motion(
 ):
     session, _booking = in_thread(attended, mentor=mentor, learner=learner, days_ago=1, complete=False)
     for motion in ("no-preference", "reduce"):
-        context = _signed_in(browser, server_url, learner, 1440, reduced_motion=motion)
+        context = signed_in(browser, server_url, learner, 1440, reduced_motion=motion)
         tab = context.new_page()
         try:
             tab.goto("/dashboard/learner/")

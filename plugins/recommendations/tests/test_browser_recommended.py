@@ -5,27 +5,15 @@ in without a reload); "Not interested" hides a card for good."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.users.tests.factories import user_make
+from tests.browser.plugin_fixtures import signed_in
 from tests.browser.test_a11y import violations
 from tests.browser.test_landing import in_thread
 
 pytestmark = pytest.mark.browser
-
-
-def _signed_in(browser, server_url, user, width: int):
-    """A context signed in as ``user``; CSP bypassed so that axe can be injected inline."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=server_url, viewport={"width": width, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server_url}])
-    return context
 
 
 @pytest.fixture
@@ -42,7 +30,7 @@ def guru(transactional_db):
 def test_the_panel_says_why_and_passes_axe(browser, server_url, snap, pythonista, guru, width):
     in_thread(session_make, mentor=guru, title="Hands-on Python", topics=["Python", "Testing"], hours_from_now=30)
     in_thread(session_make, mentor=guru, title="Python for data", topics=["Python", "Pandas"], hours_from_now=54)
-    context = _signed_in(browser, server_url, pythonista, width)
+    context = signed_in(browser, server_url, pythonista, width)
     tab = context.new_page()
     try:
         tab.goto("/dashboard/learner/")
@@ -60,7 +48,7 @@ def test_the_panel_says_why_and_passes_axe(browser, server_url, snap, pythonista
 
 def test_a_new_session_arrives_live_and_not_interested_hides_one(browser, server_url, pythonista, guru):
     first = in_thread(session_make, mentor=guru, title="Hands-on Python", topics=["Python"], hours_from_now=30)
-    context = _signed_in(browser, server_url, pythonista, 1440)
+    context = signed_in(browser, server_url, pythonista, 1440)
     tab = context.new_page()
     try:
         tab.goto("/dashboard/learner/")

@@ -1,0 +1,17 @@
+"""``{% load forum %}``: the forum's one filter."""
+
+from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+register = template.Library()
+
+
+@register.filter
+def ago(moment) -> str:
+    """"just now" under a minute, else "3 hours ago" (the largest unit only)."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
