@@ -37,10 +37,12 @@ def boards_overview() -> list[BoardRow]:
     """The open boards, each with its count of visible threads and the one posted in last (two queries)."""
     latest = Thread.objects.filter(board=OuterRef("pk"), is_hidden=False).order_by("-last_posted_at", "-pk")
     boards = list(
-        Board.objects.filter(is_active=True).annotate(
+        Board.objects.filter(is_active=True)
+        .annotate(
             thread_count=Count("threads", filter=Q(threads__is_hidden=False)),
             latest_id=Subquery(latest.values("pk")[:1]),
-        ).order_by("position", "name")  # an aggregate query ignores Meta.ordering
+        )
+        .order_by("position", "name")  # an aggregate query ignores Meta.ordering
     )
     threads = Thread.objects.select_related("author").in_bulk([board.latest_id for board in boards if board.latest_id])
     return [BoardRow(board, board.thread_count, threads.get(board.latest_id)) for board in boards]

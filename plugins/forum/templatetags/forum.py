@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.filter
 def ago(moment) -> str:
-    """"just now" under a minute, else "3 hours ago" (the largest unit only)."""
+    """Under a minute: "just now"; else "3 hours ago" (the largest unit only)."""
     if moment is None:
         return ""
     if (timezone.now() - moment).total_seconds() < 60:
