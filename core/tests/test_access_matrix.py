@@ -139,6 +139,9 @@ MATRIX = {
     "p/forum/": ("/p/forum/", _all(200, 200, 200, 200)),
     "p/forum/<slug:slug>/": ("/p/forum/general/", _all(200, 200, 200, 200)),
     "p/forum/<slug:slug>/new/": ("/p/forum/general/new/", _all(302, 200, 200, 200)),
+    "p/forum/<slug:slug>/follow/": ("/p/forum/general/follow/", _all(405, 405, 405, 405)),  # POST only
+    "p/forum/search/": ("/p/forum/search/?q=django", _all(200, 200, 200, 200)),
+    "p/forum/t/<int:pk>/follow/": ("/p/forum/t/999999/follow/", _all(405, 405, 405, 405)),  # POST only
     "p/forum/t/<int:pk>-<slug:slug>/": ("/p/forum/t/999999-none/", _all(404, 404, 404, 404)),
     "p/forum/t/<int:pk>/": ("/p/forum/t/999999/", _all(404, 404, 404, 404)),
     "p/forum/t/<int:pk>/reply/": ("/p/forum/t/999999/reply/", _all(405, 405, 405, 405)),  # POST only

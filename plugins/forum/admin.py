@@ -10,7 +10,6 @@ from django.utils.html import format_html
 
 from plugins.forum import services
 from plugins.forum.models import Board, Flag, ModerationAction, Post, Thread
-from plugins.forum.views import thread_url
 
 
 @admin.register(Board)
@@ -64,7 +63,9 @@ class FlagAdmin(admin.ModelAdmin):
 
     @admin.display(description="On the site")
     def on_site(self, flag: Flag) -> str:
-        return format_html('<a href="{}">Open</a>', thread_url(flag.post.thread, anchor=f"post-{flag.post_id}"))
+        return format_html(
+            '<a href="{}">Open</a>', services.thread_path(flag.post.thread, anchor=f"post-{flag.post_id}")
+        )
 
     @admin.action(description="Hide these posts (logged, flags dealt with)")
     def hide_posts(self, request, queryset):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from core.hooks import NavItem, hookimpl
+from core.hooks import NavItem, NotificationType, hookimpl
 from plugins.forum import services
 from plugins.forum.urls import urlpatterns as forum_urlpatterns
 
@@ -21,4 +21,13 @@ def nav_items(request):
         return []
     return [
         NavItem(label="Forum", url=reverse("forum:index"), icon="chat-bubble-left-right", aria_label="Community forum")
+    ]
+
+
+@hookimpl
+def notification_kinds():
+    return [
+        NotificationType(services.NEW_REPLY, "Replies in forum threads you follow", email=True),
+        NotificationType(services.MENTION, "When someone mentions you in the forum", email=True, email_default=True),
+        NotificationType(services.NEW_THREAD, "New threads in forum boards you follow", email=True),
     ]

@@ -11,6 +11,8 @@ Three maintained libraries, each doing the one thing it is known for:
   tags, attributes and URL schemes, whatever the parser let through: ``javascript:`` and
   ``data:`` links, event handlers, styles and images all go. It also gives every link its
   ``rel`` (``nofollow`` too for the links of new accounts) and opens none in the same context.
+
+Why these three, and why reading is public: docs/decisions/0020-forum.md.
 """
 
 from __future__ import annotations

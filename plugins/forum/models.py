@@ -123,3 +123,30 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.moderator_id}: {self.reason}"
+
+
+class Subscription(models.Model):
+    """Someone follows a thread (its new replies) or a board (its new threads)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "thread"], condition=models.Q(thread__isnull=False), name="forum_follow_thread_once"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "board"], condition=models.Q(board__isnull=False), name="forum_follow_board_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, board__isnull=True)
+                | models.Q(thread__isnull=True, board__isnull=False),
+                name="forum_follow_one_thing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} follows {self.thread or self.board}"

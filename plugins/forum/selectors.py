@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from plugins.forum import markdown
 from plugins.forum.models import Board, Post, Thread
 from plugins.forum.services import can_edit, is_moderator
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
+SEARCH_PER_PAGE = 20
+SEARCH_POSTS = 400  # best-matching posts read for one search, grouped into their threads
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,44 @@ def post_get(*, pk: int, viewer) -> Post | None:
 def boards_other(*, board: Board) -> list[Board]:
     """The open boards a moderator can move a thread of ``board`` to."""
     return list(Board.objects.filter(is_active=True).exclude(pk=board.pk))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    thread: Thread
+    post: Post  # the best-matching post of the thread
+    excerpt: str
+
+
+def matching_posts(query: str, *, full_text: bool | None = None):
+    """Visible posts of visible threads matching ``query``, best first. PostgreSQL: full-text
+    search in English (stemmed: "tracebacks" finds "traceback") over the thread's title (weighted
+    above) and the post, with web-search syntax ("django -flask", quoted phrases). Elsewhere
+    (SQLite, the embedded set-up; ``full_text=False``): every word in the title or the post,
+    newest first."""
+    posts = Post.objects.filter(is_hidden=False, thread__is_hidden=False, thread__board__is_active=True)
+    if full_text is None:
+        full_text = connection.vendor == "postgresql"
+    if full_text:
+        document = SearchVector("thread__title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        wanted = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            posts.annotate(document=document, rank=SearchRank(F("document"), wanted))
+            .filter(document=wanted)
+            .order_by("-rank", "-created_at")
+        )
+    for word in query.split()[:10]:
+        posts = posts.filter(Q(thread__title__icontains=word) | Q(body__icontains=word))
+    return posts.order_by("-created_at")
+
+
+def search_page(*, query: str, viewer, page) -> Page:
+    """Threads matching ``query``, best first, each with its best-matching post (one query)."""
+    hits: dict[int, SearchHit] = {}
+    found = matching_posts(query).select_related("thread", "thread__board", "author")[:SEARCH_POSTS]
+    for post in found:
+        if post.thread_id not in hits:
+            hits[post.thread_id] = SearchHit(post.thread, post, markdown.excerpt(post.body, length=200))
+    return Paginator(list(hits.values()), SEARCH_PER_PAGE).get_page(page)

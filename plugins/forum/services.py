@@ -7,16 +7,19 @@ Errors people can fix come back as ``ForumError`` with a sentence to show them.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core import plugin_api
 from plugins.forum import markdown
-from plugins.forum.models import Board, Flag, FlagReason, Member, ModerationAction, Post, Thread
+from plugins.forum.models import Board, Flag, FlagReason, Member, ModerationAction, Post, Subscription, Thread
 from plugins.forum.starter import boards_create
 
 MODERATORS = "Forum moderators"  # the group whose members moderate (staff always may)
@@ -27,6 +30,9 @@ EDIT_MINUTES = 30
 TITLE_MIN, TITLE_MAX = 8, 150
 BODY_MIN, BODY_MAX = 2, 20_000
 REASON_MAX = 300
+NEW_REPLY, NEW_THREAD, MENTION = "new_reply", "new_thread", "mention"  # notification kinds (hooks)
+NOTIFIED_ROLES = ("learner", "mentor")  # the roles a plugin's notification kinds are for
+AT_NAME = re.compile(r"(?<![\w@])@([\w.-]{2,40})")
 
 
 class ForumError(ValueError):
@@ -70,6 +76,86 @@ def boards_seed() -> list[Board]:
     tables call this again). Idempotent."""
     boards_create(Board)
     return list(Board.objects.all())
+
+
+def thread_path(thread: Thread, *, page: int = 1, anchor: str = "") -> str:
+    """The thread's one address (its slug in it), at ``page``, at ``anchor``."""
+    url = reverse("forum:thread", args=[thread.pk, thread.slug or "thread"])
+    return url + (f"?page={page}" if page > 1 else "") + (f"#{anchor}" if anchor else "")
+
+
+# --- Following and telling --------------------------------------------------------------------
+
+
+def follow(*, user, thread: Thread | None = None, board: Board | None = None) -> Subscription:
+    """``user`` follows ``thread`` (its replies) or ``board`` (its new threads). Idempotent."""
+    member = member_join(user=user)
+    subscription, _ = Subscription.objects.get_or_create(member=member, thread=thread, board=board)
+    return subscription
+
+
+def unfollow(*, user, thread: Thread | None = None, board: Board | None = None) -> bool:
+    """Stop following; returns whether anything was followed."""
+    deleted, _ = Subscription.objects.filter(member__user=user, thread=thread, board=board).delete()
+    return bool(deleted)
+
+
+def is_following(*, user, thread: Thread | None = None, board: Board | None = None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Subscription.objects.filter(member__user=user, thread=thread, board=board).exists()
+
+
+def _tell(members, *, kind: str, title: str, body: str, url: str) -> int:
+    """Notify each of ``members`` (through core: their settings decide in-app and email)."""
+    told = 0
+    for member in members:
+        if getattr(member.user, "role", "") in NOTIFIED_ROLES and member.user.is_active:
+            told += bool(plugin_api.notify(user=member.user, kind=kind, title=title, body=body, url=url))
+    return told
+
+
+def mentioned_in(*, thread: Thread, body: str) -> list[Member]:
+    """The people ``body`` mentions (@Asha) among those taking part in ``thread`` (its author and
+    repliers), matched by their forum name in any case."""
+    names = {name.casefold() for name in AT_NAME.findall(body)}
+    if not names:
+        return []
+    taking_part = Member.objects.filter(Q(pk=thread.author_id) | Q(posts__thread=thread, posts__is_hidden=False))
+    return [
+        member for member in taking_part.select_related("user").distinct() if member.display_name.casefold() in names
+    ]
+
+
+def _after_reply(post: Post) -> None:
+    """Tell who follows the thread about a new reply, and who it mentions; once each, never its writer."""
+    thread, writer = post.thread, post.author
+    url = thread_path(thread, anchor=f"post-{post.pk}")
+    excerpt = markdown.excerpt(post.body, length=140)
+    mentioned = [member for member in mentioned_in(thread=thread, body=post.body) if member.pk != writer.pk]
+    _tell(
+        mentioned, kind=MENTION, title=f"{writer.display_name} mentioned you in “{thread.title}”", body=excerpt, url=url
+    )
+    followers = (
+        Member.objects.filter(subscriptions__thread=thread)
+        .exclude(pk__in=[writer.pk, *(member.pk for member in mentioned)])
+        .select_related("user")
+    )
+    _tell(followers, kind=NEW_REPLY, title=f"{writer.display_name} replied in “{thread.title}”", body=excerpt, url=url)
+
+
+def _after_thread(thread: Thread, post: Post) -> None:
+    """Tell who follows the board about a new thread (never its writer)."""
+    followers = (
+        Member.objects.filter(subscriptions__board=thread.board_id).exclude(pk=thread.author_id).select_related("user")
+    )
+    _tell(
+        followers,
+        kind=NEW_THREAD,
+        title=f"New in {thread.board.name}: {thread.title}",
+        body=markdown.excerpt(post.body, length=140),
+        url=thread_path(thread),
+    )
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -129,9 +215,11 @@ def thread_start(*, user, board: Board, title: str, body: str) -> Thread:
             last_posted_at=now,
             post_count=1,
         )
-        Post.objects.create(
+        post = Post.objects.create(
             thread=thread, author=member, body=body, html=markdown.render(body, nofollow=is_new_account(user))
         )
+        Subscription.objects.get_or_create(member=member, thread=thread)  # the asker hears of replies
+        transaction.on_commit(lambda: _after_thread(thread, post))
     return thread
 
 
@@ -150,6 +238,8 @@ def reply_post(*, user, thread: Thread, body: str) -> Post:
             thread=locked, author=member, body=body, html=markdown.render(body, nofollow=is_new_account(user))
         )
         Thread.objects.filter(pk=locked.pk).update(post_count=F("post_count") + 1, last_posted_at=post.created_at)
+        Subscription.objects.get_or_create(member=member, thread=locked)  # who replies hears of the next ones
+        transaction.on_commit(lambda: _after_reply(post))
     return post
 
 

@@ -6,6 +6,8 @@ from plugins.forum import views
 # "t" and "post" come before the boards' slugs, which may therefore not be those words.
 urlpatterns = [
     path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("t/<int:pk>/follow/", views.thread_follow, name="thread-follow"),
     path("t/<int:pk>/reply/", views.thread_reply, name="thread-reply"),
     path("t/<int:pk>/moderate/", views.thread_moderate, name="thread-moderate"),
     path("t/<int:pk>-<slug:slug>/", views.thread_detail, name="thread"),
@@ -16,4 +18,5 @@ urlpatterns = [
     path("post/<int:pk>/moderate/", views.post_moderate, name="post-moderate"),
     path("<slug:slug>/", views.board_detail, name="board"),
     path("<slug:slug>/new/", views.thread_new, name="thread-new"),
+    path("<slug:slug>/follow/", views.board_follow, name="board-follow"),
 ]

@@ -11,17 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from plugins.forum import markdown, selectors, services
 from plugins.forum.forms import FlagForm, ModerateForm, ReplyForm, ThreadForm
 from plugins.forum.models import Thread
 
-
-def thread_url(thread: Thread, *, page: int = 1, anchor: str = "") -> str:
-    url = reverse("forum:thread", args=[thread.pk, thread.slug or "thread"])
-    return url + (f"?page={page}" if page > 1 else "") + (f"#{anchor}" if anchor else "")
+thread_url = services.thread_path
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,7 +29,8 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if board is None:
         raise Http404("No such board.")
     page = selectors.threads_page(board=board, viewer=request.user, page=request.GET.get("page", 1))
-    return render(request, "forum/board.html", {"board": board, "page": page})
+    following = services.is_following(user=request.user, board=board)
+    return render(request, "forum/board.html", {"board": board, "page": page, "following": following})
 
 
 @login_required
@@ -81,6 +78,7 @@ def _thread_page(request, thread: Thread, *, reply_form=None, preview: str = "",
             "boards_other": selectors.boards_other(board=thread.board) if moderator else [],
             "description": markdown.excerpt(opening.body) if opening else thread.title,
             "flag_form": FlagForm(),
+            "following": services.is_following(user=request.user, thread=thread),
         },
         status=status,
     )
@@ -182,6 +180,45 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
         {"post": post, "form": form, "thread_url": thread_url(post.thread)},
         status=400 if request.method == "POST" and form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a thread, or stop following it (the button says which)."""
+    thread = selectors.thread_get(pk=pk, viewer=request.user)
+    if thread is None:
+        raise Http404("No such thread.")
+    if request.POST.get("follow") == "0":
+        services.unfollow(user=request.user, thread=thread)
+        messages.success(request, "You no longer follow this thread.")
+    else:
+        services.follow(user=request.user, thread=thread)
+        messages.success(request, "Following: new replies reach your notifications.")
+    return redirect(thread_url(thread))
+
+
+@require_POST
+@login_required
+def board_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    board = selectors.board_get(slug=slug)
+    if board is None:
+        raise Http404("No such board.")
+    if request.POST.get("follow") == "0":
+        services.unfollow(user=request.user, board=board)
+        messages.success(request, f"You no longer follow {board.name}.")
+    else:
+        services.follow(user=request.user, board=board)
+        messages.success(request, f"Following {board.name}: new threads reach your notifications.")
+    return redirect("forum:board", slug=board.slug)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:200]
+    results = (
+        selectors.search_page(query=query, viewer=request.user, page=request.GET.get("page", 1)) if query else None
+    )
+    return render(request, "forum/search.html", {"query": query, "results": results})
 
 
 def _moderation_form(request) -> ModerateForm:

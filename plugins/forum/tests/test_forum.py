@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.realtime.models import Notification
 from core.users.tests.factories import user_make
 from core.users.tests.helpers import force_login_verified
-from plugins.forum import markdown, services
+from plugins.forum import markdown, selectors, services
 from plugins.forum.models import Board, Flag, ModerationAction, Post, Thread
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +336,87 @@ def test_the_moderation_queue_in_the_admin_hides_flagged_posts_through_the_logge
     assert ModerationAction.objects.get().reason == "Flagged: hidden in the admin"
     for page in ("/admin/forum/board/", "/admin/forum/thread/", "/admin/forum/post/", "/admin/forum/moderationaction/"):
         assert client.get(page).status_code == 200, page
+
+
+# --- Following, notifications, search ---------------------------------------------------------
+
+
+def _told(user):
+    return list(Notification.objects.filter(user=user).order_by("pk").values_list("kind", "title"))
+
+
+def test_followers_hear_of_each_reply_once_and_mentions_instead(boards, veteran, django_capture_on_commit_callbacks):
+    asha = user_make(email="asha@example.com", name="Asha Rao", role="learner")
+    ravi = user_make(email="ravi@example.com", name="Ravi Iyer", role="mentor")
+    reader = user_make(email="reader@example.com", name="Rina", role="learner")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = _thread(asha, boards["programming"])
+    with django_capture_on_commit_callbacks(execute=True):  # each step commits, as each request would
+        services.reply_post(user=ravi, thread=thread, body="Read it bottom up.")
+    services.follow(user=reader, thread=thread)
+    for user, body in ((asha, "Thanks @ravi, and @nobody."), (veteran, "Same here")):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.reply_post(user=user, thread=thread, body=body)
+    title = "How do I read a Django traceback?"
+    assert _told(asha) == [
+        ("forum.new_reply", f"Ravi replied in “{title}”"),
+        ("forum.new_reply", f"Veer replied in “{title}”"),
+    ]
+    assert _told(ravi) == [
+        ("forum.mention", f"Asha mentioned you in “{title}”"),  # not also "replied"
+        ("forum.new_reply", f"Veer replied in “{title}”"),
+    ]
+    assert [kind for kind, _ in _told(reader)] == ["forum.new_reply", "forum.new_reply"]
+    assert _told(veteran) == []  # their own reply tells them nothing
+    assert Notification.objects.get(user=reader, title__startswith="Veer").url.endswith(
+        f"#post-{thread.posts.last().pk}"
+    )
+    services.unfollow(user=reader, thread=thread)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_post(user=ravi, thread=thread, body="One more thing")
+    assert len(_told(reader)) == 2
+
+
+def test_board_followers_hear_of_new_threads_and_staff_following_is_no_error(
+    client, boards, veteran, staff, django_capture_on_commit_callbacks
+):
+    reader = user_make(email="reader@example.com", name="Rina", role="learner")
+    client.force_login(reader)
+    client.post("/p/forum/data/follow/", {"follow": "1"})
+    services.follow(user=staff, board=boards["data"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _thread(veteran, boards["data"], title="Which SQL joins should I learn first?")
+        _thread(veteran, boards["design"], title="Figma auto layout questions")
+    assert _told(reader) == [("forum.new_thread", "New in Data: Which SQL joins should I learn first?")]
+    page = client.get("/p/forum/data/").content.decode()
+    assert 'aria-pressed="true"' in page and "Following" in page
+    client.post("/p/forum/data/follow/", {"follow": "0"})
+    assert not services.is_following(user=reader, board=boards["data"])
+
+
+def test_an_open_thread_listens_for_new_replies_when_its_reader_follows_it(client, boards, veteran):
+    thread = _thread(veteran, boards["data"])
+    client.force_login(veteran)  # the asker follows their thread
+    page = client.get(services.thread_path(thread)).content.decode()
+    assert 'id="forum-posts" data-live-refresh="forum.new_reply forum.mention"' in page and "dashboards.js" in page
+    client.force_login(user_make(email="x@example.com", role="learner"))
+    assert "data-live-refresh" not in client.get(services.thread_path(thread)).content.decode()
+
+
+@pytest.mark.parametrize("full_text", [True, False])
+def test_search_finds_titles_and_posts_never_hidden_ones(client, boards, veteran, moderator, full_text):
+    first = _thread(veteran, boards["programming"], title="Reading tracebacks in Django", body="Start at the bottom.")
+    second = _thread(veteran, boards["data"], title="Pandas groupby is slow", body="Use a traceback? No: use agg.")
+    hidden = _thread(veteran, boards["data"], title="Traceback spam thread", body="spam")
+    services.thread_moderate(moderator=moderator, thread=hidden, action="hide", reason="Spam")
+    word = "tracebacks" if full_text else "traceback"  # full text also finds other forms of a word
+    found = [post.thread_id for post in selectors.matching_posts(word, full_text=full_text)]
+    assert set(found) == {first.pk, second.pk}
+    if full_text:
+        assert found[0] == first.pk  # the title weighs more than a post
+    assert list(selectors.matching_posts("pandas groupby", full_text=full_text).values_list("thread", flat=True)) == [
+        second.pk
+    ]
+    page = client.get("/p/forum/search/?q=traceback").content.decode()
+    assert "Reading tracebacks in Django" in page and "spam" not in page.casefold()
+    assert client.get("/p/forum/search/?q=%00%00").status_code == 200
