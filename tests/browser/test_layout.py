@@ -64,6 +64,7 @@ NOT_PAGES = {
     "bookings:booking-report": "a POST target: its form is on the booking page, which is visited",
     "bookings:booking-went-as-booked": "a POST target: its question is on the booking page, which is visited",
     "gifting:sent": "where a paid gift returns; its layout is checked by the gifting plugin's browser test",
+    "recommendations:dismiss": "a POST target: “Not interested” on the learner's home, which is visited",
 }
 NOT_PAGE_PREFIXES = ("/admin/", "/cms/", "/documents/", "/_util/")
 
