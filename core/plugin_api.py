@@ -13,6 +13,7 @@ Functions:
 
 - ``sessions_bookable``: public sessions still open for booking, optionally on a topic.
 - ``sessions_public_upcoming``: public sessions that are live or coming up, booked or not.
+- ``mentor_sessions_bookable``: given mentors' soonest sessions open for booking.
 - ``sessions_attended``: a person's completed sessions, as learner or mentor, with their
   topics and the time each participant was really in the room.
 - ``feedback_stats``: how much feedback a person gave (as learner) and received (as mentor),
@@ -72,6 +73,7 @@ from core.bookings.selectors.recommending import (
     booking_counts_since,
     booking_sequences_all,
     session_cards_bookable,
+    session_cards_bookable_by_mentor,
     session_list_bookable_detailed,
 )
 from core.hooks import PurposePayment
@@ -117,6 +119,7 @@ __all__ = [
     "learner_goals",
     "learner_interests",
     "mentor_records",
+    "mentor_sessions_bookable",
     "notify",
     "payment_get",
     "payment_split",
@@ -161,6 +164,13 @@ def sessions_public_upcoming(*, limit: int = 10) -> list[SessionCard]:
     """Sessions of approved mentors that are live now or coming up, soonest first, booked or
     not (what the landing page shows). At most ``limit`` (up to 200)."""
     return session_list_public_upcoming(limit=_bounded(limit)) if _bounded(limit) else []
+
+
+def mentor_sessions_bookable(*, mentor_ids, per_mentor: int = 2) -> dict[int, list[SessionCard]]:
+    """``{mentor id: SessionCards}``: each of those mentors' soonest sessions a learner can book
+    now (the rule of ``sessions_bookable``), at most ``per_mentor`` (up to 10) each; mentors with
+    none are left out. One query, however many mentors: a path from a mentor's words to a booking."""
+    return session_cards_bookable_by_mentor(mentor_ids=list(mentor_ids), per_mentor=max(0, min(int(per_mentor), 10)))
 
 
 def sessions_attended(*, user, limit: int | None = None) -> list[SessionAttendance]:

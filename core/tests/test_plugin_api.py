@@ -114,6 +114,16 @@ def test_sessions_bookable_are_open_public_sessions_on_the_topic(mentor, learner
     assert [card.id for card in by_id] == [python.pk, other.pk]
     assert plugin_api.sessions_bookable(ids=[other.pk, python.pk], limit=1)[0].id == python.pk
     assert plugin_api.sessions_bookable(ids=[]) == []
+    # Each mentor's soonest open sessions (the taken one and the unapproved mentor's left out).
+    later = session_make(mentor=guru, title="Rust basics", topics=["Rust"], hours_from_now=60)
+    by_mentor = plugin_api.mentor_sessions_bookable(mentor_ids=[guru.pk, mentor.pk, unapproved.pk, 0, True])
+    assert {key: [card.id for card in cards] for key, cards in by_mentor.items()} == {guru.pk: [python.pk, other.pk]}
+    assert [card.id for card in plugin_api.mentor_sessions_bookable(mentor_ids=[guru.pk], per_mentor=3)[guru.pk]] == [
+        python.pk,
+        other.pk,
+        later.pk,
+    ]
+    assert plugin_api.mentor_sessions_bookable(mentor_ids=[guru.pk], per_mentor=0) == {}
     upcoming = [card.id for card in plugin_api.sessions_public_upcoming(limit=10)]
     assert taken.pk in upcoming and hidden.pk not in upcoming  # booked, yet public
 

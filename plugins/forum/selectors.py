@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from core import plugin_api
 from plugins.forum import markdown
 from plugins.forum.models import Board, Post, Thread
 from plugins.forum.services import can_edit, is_moderator
@@ -77,11 +78,13 @@ class PostRow:
     is_answer: bool
     is_mentor: bool  # the author is a mentor: their replies carry the label
     can_edit: bool
+    next_sessions: tuple = ()  # a mentor's soonest sessions open for booking (SessionCards)
 
 
 def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
     """``thread``'s posts in order, those ``viewer`` may see (a hidden one only to its author and
-    moderators), as rows (two queries: the page and its count)."""
+    moderators), as rows with each mentor's next sessions (three queries: the page, its count,
+    and the mentors' sessions when a mentor posted on the page)."""
     posts = thread.posts.select_related("author", "author__user")
     if not is_moderator(viewer):
         own = Q(author__user=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
@@ -90,6 +93,8 @@ def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
     opening_id = (
         thread.posts.order_by("created_at", "pk").values_list("pk", flat=True).first() if found.number > 1 else None
     )
+    mentors = {post.author.user_id for post in found.object_list if getattr(post.author.user, "role", "") == "mentor"}
+    sessions = plugin_api.mentor_sessions_bookable(mentor_ids=mentors, per_mentor=2) if mentors else {}
     rows = []
     for index, post in enumerate(found.object_list):
         is_opening = post.pk == opening_id if opening_id is not None else (found.number == 1 and index == 0)
@@ -100,6 +105,7 @@ def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
                 is_answer=post.pk == thread.answer_id,
                 is_mentor=getattr(post.author.user, "role", "") == "mentor",
                 can_edit=can_edit(user=viewer, post=post),
+                next_sessions=tuple(sessions.get(post.author.user_id, ())),
             )
         )
     return found, rows

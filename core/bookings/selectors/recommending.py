@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.bookings.models import Booking, BookingStatus
@@ -76,6 +77,29 @@ def session_cards_bookable(*, ids, now: datetime | None = None) -> list[SessionC
         .only(*CARD_FIELDS)
     )
     return [session_card(session, now=now) for session in sessions]
+
+
+def session_cards_bookable_by_mentor(
+    *, mentor_ids, per_mentor: int = 2, now: datetime | None = None
+) -> dict[int, list[SessionCard]]:
+    """``{mentor id: their soonest sessions open for booking}``, at most ``per_mentor`` each, for
+    the mentors of ``mentor_ids`` (one query, a window numbering each mentor's sessions)."""
+    now = now or timezone.now()
+    wanted = {pk for pk in mentor_ids if isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63}
+    if not wanted or per_mentor <= 0:
+        return {}
+    sessions = (
+        session_queryset_public_upcoming(now=now)
+        .filter(starts_at__gt=now, mentor_id__in=wanted)
+        .exclude(bookings__status=BookingStatus.CONFIRMED)
+        .only(*CARD_FIELDS)
+        .annotate(nth=Window(RowNumber(), partition_by=[F("mentor_id")], order_by=[F("starts_at"), F("pk")]))
+        .filter(nth__lte=per_mentor)
+    )
+    found: dict[int, list[SessionCard]] = {}
+    for session in sessions:
+        found.setdefault(session.mentor_id, []).append(session_card(session, now=now))
+    return found
 
 
 def booking_sequences_all(*, since: datetime | None = None) -> list[list[tuple[int, str]]]:

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.mentoring.tests.factories import approved_mentor, session_make
 from core.realtime.models import Notification
 from core.users.tests.factories import user_make
 from core.users.tests.helpers import force_login_verified
@@ -420,3 +421,17 @@ def test_search_finds_titles_and_posts_never_hidden_ones(client, boards, veteran
     page = client.get("/p/forum/search/?q=traceback").content.decode()
     assert "Reading tracebacks in Django" in page and "spam" not in page.casefold()
     assert client.get("/p/forum/search/?q=%00%00").status_code == 200
+
+
+def test_a_mentors_reply_links_to_their_next_sessions_open_for_booking(client, boards, veteran):
+    helper = approved_mentor(email="hari@example.com", name="Hari Mentor")
+    soon = session_make(mentor=helper, title="Debugging Django, live", hours_from_now=30)
+    session_make(mentor=helper, title="Django testing", hours_from_now=54)
+    session_make(mentor=helper, title="Django deployment", hours_from_now=80)  # a third: not shown
+    thread = _thread(veteran, boards["programming"])
+    reply = services.reply_post(user=helper, thread=thread, body="Read it from the bottom.")
+    page = client.get(services.thread_path(thread)).content.decode()
+    box = page.split(f'id="post-{reply.pk}"')[1].split("</li>\n    \n")[0]
+    assert "Learn with Hari" in box and f'href="/sessions/{soon.pk}/"' in box
+    assert "Django testing" in box and "Django deployment" not in box
+    assert "Learn with" not in page.split(f'id="post-{reply.pk}"')[0]  # the learner's post has none
