@@ -216,6 +216,12 @@
       button.hidden = false;
     });
     scope.querySelectorAll("[data-settings-form]").forEach(showPayoutFields);
+    /* What was typed before this script ran (a slow connection) shows as tags too: the input
+       events it missed are not replayed. */
+    scope.querySelectorAll("[data-terms-for]").forEach(function (list) {
+      var input = document.getElementById(list.getAttribute("data-terms-for"));
+      if (input) renderTags(input);
+    });
     if (root !== document && P.enhance) P.enhance(root);
   }
 

@@ -8,16 +8,13 @@ from playwright.sync_api import expect
 from core.mentoring.tests.factories import session_make
 from core.users.services import mentor_approve
 from core.users.tests.factories import PASSWORD
+from tests.browser.waits import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def _log_in(tab, email: str, next_path: str) -> None:
-    tab.goto(f"/accounts/login/?next={next_path}")
-    tab.get_by_label("Email").fill(email)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    expect(tab).to_have_url(re.compile(re.escape(next_path) + "$"))
+    log_in(tab, email, next_path, PASSWORD)
 
 
 def test_learner_books_and_pays_and_the_mentor_accepts(page, browser, server_url, snap, learner, mentor):

@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import expect
+
 # ``check`` (a JS function, maybe async) on every animation frame (or every 100 ms where frames
 # are throttled) until it returns something truthy; null once ``ms`` have passed.
 UNTIL = """async () => {
@@ -40,3 +44,16 @@ def join_ready(tab, name: str = "Join now"):
     join = tab.get_by_role("button", name=name)
     expect(join).to_be_enabled(timeout=MEDIA_READY_MS)
     return join
+
+
+def log_in(tab, email: str, next_path: str, password: str) -> None:
+    """Log in through the form and land on ``next_path``, loaded: its deferred scripts have run.
+    Waiting for the address alone let a test type into a page whose scripts had not started
+    yet, on a loaded machine (the profile's skills then never became tags: their input event
+    had no listener)."""
+    tab.goto(f"/accounts/login/?next={next_path}")
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab).to_have_url(re.compile(re.escape(next_path) + "$"))
+    tab.wait_for_load_state("load")
