@@ -321,7 +321,11 @@ class NotificationType:
     notification also brings up to date, live (``("earnings_updated",)``: the mentor's balances;
     ``("recommended_sessions",)``: the learner home's "Recommended for you" panel).
     ``celebrate``: the toast that shows it live gets a small celebration (a burst of sparkles;
-    still for people who ask for reduced motion), for something the person achieved."""
+    still for people who ask for reduced motion), for something the person achieved.
+    ``email_digest`` (with ``email``): the email is not sent one by one but gathered, with the
+    person's other digest kinds, into one email a day (``NOTIFICATION_DIGEST_HOUR`` in their own
+    timezone), leaving out what they have read in the app by then: for news that comes often
+    (forum replies)."""
 
     key: str
     label: str
@@ -331,6 +335,7 @@ class NotificationType:
     email_default: bool = False
     refreshes: tuple[str, ...] = ()
     celebrate: bool = False
+    email_digest: bool = False
 
 
 # Contribution points, and where core renders each one:

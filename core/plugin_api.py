@@ -14,6 +14,7 @@ Functions:
 - ``sessions_bookable``: public sessions still open for booking, optionally on a topic.
 - ``sessions_public_upcoming``: public sessions that are live or coming up, booked or not.
 - ``mentor_sessions_bookable``: given mentors' soonest sessions open for booking.
+- ``mentor_pages``: the public page of each of the given mentors who has one.
 - ``sessions_attended``: a person's completed sessions, as learner or mentor, with their
   topics and the time each participant was really in the room.
 - ``feedback_stats``: how much feedback a person gave (as learner) and received (as mentor),
@@ -77,7 +78,7 @@ from core.bookings.selectors.recommending import (
     session_list_bookable_detailed,
 )
 from core.hooks import PurposePayment
-from core.mentoring.selectors import SessionCard, session_list_public_upcoming
+from core.mentoring.selectors import SessionCard, mentor_page_paths, session_list_public_upcoming
 from core.money import Split, format_inr, split
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
 from core.payments.services.payment import purpose_payment_info
@@ -118,6 +119,7 @@ __all__ = [
     "format_inr",
     "learner_goals",
     "learner_interests",
+    "mentor_pages",
     "mentor_records",
     "mentor_sessions_bookable",
     "notify",
@@ -171,6 +173,12 @@ def mentor_sessions_bookable(*, mentor_ids, per_mentor: int = 2) -> dict[int, li
     now (the rule of ``sessions_bookable``), at most ``per_mentor`` (up to 10) each; mentors with
     none are left out. One query, however many mentors: a path from a mentor's words to a booking."""
     return session_cards_bookable_by_mentor(mentor_ids=list(mentor_ids), per_mentor=max(0, min(int(per_mentor), 10)))
+
+
+def mentor_pages(*, mentor_ids) -> dict[int, str]:
+    """``{mentor id: path}``: the public page (``/mentors/12-asha-rao/``) of each of those mentors
+    who has one (approved and active); others are left out. One query, however many mentors."""
+    return mentor_page_paths(mentor_ids=mentor_ids)
 
 
 def sessions_attended(*, user, limit: int | None = None) -> list[SessionAttendance]:

@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 300.0},
     },
+    # Daily digests of plugins' notification kinds, due at NOTIFICATION_DIGEST_HOUR in each person's timezone.
+    "notification-digests": {
+        "task": "core.realtime.tasks.notification_digests_send_task",
+        "schedule": 900.0,
+        "options": {"expires": 900.0},
+    },
     # Recordings older than RECORDING_RETENTION_DAYS are deleted, files included.
     "recordings-retention": {
         "task": "core.mentoring.tasks.recordings_delete_older_than_task",
@@ -426,6 +432,8 @@ ROOM_GRACE_MINUTES = 15  # ... and closes this long after the end
 ROOM_NO_SHOW_MINUTES = 10  # whoever has not joined this long after the start is a no-show
 RECORDING_MAX_BYTES = env.int("RECORDING_MAX_BYTES", default=500 * 1024 * 1024)
 RECORDING_CHUNK_MAX_BYTES = 5 * 1024 * 1024  # one upload request
+# The hour (0-23, in each person's own timezone) after which their daily digest email goes out.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 RECORDING_RETENTION_DAYS = env.int("RECORDING_RETENTION_DAYS", default=30)
 
 # --- Security ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The public session page a learner books from, ``/sessions/<pk>/``, and its "Book and pay".
+"""The public session page a learner books from, ``/sessions/<pk>/``, and its "Book and pay";
+a mentor's public page, ``/mentors/<pk>-<name>/``.
 
 The page composes the apps below: the session (mentoring), who holds its slot (bookings), the
 fee (money), test mode (payments), the mentor's profile (users) and the reviews of their past
@@ -8,20 +9,21 @@ rooms (room). core/urls.py mounts ``session_detail`` as ``mentoring:session-deta
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.bookings.selectors import session_slot_state
+from core.bookings.selectors.recommending import session_cards_bookable_by_mentor
 from core.bookings.services import BEING_BOOKED, SLOT_TAKEN, BookingError, booking_checkout_start
 from core.bookings.views import checkout_response
 from core.mentoring.models import MentoringSession
-from core.mentoring.selectors import session_get_public
+from core.mentoring.selectors import mentor_get_public, mentor_page_path, session_get_public
 from core.money import fee_itemised, format_inr, split
 from core.payments.gateways import get_gateway
-from core.room.selectors import rating_summary_for_mentors, review_list_for_mentor
+from core.room.selectors import mentor_records_get, rating_summary_for_mentors, review_list_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
@@ -50,6 +52,7 @@ def session_detail_render(
         "mentor_profile": dashboard_profile_get(user=session.mentor),
         "rating": rating_summary_for_mentors(mentor_ids=[session.mentor_id]).get(session.mentor_id),
         "reviews": review_list_for_mentor(mentor_id=session.mentor_id),
+        "mentor_page": mentor_page_path(mentor_id=session.mentor_id, name=session.mentor.name),
     }
     return render(request, "mentoring/session_detail.html", context, status=status)
 
@@ -77,3 +80,31 @@ def booking_start(request: HttpRequest, session_pk: int) -> HttpResponse:
         message = exc.messages[0]
         return session_detail_render(request, session, error=message, status=409 if message in CONFLICTS else 400)
     return checkout_response(request, booking, payment)
+
+
+MENTOR_PAGE_SESSIONS = 6
+
+
+def mentor_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """``/mentors/<pk>-<name>/``: an approved mentor's public page (who they are, their verified
+    rating and reviews, their sessions open for booking); 404 for anyone else. Any other spelling
+    of the address redirects to this one, so each mentor has one address."""
+    mentor = mentor_get_public(pk=pk)
+    if mentor is None:
+        raise Http404("No such mentor.")
+    path = mentor_page_path(mentor_id=mentor.pk, name=mentor.name)
+    if request.path != path:
+        return HttpResponsePermanentRedirect(path)
+    record = mentor_records_get(mentor_ids=[mentor.pk])[mentor.pk]
+    context = {
+        "mentor": mentor,
+        "mentor_profile": mentor.mentor_profile,
+        "record": record,
+        "rating": record.ratings,
+        "reviews": review_list_for_mentor(mentor_id=mentor.pk),
+        "sessions": session_cards_bookable_by_mentor(mentor_ids=[mentor.pk], per_mentor=MENTOR_PAGE_SESSIONS).get(
+            mentor.pk, []
+        ),
+        "canonical": request.build_absolute_uri(path),
+    }
+    return render(request, "mentoring/mentor_page.html", context)

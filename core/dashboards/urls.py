@@ -29,6 +29,9 @@ urlpatterns = [
 # ``mentoring:session-detail``, beside the live room's addresses.
 session_urlpatterns = [
     path("sessions/<int:pk>/", session.session_detail, name="session-detail"),
+    # A mentor's public page; the short form (and an old name in the slug) redirect to the long one.
+    path("mentors/<int:pk>-<slug:slug>/", session.mentor_page, name="mentor-page"),
+    path("mentors/<int:pk>/", session.mentor_page, name="mentor-page-short"),
 ]
 
 # ``bookings:booking-start`` (under ``bookings/``): the session page's "Book and pay".

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr, split
+from core.users.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,27 @@ JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
 def session_get_own(*, mentor, pk: int) -> MentoringSession | None:
     return MentoringSession.objects.filter(mentor=mentor, pk=pk).first()
+
+
+# --- Public mentor pages --------------------------------------------------------------------
+
+
+def _mentors_public():
+    """Active, approved mentors: the people who have a public page."""
+    return User.objects.filter(role=Role.MENTOR, is_active=True, mentor_profile__is_approved=True)
+
+
+def mentor_get_public(*, pk: int) -> User | None:
+    """An active, approved mentor with their profile (one query), or None: nobody else has a public page."""
+    return _mentors_public().select_related("mentor_profile").filter(pk=pk).first()
+
+
+def mentor_page_path(*, mentor_id: int, name: str) -> str:
+    """The public page of a mentor, at a readable address: ``/mentors/12-asha-rao/``."""
+    return reverse("mentoring:mentor-page", kwargs={"pk": mentor_id, "slug": slugify(name)[:60] or "mentor"})
+
+
+def mentor_page_paths(*, mentor_ids) -> dict[int, str]:
+    """``{mentor id: public page path}`` for those of ``mentor_ids`` who have a public page (one query)."""
+    rows = _mentors_public().filter(pk__in=list(mentor_ids)).values_list("pk", "name")
+    return {pk: mentor_page_path(mentor_id=pk, name=name) for pk, name in rows}

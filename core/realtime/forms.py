@@ -4,6 +4,7 @@ each in the app and, where an email exists, by email."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from core.realtime.models import NotificationKind
 from core.realtime.selectors import PreferenceRow
@@ -58,23 +59,31 @@ class NotificationSettingsForm(SettingsForm):
             )
             if row.email is not None:
                 self.fields[f"notify_{row.kind}_email"] = forms.BooleanField(
-                    label=f"{row.label} by email", required=False
+                    label=f"{row.label} by email{' (a daily digest)' if row.digest else ''}", required=False
                 )
 
     @property
-    def notification_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField | None]]:
-        """``(label, in-app checkbox, email checkbox or None)`` for each kind shown."""
+    def notification_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField | None, bool]]:
+        """``(label, in-app checkbox, email checkbox or None, whether the email is the daily
+        digest)`` for each kind shown."""
         return [
             (
                 row.label,
                 self[f"notify_{row.kind}_in_app"],
                 self[f"notify_{row.kind}_email"] if row.email is not None else None,
+                row.digest,
             )
             for row in self.preference_rows
         ]
 
     @property
-    def notification_groups(self) -> list[tuple[str, list[tuple[str, forms.BoundField, forms.BoundField | None]]]]:
+    def digest_time(self) -> str:
+        """When the daily digest goes out, as people read it ("8 am")."""
+        hour = settings.NOTIFICATION_DIGEST_HOUR % 24
+        return "noon" if hour == 12 else "midnight" if hour == 0 else f"{hour % 12} {'am' if hour < 12 else 'pm'}"
+
+    @property
+    def notification_groups(self) -> list[tuple[str, list[tuple]]]:
         """``notification_rows`` under their headings: core's first (heading ""), then each
         plugin's kinds under the plugin's name."""
         groups: dict[str, list] = {}

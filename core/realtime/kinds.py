@@ -22,6 +22,7 @@ from core.users.models import Role
 logger = logging.getLogger(__name__)
 
 PLUGIN_EMAIL_TEMPLATE = "plugin_notification"  # templates/emails/plugin_notification.{txt,html}
+DIGEST_EMAIL_TEMPLATE = "digest"  # templates/emails/digest.{txt,html}: the daily email of digest kinds
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KIND_MAX = Notification._meta.get_field("kind").max_length
 PLUGIN_ROLES = (Role.LEARNER.value, Role.MENTOR.value)
@@ -47,6 +48,7 @@ class KindInfo:
     email_default: bool = True
     refreshes: tuple[str, ...] = ()  # core's kinds (or LIVE_PARTS) whose live parts of a page this one refreshes too
     celebrate: bool = False  # its live toast gets a small celebration
+    digest: bool = False  # its email waits for the person's daily digest (a plugin's kind may ask)
 
 
 # Live parts of core's pages that a plugin's notification may name in ``refreshes`` although no
@@ -92,6 +94,7 @@ def _plugin_kind(label: str, item) -> KindInfo | None:
             kind for kind in (item.refreshes or ()) if kind in NotificationKind.values or kind in LIVE_PARTS
         ),
         celebrate=item.celebrate is True,
+        digest=bool(item.email) and item.email_digest is True,
     )
 
 

@@ -7,7 +7,9 @@ when the kind offers email and the person wants it, a task sends one plain email
 (``templates/emails/plugin_notification.{txt,html}``: the title, the body, a link, and the
 footer every notification email has): ``plugin_notification_email_send`` in
 ``core.realtime.services.email``, run by a task of ``core.realtime.tasks`` (this module ->
-tasks -> email, one way, as core's own notifications go).
+tasks -> email, one way, as core's own notifications go). A kind declared with
+``email_digest`` waits instead, as a ``DigestEntry``, for the person's daily digest
+(``digests_send``, run by beat).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import uuid
 from django.db import transaction
 
 from core.realtime import kinds, selectors, tasks
-from core.realtime.models import Channel
+from core.realtime.models import Channel, DigestEntry
 from core.realtime.services.notification import BODY_MAX, TITLE_MAX, local_path, notification_send, text_fit
 from core.users.models import User
 
@@ -42,7 +44,9 @@ def plugin_notify(*, plugin: str | None, user, kind: str, title: str, body: str 
     emailed = bool(
         info.email_template and user.is_active and user.email and selectors.wants(user, info.key, Channel.EMAIL)
     )
-    if emailed:
+    if emailed and info.digest:  # waits for the person's daily digest email
+        DigestEntry.objects.create(user=user, kind=info.key, title=title, body=body, url=url, notification=notification)
+    elif emailed:
         key = f"{info.key}:{uuid.uuid4().hex}"  # this notification's email, once however often the task runs
         transaction.on_commit(
             lambda: tasks.plugin_notification_email_send_task.delay(user.pk, info.key, key, title, body, url)

@@ -101,6 +101,7 @@ class PreferenceRow:
     email: bool | None
     group: str = ""
     roles: tuple[str, ...] = ()
+    digest: bool = False  # its email comes in the daily digest
 
 
 def notification_preferences_get(*, user: User) -> list[PreferenceRow]:
@@ -120,6 +121,7 @@ def notification_preferences_get(*, user: User) -> list[PreferenceRow]:
                 email=choice["email"] if kind.email_template else None,
                 group=kind.group,
                 roles=kind.roles,
+                digest=kind.digest,
             )
         )
     return rows

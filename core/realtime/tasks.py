@@ -14,6 +14,7 @@ from core.mentoring.models import MentoringSession
 from core.payments.models import Payment, Withdrawal
 from core.realtime.services.email import (
     booking_email_send,
+    digests_send,
     mentor_approval_email_send,
     payment_email_send,
     plugin_notification_email_send,
@@ -62,3 +63,9 @@ def plugin_notification_email_send_task(user_id: int, kind: str, key: str, title
     return plugin_notification_email_send(
         user=User.objects.get(pk=user_id), kind=kind, key=key, title=title, body=body, url=url
     )
+
+
+@shared_task(acks_late=True)
+def notification_digests_send_task() -> int:
+    """The daily digests that are due (beat, every quarter of an hour; each sent once a day)."""
+    return digests_send()

@@ -103,6 +103,9 @@ MATRIX = {
     "testmode/payouts/": ("/testmode/payouts/", _all(302, 403, 403, 200)),
     # Bookings: a learner sees only their own, a mentor only those of their sessions (others: 404)
     "sessions/<int:pk>/": ("/sessions/{session}/", _all(200, 200, 200, 200)),
+    # A mentor's public page, for everyone; the short address redirects to it
+    "mentors/<int:pk>-<slug:slug>/": ("/mentors/{mentor}-meera-mentor/", _all(200, 200, 200, 200)),
+    "mentors/<int:pk>/": ("/mentors/{mentor}/", _all(301, 301, 301, 301)),
     # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
     # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)
     "session/<slug:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),
@@ -203,7 +206,13 @@ def matrix_objects(learner, mentor) -> dict:
     mentor_approve(mentor=mentor)
     session = session_make(mentor=mentor)
     booking, payment, _order = booking_checkout_start(session=session, learner=learner)
-    return {"session": session.pk, "booking": booking.pk, "room": session.room_id, "order": payment.razorpay_order_id}
+    return {
+        "session": session.pk,
+        "booking": booking.pk,
+        "room": session.room_id,
+        "order": payment.razorpay_order_id,
+        "mentor": mentor.pk,
+    }
 
 
 @pytest.mark.django_db

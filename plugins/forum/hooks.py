@@ -27,7 +27,15 @@ def nav_items(request):
 @hookimpl
 def notification_kinds():
     return [
-        NotificationType(services.NEW_REPLY, "Replies in forum threads you follow", email=True),
+        NotificationType(
+            services.NEW_REPLY, "Replies in forum threads you follow", email=True, email_default=True, email_digest=True
+        ),
         NotificationType(services.MENTION, "When someone mentions you in the forum", email=True, email_default=True),
-        NotificationType(services.NEW_THREAD, "New threads in forum boards you follow", email=True),
+        NotificationType(
+            services.NEW_THREAD,
+            "New threads in forum boards you follow",
+            email=True,
+            email_default=True,
+            email_digest=True,
+        ),
     ]

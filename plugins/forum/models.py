@@ -5,6 +5,7 @@ kept by the services (one place writes them), so a board's page needs no aggrega
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -72,6 +73,10 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=200, blank=True)
+    # PostgreSQL only: the thread's title (weight A) and this post (weight B) as a tsvector,
+    # written with the post (services.search_index) and GIN-indexed (migration 0006), so that
+    # search reads the index instead of parsing every post. Empty on SQLite, which searches words.
+    search = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -79,12 +79,13 @@ class PostRow:
     is_mentor: bool  # the author is a mentor: their replies carry the label
     can_edit: bool
     next_sessions: tuple = ()  # a mentor's soonest sessions open for booking (SessionCards)
+    profile_url: str = ""  # a mentor's public page ("" for learners, and mentors without one)
 
 
 def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
     """``thread``'s posts in order, those ``viewer`` may see (a hidden one only to its author and
-    moderators), as rows with each mentor's next sessions (three queries: the page, its count,
-    and the mentors' sessions when a mentor posted on the page)."""
+    moderators), as rows with each mentor's public page and next sessions (four queries: the
+    page, its count, and the mentors' pages and sessions when a mentor posted on the page)."""
     posts = thread.posts.select_related("author", "author__user")
     if not is_moderator(viewer):
         own = Q(author__user=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
@@ -95,6 +96,7 @@ def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
     )
     mentors = {post.author.user_id for post in found.object_list if getattr(post.author.user, "role", "") == "mentor"}
     sessions = plugin_api.mentor_sessions_bookable(mentor_ids=mentors, per_mentor=2) if mentors else {}
+    pages = plugin_api.mentor_pages(mentor_ids=mentors) if mentors else {}
     rows = []
     for index, post in enumerate(found.object_list):
         is_opening = post.pk == opening_id if opening_id is not None else (found.number == 1 and index == 0)
@@ -106,6 +108,7 @@ def posts_page(*, thread: Thread, viewer, page) -> tuple[Page, list[PostRow]]:
                 is_mentor=getattr(post.author.user, "role", "") == "mentor",
                 can_edit=can_edit(user=viewer, post=post),
                 next_sessions=tuple(sessions.get(post.author.user_id, ())),
+                profile_url=pages.get(post.author.user_id, ""),
             )
         )
     return found, rows
@@ -151,15 +154,10 @@ def matching_posts(query: str, *, full_text: bool | None = None):
     posts = Post.objects.filter(is_hidden=False, thread__is_hidden=False, thread__board__is_active=True)
     if full_text is None:
         full_text = connection.vendor == "postgresql"
-    if full_text:
-        document = SearchVector("thread__title", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
+    if full_text:  # the stored document (services.search_index), read through its GIN index
         wanted = SearchQuery(query, search_type="websearch", config="english")
         return (
-            posts.annotate(document=document, rank=SearchRank(F("document"), wanted))
-            .filter(document=wanted)
-            .order_by("-rank", "-created_at")
+            posts.filter(search=wanted).annotate(rank=SearchRank(F("search"), wanted)).order_by("-rank", "-created_at")
         )
     for word in query.split()[:10]:
         posts = posts.filter(Q(thread__title__icontains=word) | Q(body__icontains=word))

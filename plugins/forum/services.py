@@ -11,8 +11,9 @@ import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
-from django.db import transaction
-from django.db.models import F, Q
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -218,6 +219,7 @@ def thread_start(*, user, board: Board, title: str, body: str) -> Thread:
         post = Post.objects.create(
             thread=thread, author=member, body=body, html=markdown.render(body, nofollow=is_new_account(user))
         )
+        search_index(post_ids=[post.pk])
         Subscription.objects.get_or_create(member=member, thread=thread)  # the asker hears of replies
         transaction.on_commit(lambda: _after_thread(thread, post))
     return thread
@@ -238,6 +240,7 @@ def reply_post(*, user, thread: Thread, body: str) -> Post:
             thread=locked, author=member, body=body, html=markdown.render(body, nofollow=is_new_account(user))
         )
         Thread.objects.filter(pk=locked.pk).update(post_count=F("post_count") + 1, last_posted_at=post.created_at)
+        search_index(post_ids=[post.pk])
         Subscription.objects.get_or_create(member=member, thread=locked)  # who replies hears of the next ones
         transaction.on_commit(lambda: _after_reply(post))
     return post
@@ -256,7 +259,20 @@ def post_edit(*, user, post: Post, body: str) -> Post:
     body = _clean_body(body)
     post.body, post.html, post.edited_at = body, markdown.render(body, nofollow=is_new_account(user)), timezone.now()
     post.save(update_fields=["body", "html", "edited_at"])
+    search_index(post_ids=[post.pk])
     return post
+
+
+def search_index(*, post_ids=None) -> int:
+    """Write the search document of posts ``post_ids`` (all posts when None): on PostgreSQL the
+    thread's title (weight A) and the post (weight B) in English; nothing elsewhere. Returns how
+    many posts were written."""
+    if connection.vendor != "postgresql":
+        return 0
+    posts = Post.objects.all() if post_ids is None else Post.objects.filter(pk__in=post_ids)
+    title = Subquery(Thread.objects.filter(pk=OuterRef("thread_id")).values("title")[:1])
+    document = SearchVector(title, weight="A", config="english") + SearchVector("body", weight="B", config="english")
+    return posts.update(search=document)
 
 
 def answer_mark(*, user, post: Post) -> Thread:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from playwright.sync_api import expect
 
 from core.bookings.services import booking_accept
@@ -237,7 +238,10 @@ def world(transactional_db, learner, mentor, other_learner, tip_jar) -> dict:
             "bookings:booking-accept": requested.pk,
             "bookings:booking-reject": requested.pk,
             "mentoring:session-detail": upcoming.pk,
+            "mentoring:mentor-page": mentor.pk,
+            "mentoring:mentor-page-short": mentor.pk,  # redirects to the page above: skipped as a page
         },
+        "slug": {"mentoring:mentor-page": slugify(mentor.name)},
         "session_pk": upcoming.pk,
         "booking_id": done_booking.pk,  # a plugin's page about a booking (a gift after the session)
         "locked_email": other_learner.email,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from core.money import split
 from core.payments.gateways import get_gateway
 from core.payments.models import Payment, Withdrawal
 from core.realtime import kinds, selectors
+from core.realtime.kinds import DIGEST_EMAIL_TEMPLATE
 from core.realtime.messages import (
     approval_message,
     booking_message,
@@ -26,7 +28,7 @@ from core.realtime.messages import (
     user_zone,
     withdrawal_message,
 )
-from core.realtime.models import Channel, EmailDelivery
+from core.realtime.models import Channel, DigestEntry, EmailDelivery
 from core.realtime.models import NotificationKind as Kind
 from core.users.models import MentorProfile, User
 
@@ -41,12 +43,19 @@ def notification_email_send(*, user: User, kind: str, key: str, subject: str, co
     """
     if not user.is_active or not user.email or not selectors.wants(user, kind, Channel.EMAIL):
         return False
+    return _email_once(
+        user=user, kind=kind, key=key, subject=subject, template=kinds.email_template(kind), context=context
+    )
+
+
+def _email_once(*, user: User, kind: str, key: str, subject: str, template: str, context: dict) -> bool:
+    """Claim ``key`` for ``user``, then send ``emails/<template>.{txt,html}``; False when the key
+    was claimed before (sent already, or being sent by another worker)."""
     try:
         with transaction.atomic():
             delivery = EmailDelivery.objects.create(user=user, kind=kind, key=key)
     except IntegrityError:
-        return False  # sent already (or being sent by another worker)
-    template = kinds.email_template(kind)
+        return False
     zone = user_zone(user)
     context = {
         **context,
@@ -146,3 +155,75 @@ def plugin_notification_email_send(*, user: User, kind: str, key: str, title: st
     site_url = settings.SITE_URL.rstrip("/")
     context = {"title": title, "body": body, "group": info.group, "url": site_url + url if url else ""}
     return notification_email_send(user=user, kind=kind, key=key, subject=title, context=context)
+
+
+# --- The daily digest -----------------------------------------------------------------------
+DIGEST_KIND = "digest"  # EmailDelivery.kind of digest emails (not a notification kind of its own)
+DIGEST_LISTED = 20  # entries spelled out in one email; the rest are counted, with a link to all
+
+
+def digests_send(*, now=None) -> int:
+    """Send every daily digest that is due (run by ``tasks.notification_digests_send_task`` on
+    beat, every quarter of an hour): to each person with waiting ``DigestEntry`` rows whose own
+    clock has passed ``NOTIFICATION_DIGEST_HOUR`` today. Returns how many emails went out."""
+    now = now or timezone.now()
+    waiting = DigestEntry.objects.filter(emailed_at__isnull=True).values_list("user_id", flat=True).distinct()
+    sent = 0
+    for user in User.objects.filter(pk__in=list(waiting)):
+        sent += digest_send(user=user, now=now)
+    return sent
+
+
+def digest_send(*, user: User, now=None) -> bool:
+    """``user``'s digest of their waiting entries, at most one a day (the key is their local
+    date) and not before ``NOTIFICATION_DIGEST_HOUR`` on their clock. Entries of kinds whose
+    plugin is off or whose email they switched off, and entries they read in the app, are left
+    out (and not kept for tomorrow). Returns whether an email was sent now."""
+    now = now or timezone.now()
+    local = timezone.localtime(now, user_zone(user))
+    if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
+        return False
+    entries = list(
+        DigestEntry.objects.filter(user=user, emailed_at__isnull=True).select_related("notification").order_by("id")
+    )
+    wanted = {}
+    for entry in entries:
+        if entry.kind not in wanted:
+            info = kinds.kind_get(entry.kind)
+            wanted[entry.kind] = info if info is not None and selectors.wants(user, entry.kind, Channel.EMAIL) else None
+    listed = [
+        entry
+        for entry in entries
+        if wanted[entry.kind] is not None and (entry.notification is None or entry.notification.read_at is None)
+    ]
+    if not user.is_active or not user.email or not listed:
+        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(emailed_at=now)
+        return False
+    groups: dict[str, list[DigestEntry]] = {}
+    for entry in listed[:DIGEST_LISTED]:
+        groups.setdefault(wanted[entry.kind].group, []).append(entry)
+    count = len(listed)
+    subject = f"Your daily digest: {count} update{pluralize(count)}"
+    context = {
+        "groups": [
+            {"name": name, "entries": [{"title": e.title, "body": e.body, "url": _absolute(e.url)} for e in rows]}
+            for name, rows in groups.items()
+        ],
+        "more": count - min(count, DIGEST_LISTED),
+        "notifications_url": _absolute(reverse("realtime:notification-list")),
+    }
+    sent = _email_once(
+        user=user,
+        kind=DIGEST_KIND,
+        key=f"digest:{local.date().isoformat()}",
+        subject=subject,
+        template=DIGEST_EMAIL_TEMPLATE,
+        context=context,
+    )
+    if sent:
+        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(emailed_at=now)
+    return sent
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path if path else ""

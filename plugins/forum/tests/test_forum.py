@@ -8,12 +8,14 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.realtime.models import Notification
+from core.realtime.services.email import digests_send
 from core.users.tests.factories import user_make
 from core.users.tests.helpers import force_login_verified
 from plugins.forum import markdown, selectors, services
@@ -377,6 +379,16 @@ def test_followers_hear_of_each_reply_once_and_mentions_instead(boards, veteran,
         services.reply_post(user=ravi, thread=thread, body="One more thing")
     assert len(_told(reader)) == 2
 
+    # By email: the mention at once; replies wait for the next morning's digest, one email each.
+    assert [message.to for message in mail.outbox] == [["ravi@example.com"]]
+    tomorrow = (timezone.now() + timedelta(days=1)).replace(hour=3, minute=0)  # 08:30 in India
+    assert digests_send(now=tomorrow) == 4
+    digests = {message.to[0]: message for message in mail.outbox[1:]}
+    assert set(digests) == {"asha@example.com", "ravi@example.com", "reader@example.com", veteran.email}
+    assert "Ravi replied" in digests[veteran.email].body and "One more thing" in digests[veteran.email].body
+    assert digests["reader@example.com"].subject.endswith("2 updates")
+    assert f"Veer replied in “{title}”" in digests["reader@example.com"].body
+
 
 def test_board_followers_hear_of_new_threads_and_staff_following_is_no_error(
     client, boards, veteran, staff, django_capture_on_commit_callbacks
@@ -404,8 +416,10 @@ def test_an_open_thread_listens_for_new_replies_when_its_reader_follows_it(clien
     assert "data-live-refresh" not in client.get(services.thread_path(thread)).content.decode()
 
 
-@pytest.mark.parametrize("full_text", [True, False])
-def test_search_finds_titles_and_posts_never_hidden_ones(client, boards, veteran, moderator, full_text):
+@pytest.mark.parametrize("full_text", [pytest.param(True, marks=pytest.mark.services), False])
+def test_search_finds_titles_and_posts_never_hidden_ones(request, client, boards, veteran, moderator, full_text):
+    if full_text:
+        request.getfixturevalue("postgres_database")  # PostgreSQL's full-text search; skipped (or failed) elsewhere
     first = _thread(veteran, boards["programming"], title="Reading tracebacks in Django", body="Start at the bottom.")
     second = _thread(veteran, boards["data"], title="Pandas groupby is slow", body="Use a traceback? No: use agg.")
     hidden = _thread(veteran, boards["data"], title="Traceback spam thread", body="spam")
@@ -423,6 +437,23 @@ def test_search_finds_titles_and_posts_never_hidden_ones(client, boards, veteran
     assert client.get("/p/forum/search/?q=%00%00").status_code == 200
 
 
+@pytest.mark.services
+def test_full_text_search_reads_the_gin_index_and_follows_edits(postgres_database, boards, veteran):
+    thread = _thread(veteran, boards["programming"], title="Celery retries", body="My task never retries.")
+    reply = services.reply_post(user=veteran, thread=thread, body="Set autoretry_for on the task.")
+    assert list(selectors.matching_posts("autoretry_for", full_text=True)) == [reply]
+    assert selectors.matching_posts("celery", full_text=True).count() == 2  # the title is in every post's document
+
+    services.post_edit(user=veteran, post=reply, body="Use acks_late and a retry backoff.")
+    assert not selectors.matching_posts("autoretry_for", full_text=True).exists()
+    assert list(selectors.matching_posts("backoff", full_text=True)) == [reply]
+
+    with connection.cursor() as cursor:  # the planner can use the index (a tiny table scans otherwise)
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = selectors.matching_posts("retries", full_text=True).explain()
+    assert "forum_post_search_gin" in plan
+
+
 def test_a_mentors_reply_links_to_their_next_sessions_open_for_booking(client, boards, veteran):
     helper = approved_mentor(email="hari@example.com", name="Hari Mentor")
     soon = session_make(mentor=helper, title="Debugging Django, live", hours_from_now=30)
@@ -435,3 +466,11 @@ def test_a_mentors_reply_links_to_their_next_sessions_open_for_booking(client, b
     assert "Learn with Hari" in box and f'href="/sessions/{soon.pk}/"' in box
     assert "Django testing" in box and "Django deployment" not in box
     assert "Learn with" not in page.split(f'id="post-{reply.pk}"')[0]  # the learner's post has none
+    profile = f"/mentors/{helper.pk}-hari-mentor/"
+    assert f'<strong><a href="{profile}">Hari</a></strong>' in box  # the name links to who they are
+    assert client.get(profile).status_code == 200
+
+    unapproved = user_make(email="new@example.com", name="Nia New", role="mentor")  # no public page yet
+    late = services.reply_post(user=unapproved, thread=thread, body="Same question here.")
+    box = client.get(services.thread_path(thread)).content.decode().split(f'id="post-{late.pk}"')[1]
+    assert "<strong>Nia</strong>" in box.split("</header>")[0] and "/mentors/" not in box.split("</li>")[0]
