@@ -150,8 +150,9 @@ class DigestEntry(models.Model):
     """A notification of a digest kind (``NotificationType.email_digest``) waiting for the
     person's daily email. Kept apart from ``Notification`` because the person may have the kind's
     in-app switch off and its email on; ``notification`` links the in-app copy when there is one,
-    so that what they read in the app by then is left out. ``emailed_at`` is set once the digest
-    that carried it went out, or once it was left out (read, or the email switched off)."""
+    so that what they read in the app by then is left out. An entry is deleted once the digest
+    that carried it went out, or once it was left out (read, or the email switched off): the
+    ``EmailDelivery`` of the digest is the record that it was sent."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_entries")
     kind = models.CharField(max_length=KIND_MAX_LENGTH)
@@ -160,16 +161,11 @@ class DigestEntry(models.Model):
     url = models.CharField(max_length=300, blank=True)
     notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    emailed_at = models.DateTimeField(null=True, blank=True, help_text="Empty while it waits for the next digest.")
 
     class Meta:
         verbose_name_plural = "digest entries"
-        indexes = [
-            # The digest task's one read: who has entries waiting, and each one's entries in order.
-            models.Index(
-                fields=["user", "id"], condition=models.Q(emailed_at__isnull=True), name="realtime_digest_waiting_idx"
-            )
-        ]
+        # The digest task's reads: who has entries waiting, and each one's entries in order.
+        indexes = [models.Index(fields=["user", "id"], name="realtime_digest_user_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} for user {self.user_id} in a digest: {self.title}"

@@ -79,6 +79,11 @@ def _thread_page(request, thread: Thread, *, reply_form=None, preview: str = "",
             "description": markdown.excerpt(opening.body) if opening else thread.title,
             "flag_form": FlagForm(),
             "following": services.is_following(user=request.user, thread=thread),
+            # One address per page of a thread for search engines (a hidden thread is not indexed).
+            "canonical": request.build_absolute_uri(
+                thread_url(thread) + (f"?page={page.number}" if page.number > 1 else "")
+            ),
+            "noindex": thread.is_hidden,
         },
         status=status,
     )

@@ -29,7 +29,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from playwright.sync_api import expect
@@ -66,6 +66,12 @@ NOT_PAGES = {
     "bookings:booking-went-as-booked": "a POST target: its question is on the booking page, which is visited",
     "gifting:sent": "where a paid gift returns; its layout is checked by the gifting plugin's browser test",
     "recommendations:dismiss": "a POST target: “Not interested” on the learner's home, which is visited",
+    "forum:thread-reply": "a POST target: the reply form is on the thread's page, which is visited",
+    "forum:thread-follow": "a POST target: Follow is on the thread's page, which is visited",
+    "forum:board-follow": "a POST target: Follow is on the board's page, which is visited",
+    "forum:thread-moderate": "a POST target: the moderators' controls are on the thread's page",
+    "forum:post-moderate": "a POST target: the moderators' controls are on the thread's page",
+    "forum:post-answer": "a POST target: “Mark as answer” is on the thread's page, which is visited",
 }
 NOT_PAGE_PREFIXES = ("/admin/", "/cms/", "/documents/", "/_util/")
 
@@ -226,8 +232,10 @@ def world(transactional_db, learner, mentor, other_learner, tip_jar) -> dict:
     live.refresh_from_db()
     payment = Payment.objects.filter(booking=booking).latest("pk")
     tip = tip_jar.tip_start(learner=learner, mentor=mentor, rupees=100)  # core's checkout for a plugin's purpose
+    forum = _forum_world(learner, mentor)
     return {
         "pk": {
+            **forum.get("pk", {}),
             "core:learner-receipt": payment.pk,
             "core:learner-booking-cancel": booking.pk,
             "core:mentor-session-edit": upcoming.pk,
@@ -241,12 +249,34 @@ def world(transactional_db, learner, mentor, other_learner, tip_jar) -> dict:
             "mentoring:mentor-page": mentor.pk,
             "mentoring:mentor-page-short": mentor.pk,  # redirects to the page above: skipped as a page
         },
-        "slug": {"mentoring:mentor-page": slugify(mentor.name)},
+        "slug": {"mentoring:mentor-page": slugify(mentor.name), **forum.get("slug", {})},
         "session_pk": upcoming.pk,
         "booking_id": done_booking.pk,  # a plugin's page about a booking (a gift after the session)
         "locked_email": other_learner.email,
         "order_id": Payment.objects.get(pk=tip.id).razorpay_order_id,
         "room_id": live.room_id,
+    }
+
+
+def _forum_world(learner, mentor) -> dict:
+    """With the forum plugin on, a thread of the learner's with a mentor's reply, made through
+    the forum's own forms (the plugin is not imported here: this suite also runs without it)."""
+    try:
+        new = reverse("forum:thread-new", kwargs={"slug": "programming"})
+    except NoReverseMatch:
+        return {}
+    asker, helper = Client(), Client()
+    asker.force_login(learner)
+    helper.force_login(mentor)
+    body = "I get **KeyError** somewhere in the middle of a long traceback:\n\n```python\nraise KeyError('slug')\n```"
+    response = asker.post(new, {"title": "How do I read a long Django traceback?", "body": body})
+    assert response.status_code == 302, response.content.decode()[:500]
+    pk, slug = re.match(r".*/t/(\d+)-([\w-]+)/$", response["Location"]).groups()
+    helper.post(reverse("forum:thread-reply", kwargs={"pk": pk}), {"body": "Read it from the bottom up, @Asha."})
+    posts = re.findall(r'id="post-(\d+)"', asker.get(response["Location"]).content.decode())
+    return {
+        "pk": {"forum:thread": pk, "forum:thread-short": pk, "forum:post-edit": posts[0], "forum:post-flag": posts[-1]},
+        "slug": {"forum:thread": slug, "forum:board": "programming", "forum:thread-new": "programming"},
     }
 
 

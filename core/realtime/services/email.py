@@ -167,7 +167,7 @@ def digests_send(*, now=None) -> int:
     beat, every quarter of an hour): to each person with waiting ``DigestEntry`` rows whose own
     clock has passed ``NOTIFICATION_DIGEST_HOUR`` today. Returns how many emails went out."""
     now = now or timezone.now()
-    waiting = DigestEntry.objects.filter(emailed_at__isnull=True).values_list("user_id", flat=True).distinct()
+    waiting = DigestEntry.objects.values_list("user_id", flat=True).distinct()
     sent = 0
     for user in User.objects.filter(pk__in=list(waiting)):
         sent += digest_send(user=user, now=now)
@@ -178,14 +178,13 @@ def digest_send(*, user: User, now=None) -> bool:
     """``user``'s digest of their waiting entries, at most one a day (the key is their local
     date) and not before ``NOTIFICATION_DIGEST_HOUR`` on their clock. Entries of kinds whose
     plugin is off or whose email they switched off, and entries they read in the app, are left
-    out (and not kept for tomorrow). Returns whether an email was sent now."""
+    out (and not kept for tomorrow). Entries are deleted once handled. Returns whether an email
+    was sent now."""
     now = now or timezone.now()
     local = timezone.localtime(now, user_zone(user))
     if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
         return False
-    entries = list(
-        DigestEntry.objects.filter(user=user, emailed_at__isnull=True).select_related("notification").order_by("id")
-    )
+    entries = list(DigestEntry.objects.filter(user=user).select_related("notification").order_by("id"))
     wanted = {}
     for entry in entries:
         if entry.kind not in wanted:
@@ -197,7 +196,7 @@ def digest_send(*, user: User, now=None) -> bool:
         if wanted[entry.kind] is not None and (entry.notification is None or entry.notification.read_at is None)
     ]
     if not user.is_active or not user.email or not listed:
-        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(emailed_at=now)
+        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
         return False
     groups: dict[str, list[DigestEntry]] = {}
     for entry in listed[:DIGEST_LISTED]:
@@ -220,8 +219,8 @@ def digest_send(*, user: User, now=None) -> bool:
         template=DIGEST_EMAIL_TEMPLATE,
         context=context,
     )
-    if sent:
-        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(emailed_at=now)
+    if sent:  # the ones it carried and the ones it left out; any that arrived meanwhile wait
+        DigestEntry.objects.filter(pk__in=[entry.pk for entry in entries]).delete()
     return sent
 
 

@@ -130,6 +130,7 @@ def test_anyone_reads_a_thread_at_one_address_with_its_description(client, board
     assert "<title>How do I read a Django traceback? · Programming · PeerLearn Forum</title>" in page
     assert '<meta name="description" content="I get KeyError somewhere.">' in page
     assert "<strong>KeyError</strong>" in page and "Log in to reply" in page
+    assert f'<link rel="canonical" href="http://testserver{url}">' in page and "noindex" not in page
 
 
 def test_starting_a_thread_and_replying_through_the_pages(client, boards, veteran):
