@@ -292,6 +292,20 @@ def test_hostile_addresses_and_posts_never_500(client, boards, veteran):
     assert client.post("/p/forum/data/new/", {"title": "\x00" * 20, "body": "x"}).status_code == 400
 
 
+def test_a_forum_without_boards_gets_the_starter_boards_after_migrate_and_staff_changes_stay():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Board.objects.all().delete()  # a fresh database, or one a test emptied
+    Group.objects.filter(name=services.MODERATORS).delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what every migrate ends with
+    assert {"programming", "general"} <= set(Board.objects.values_list("slug", flat=True))
+    assert Group.objects.filter(name=services.MODERATORS).exists()
+
+    Board.objects.exclude(slug="general").delete()  # staff arranged the boards their way
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert list(Board.objects.values_list("slug", flat=True)) == ["general"]
+
+
 def test_board_slugs_may_not_be_the_forums_own_words():
     board = Board(name="Threads", slug="t")
     with pytest.raises(Exception, match="addresses use"):
