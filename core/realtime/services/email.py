@@ -6,6 +6,8 @@ runs twice sends one email; a failed send drops its row so the retry sends it.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -31,6 +33,8 @@ from core.realtime.messages import (
 from core.realtime.models import Channel, DigestEntry, EmailDelivery
 from core.realtime.models import NotificationKind as Kind
 from core.users.models import MentorProfile, User
+
+logger = logging.getLogger(__name__)
 
 
 def notification_email_send(*, user: User, kind: str, key: str, subject: str, context: dict) -> bool:
@@ -165,12 +169,18 @@ DIGEST_LISTED = 20  # entries spelled out in one email; the rest are counted, wi
 def digests_send(*, now=None) -> int:
     """Send every daily digest that is due (run by ``tasks.notification_digests_send_task`` on
     beat, every quarter of an hour): to each person with waiting ``DigestEntry`` rows whose own
-    clock has passed ``NOTIFICATION_DIGEST_HOUR`` today. Returns how many emails went out."""
+    clock has passed ``NOTIFICATION_DIGEST_HOUR`` today. Returns how many emails went out.
+
+    One person's failed send (their mail server refused it) is logged and does not stop the
+    others'; their entries wait for the next run."""
     now = now or timezone.now()
     waiting = DigestEntry.objects.values_list("user_id", flat=True).distinct()
     sent = 0
     for user in User.objects.filter(pk__in=list(waiting)):
-        sent += digest_send(user=user, now=now)
+        try:
+            sent += digest_send(user=user, now=now)
+        except Exception:
+            logger.exception("The daily digest to user %s could not be sent; it is tried again next run", user.pk)
     return sent
 
 

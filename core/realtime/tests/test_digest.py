@@ -5,10 +5,12 @@ leaving out what they read in the app or no longer want (``digest_send``, run by
 from __future__ import annotations
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
 
 from core import pluginmanager
 from core.realtime import kinds, services
@@ -155,6 +157,31 @@ def test_a_long_digest_lists_the_first_ones_and_counts_the_rest(club, learner):
     assert message.subject.endswith(f"{DIGEST_LISTED + 3} updates")
     assert f"Reply {DIGEST_LISTED} in" in message.body and f"Reply {DIGEST_LISTED + 1} in" not in message.body
     assert "And 3 more" in message.body
+
+
+class RefusesOne(locmem.EmailBackend):
+    """Django's test outbox, except that one address's mail server refuses (the edge we don't control)."""
+
+    def send_messages(self, messages):
+        if any("bilal@" in address for message in messages for address in message.to):
+            raise smtplib.SMTPRecipientsRefused({"bilal@example.com": (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+@pytest.mark.expect_error_log("core.realtime.services.email")
+def test_one_refused_digest_does_not_stop_the_others_and_is_tried_again(club, learner, other_learner, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusesOne"
+    _told(learner)
+    _told(other_learner)
+
+    assert digests_send(now=MORNING_IN_INDIA) == 1
+    assert [m.to for m in mail.outbox] == [[learner.email]]
+    assert DigestEntry.objects.filter(user=other_learner).count() == 1  # kept for the next run
+    assert not EmailDelivery.objects.filter(user=other_learner).exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digests_send(now=MORNING_IN_INDIA + dt.timedelta(minutes=15)) == 1
+    assert mail.outbox[-1].to == [other_learner.email]
 
 
 def test_it_is_on_the_beat_schedule(settings):
