@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from core.realtime.services.email import notification_email_send
 from core.realtime.services.notification import notification_send
 from core.users.models import User
 
+logger = logging.getLogger(__name__)
+
 # (key, how long before the start it is due, email?, in-app?) — each sent once per booking and person.
 REMINDERS = (
     ("reminder_24h", timedelta(hours=24), True, False),
@@ -35,6 +38,8 @@ def session_reminders_send(*, now=None) -> dict[str, int]:
     missed run catches up; each is sent at most once per booking and person (a delivery row per
     event claims it), and a booking confirmed less than a day ahead gets no "tomorrow" email: its
     confirmation said when. One query for the bookings, then one small write per reminder sent.
+    An email that fails (the person's mail server refuses it) is logged and tried again on the
+    next run; it does not stop the other reminders.
     """
     now = now or timezone.now()
     counts = {key: 0 for key, *_ in REMINDERS}
@@ -57,9 +62,12 @@ def session_reminders_send(*, now=None) -> dict[str, int]:
                 if by_email:
                     context = {"booking": booking, "session": session, "body": body, "title": title,
                                "url": settings.SITE_URL.rstrip("/") + room_url(session)}  # fmt: skip
-                    counts[key] += notification_email_send(
-                        user=user, kind=Kind.SESSION_STARTING, key=event, subject=title, context=context
-                    )
+                    try:
+                        counts[key] += notification_email_send(
+                            user=user, kind=Kind.SESSION_STARTING, key=event, subject=title, context=context
+                        )
+                    except Exception:  # one refused address must not hold back everyone else's reminders
+                        logger.exception("Reminder %s to user %s not sent; tried again next run", event, user.pk)
                 if in_app and _claim(user=user, key=event):
                     counts[key] += (
                         notification_send(

@@ -5,19 +5,17 @@ leaving out what they read in the app or no longer want (``digest_send``, run by
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.mail.backends import locmem
 
 from core import pluginmanager
 from core.realtime import kinds, services
 from core.realtime.models import DigestEntry, EmailDelivery, Notification
 from core.realtime.services.email import DIGEST_LISTED, digests_send
 from core.realtime.tasks import notification_digests_send_task
-from core.realtime.tests import digest_plugin
+from core.realtime.tests import digest_plugin, refusing_mail
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -159,18 +157,9 @@ def test_a_long_digest_lists_the_first_ones_and_counts_the_rest(club, learner):
     assert "And 3 more" in message.body
 
 
-class RefusesOne(locmem.EmailBackend):
-    """Django's test outbox, except that one address's mail server refuses (the edge we don't control)."""
-
-    def send_messages(self, messages):
-        if any("bilal@" in address for message in messages for address in message.to):
-            raise smtplib.SMTPRecipientsRefused({"bilal@example.com": (550, b"mailbox unavailable")})
-        return super().send_messages(messages)
-
-
 @pytest.mark.expect_error_log("core.realtime.services.email")
 def test_one_refused_digest_does_not_stop_the_others_and_is_tried_again(club, learner, other_learner, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusesOne"
+    settings.EMAIL_BACKEND = refusing_mail.BACKEND  # Bilal's mail server refuses
     _told(learner)
     _told(other_learner)
 

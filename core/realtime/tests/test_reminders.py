@@ -13,6 +13,7 @@ from core.bookings.tests.factories import book_and_pay
 from core.mentoring.tests.factories import approved_mentor, session_make
 from core.realtime.models import Notification, NotificationKind
 from core.realtime.services import notification_preferences_update, session_reminders_send
+from core.realtime.tests import refusing_mail
 from core.room.attendance import session_complete
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,22 @@ def test_each_reminder_once_for_both_people_as_the_start_comes_near(guru, learne
     assert note.title == "Starting in 10 minutes: Graphs for interviews"
     assert note.url == f"/session/{session.room_id}/"
     assert len(_subjects(learner)) == 2  # the day-before and the 15-minute emails
+
+
+@pytest.mark.expect_error_log("core.realtime.services.reminder")
+def test_a_refused_reminder_email_holds_back_nobody_elses_and_is_tried_again(guru, learner, other_learner, settings):
+    sessions = [
+        _confirmed(guru, person, hours_from_now=hours) for person, hours in ((other_learner, 30), (learner, 32))
+    ]
+    start = sessions[0].starts_at  # both are due for their day-before email two hours later
+    settings.EMAIL_BACKEND = refusing_mail.BACKEND  # Bilal's mail server refuses
+
+    assert session_reminders_send(now=start - timedelta(hours=21))["reminder_24h"] == 3  # all but Bilal's
+    assert len(_subjects(learner)) == 1 and len(_subjects(guru)) == 2 and _subjects(other_learner) == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert session_reminders_send(now=start - timedelta(hours=20))["reminder_24h"] == 1  # his, now
+    assert len(_subjects(other_learner)) == 1 and len(_subjects(learner)) == 1
 
 
 def test_no_tomorrow_email_for_a_booking_made_within_the_day(guru, learner):
