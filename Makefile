@@ -12,7 +12,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 # CI collects JUnit reports: `JUNIT_DIR=dir make test`.
 JUNIT = $(if $(JUNIT_DIR),--junitxml=$(JUNIT_DIR)/$@.xml)
 
-.PHONY: run test lint check unit browser worker reconcile bench-smoke migrate pages lock clean
+.PHONY: run test lint check unit browser worker reconcile bench-smoke migrate pages lock clean api-fuzz
 
 # Reinstall only when requirements.txt changed since the last install.
 $(VENV)/.installed: requirements.txt
@@ -42,26 +42,30 @@ worker: install
 reconcile: install
 	$(RUN_ENV) $(PY) manage.py payments_reconcile
 
-# Every bench once at a tiny size (--tiny), so that none can rot: CI runs this. Needs PostgreSQL and
+# Every bench once at a tiny size (--tiny), two at a time, so that none can rot: CI runs this. Needs PostgreSQL and
 # Redis on 127.0.0.1 (each bench makes and drops a database of its own); bench/http_latency.py needs
 # a running server and is run by .ci/run against `make run`.
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 bench-smoke: install
-	$(PY) bench/landing.py --tiny
-	$(PY) bench/booking_contention.py --tiny
-	$(PY) bench/dashboards.py --tiny
-	$(PY) bench/dashboards.py --tiny --pages "learner home" --compare-plugin recommendations
-	$(PY) bench/ws_capacity.py --tiny --redis-url $(BENCH_REDIS_URL)
-	$(PY) bench/recommendations.py --tiny
+	PY=$(PY) BENCH_REDIS_URL=$(BENCH_REDIS_URL) bench/smoke.sh
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# The OpenAPI schema too: any drf-spectacular warning (an untyped field, a clash of names) fails.
 check: install
 	$(RUN_ENV) $(PY) manage.py check
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
+	schema=$$(mktemp) && trap 'rm -f "$$schema"' EXIT && \
+	  $(RUN_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file "$$schema"
+
+# Fuzz the API of a server already running at API_FUZZ_BASE with Schemathesis (tests/api_fuzz/run.sh);
+# run it with the server's SQLITE_PATH or DATABASE_URL, and the server with high API_THROTTLE_* rates.
+API_FUZZ_BASE ?= http://$(HOST):$(PORT)
+api-fuzz: install
+	tests/api_fuzz/run.sh $(API_FUZZ_BASE)
 
 unit: install
 	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db $(JUNIT)

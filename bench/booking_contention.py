@@ -55,6 +55,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import template  # noqa: E402
+
 PY = sys.executable
 DEFAULT_DATABASE_URL = "postgres://peerlearn_bench@127.0.0.1:5432/peerlearn_bench_booking"
 MAX_LEARNERS = 2000
@@ -242,7 +247,9 @@ def database_prepare(url: str, *, own: bool, connection_limit: int) -> None:
             connection.execute(sql.SQL(statement).format(sql.Identifier(role), sql.Literal(connection_limit)))
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             owner = sql.SQL(" OWNER {}").format(sql.Identifier(role)) if own else sql.SQL("")
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(database) + owner)
+            connection.execute(template.create_database(database) + owner)
+            if own and template.is_templated():
+                template.grant_all(urlunsplit(urlsplit(maintenance_url(url))._replace(path=f"/{name}")), role)
 
 
 def maintenance_url(url: str) -> str:

@@ -81,6 +81,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import template  # noqa: E402
+
 PY = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/peerlearn_bench_dashboards"
 MENTOR_EMAIL = "bench-measured-mentor@example.com"
@@ -124,7 +129,7 @@ def database_create(url: str, *, drop_first: bool) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", [urlsplit(url).path.lstrip("/")]
         ).fetchone()
         if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            connection.execute(template.create_database(name))
 
 
 def database_drop(url: str) -> None:

@@ -26,6 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import template  # noqa: E402
+
 PY = sys.executable
 
 SEED = """
@@ -122,6 +127,7 @@ def main() -> None:
         "ROOT_URLCONF": "bench.urls",
         "LOG_LEVEL": "WARNING",
     }
+    template.sqlite_copy(env["SQLITE_PATH"])  # bench/smoke.sh's migrated copy, when there is one
     manage(env, "migrate", "--no-input")
     manage(env, "ensure_default_pages")
     manage(env, "collectstatic", "--no-input")

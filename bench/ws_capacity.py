@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import template  # noqa: E402
 from bench.booking_contention import free_port, maintenance_url, manage, p99  # noqa: E402
 
 PY = sys.executable
@@ -75,7 +76,7 @@ def database_prepare(url: str, *, own: bool) -> None:
         if own:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            connection.execute(template.create_database(sql.Identifier(name)))
 
 
 def raise_file_limit() -> tuple[int, int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from import_export.admin import ExportMixin
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -66,3 +66,11 @@ class NeutralisingExportMixin(ExportMixin):
     """The admin's export, offering only the formats above. Use it instead of ``ExportMixin``."""
 
     export_formats = EXPORT_FORMATS
+
+
+class NeutralisingImportExportMixin(ImportExportMixin):
+    """Import with django-import-export's own dry run first (a preview with each row's errors,
+    then a confirmation) and the export above. For the records operators bulk-load."""
+
+    export_formats = EXPORT_FORMATS
+    import_formats = [base_formats.CSV, base_formats.XLSX]

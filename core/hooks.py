@@ -111,12 +111,25 @@ withdrawal is "failed" and ``failure_reason`` says why). Arguments: ``withdrawal
 (``payments.Withdrawal``; ``user`` is None for the platform's own), ``payout_status`` (str: the
 gateway's "processed", "failed", "reversed", "rejected" or "cancelled")."""
 
+user_erased = django.dispatch.Signal()
+"""Staff erased a person's personal data on their request (India's DPDP Act): core has
+anonymised the account (``user.name`` is "Erased person", the email is no longer theirs) and
+kept its money records. A plugin removes or anonymises what it keeps about them. Arguments:
+``user``."""
+
 # --- Event hooks --------------------------------------------------------------------------
 
 
 @hookspec
 def on_user_registered(user):
     """A person registered and confirmed their email. Return value ignored."""
+
+
+@hookspec
+def on_user_erased(user):
+    """Staff erased ``user``'s personal data on their request: remove or anonymise what the
+    plugin keeps about them (their name, their writing), keep what the law asks to keep. Return
+    value ignored."""
 
 
 @hookspec
@@ -338,6 +351,35 @@ class NotificationType:
     email_digest: bool = False
 
 
+STAFF_ROLES = ("Support", "Finance", "Moderator")
+"""The staff roles, each a group (``core/users/roles.py``): Support looks after people and
+sessions and touches no money, Finance handles money and reports, Moderator the community.
+Superusers may do everything."""
+
+
+@dataclass(frozen=True)
+class StaffPermission:
+    """What a staff role may do with one of the plugin's models (``staff_permissions``).
+
+    ``role``: one of ``STAFF_ROLES``. ``permission``: ``"<your label>.<codename>"``, Django's
+    permission of one of your models (``"forum.change_post"``, ``"gifting.view_gift"``). A
+    permission of another app, or an unknown role, is ignored."""
+
+    role: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class StaffTask:
+    """Something waiting for staff, shown on the admin's home beside core's own (``staff_tasks``):
+    ``label`` ("Flagged forum posts"), ``count`` (how many wait; 0 shows as done) and ``url``
+    (the admin list to deal with them)."""
+
+    label: str
+    count: int
+    url: str
+
+
 # Contribution points, and where core renders each one:
 #   a page           urlpatterns        mounted at /p/<plugin label>/ (core/urls.py)
 #   a nav item       nav_items          the header of every page (templates/base.html)
@@ -356,6 +398,9 @@ class NotificationType:
 #                                       their labels on receipts, statements and the admin
 #   notification kinds notification_kinds  what a plugin notifies people of (core.plugin_api.notify);
 #                                       each person's notification settings (core/realtime/kinds.py)
+#   staff tasks      staff_tasks        the admin's home: what waits for staff (core/console/views.py)
+#   staff permissions staff_permissions  what each staff role may do with the plugin's models in
+#                                       the admin (core/users/roles.py, after migrate)
 
 
 @hookspec
@@ -411,6 +456,16 @@ def urlpatterns():
     plugin's label as namespace. Return a list of ``path()``/``re_path()`` entries."""
 
 
+@hookspec
+def api_urlpatterns():
+    """The plugin's endpoints in the public API, mounted by core under ``/api/v1/p/<plugin
+    label>/`` (namespace ``api:v1:<label>``) and described in its OpenAPI schema. Return a list
+    of ``path()`` entries to DRF views built on ``core.plugin_api.ApiView`` (bearer tokens,
+    problem details, throttles; ``plugin_api.ApiCursorPage`` for lists and
+    ``plugin_api.ApiIdempotent`` on POSTs that take money). While the plugin is off, its
+    endpoints leave the API and the schema."""
+
+
 @hookspec(firstresult=True)
 def recommended_sessions(user, limit):
     """Up to ``limit`` sessions to suggest to the learner ``user``: a list of ``Recommendation``,
@@ -431,3 +486,19 @@ def notification_kinds():
     the notification settings of the roles it names, under the plugin's name, with the same
     switches as core's kinds; ``core.plugin_api.notify`` refuses a kind the calling plugin did not
     declare. While the plugin is off its kinds leave the settings page; people's choices stay."""
+
+
+@hookspec
+def staff_permissions():
+    """What each staff role may do with the plugin's models in the admin: a list of
+    ``StaffPermission``. Core grants them to the role's group after every migrate (Moderators
+    moderate the forum, Finance sees gifts); a permission outside the plugin's own app is
+    ignored. An operator's own additions to a group are kept."""
+
+
+@hookspec
+def staff_tasks(request):
+    """What waits for the staff member ``request.user`` in the plugin (flagged posts to look
+    at): a list of ``StaffTask``, shown on the admin's home with core's own (payouts due, mentors
+    to approve, open disputes). Return only what this person may act on (check their
+    permissions); it is drawn on every visit of the home, so keep it to a count query."""

@@ -42,9 +42,32 @@ Functions:
 - ``format_inr``: an amount of paise as people read it, "₹1,00,000" (Indian grouping).
 - ``payment_split``: how a price divides (the platform fee, the total, the payee's share), to
   show before paying.
+- ``payment_checkout``: what an app opens Razorpay Checkout with for that payment (the public
+  API's answer, as for a booking), the payer only.
+- ``payment_confirm``: take Checkout's signed answer for that payment: checked, then captured.
+- ``payment_failed``: count a failed or closed checkout of that payment.
 - ``notify``: tell a person about something, as a kind of notification the plugin declared
   (``notification_kinds``): in the app (the bell, live) and by email where the kind offers it,
   as the person chose in their notification settings.
+- ``api_page_schema``: the OpenAPI schema of a cursor page of ``schema`` items, for
+  ``@extend_schema(responses=...)`` of a list endpoint.
+
+Classes:
+
+- ``AdminImportExport``: a mixin for a plugin's ``ModelAdmin`` that imports (a dry-run preview
+  with each row's errors, then a confirmation) and exports in formats whose cells a spreadsheet
+  cannot run as formulas, as core's own admins do.
+- ``ApiView``: the base of a plugin's endpoints in the public API (``api_urlpatterns``): DRF's
+  ``APIView`` as core's API sets it up (bearer tokens, signed-in by default, problem details,
+  throttles, the schema's problem answers).
+- ``ApiCursorPage``: cursor pages (``{"next", "previous", "results"}``) over a queryset in the
+  view's ``ordering``.
+- ``ApiRankedPage``: cursor pages over a list already ranked (a search), the cursor a signed position.
+- ``ApiIdempotent``: a view mix-in whose POSTs honour ``Idempotency-Key`` (for POSTs that take
+  money).
+- ``ApiInstant``: a serializer field for a moment in time (given with its offset, answered in UTC).
+- ``ApiConflict``: the error (409) for a well-formed request the state of things refuses.
+- ``PaymentCheckout``: what ``payment_checkout`` answers.
 
 Payments come back as ``PurposePayment`` (frozen, from ``core.hooks``), the same shape the
 ``on_payment_captured`` / ``on_payment_refunded`` hooks hand a plugin for its purposes. A plugin
@@ -56,12 +79,18 @@ function here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
+from rest_framework.views import APIView
 
 from core import pluginmanager
+from core.api.fields import Instant
+from core.api.idempotency import Idempotent
+from core.api.pagination import CursorPage, RankedPage, page_schema
+from core.api.problems import Conflict
 from core.bookings.selectors import (
     BookingRow,
     LearnerBooking,
@@ -77,11 +106,19 @@ from core.bookings.selectors.recommending import (
     session_cards_bookable_by_mentor,
     session_list_bookable_detailed,
 )
+from core.exports import NeutralisingImportExportMixin
 from core.hooks import PurposePayment
 from core.mentoring.selectors import SessionCard, mentor_page_paths, session_list_public_upcoming
 from core.money import Split, format_inr, split
+from core.payments.gateways import get_gateway
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
 from core.payments.services.payment import purpose_payment_info
+from core.payments.services.purpose import (
+    MAX_TRIES,
+    purpose_payment_authorize,
+    purpose_payment_failure_record,
+    purpose_payment_for_payer,
+)
 from core.realtime.kinds import NotificationKindError
 from core.realtime.plugin_notifications import plugin_notify
 from core.room.selectors import (
@@ -96,21 +133,58 @@ from core.room.selectors import (
 from core.room.selectors import (
     session_participants as session_participants_list,
 )
-from core.users.selectors import role_profile_get
-from core.users.vocabulary import DOMAINS, TOPICS
+from core.users.selectors import role_profile_get, topics_vocabulary
+from core.users.vocabulary import DOMAINS
+
+AdminImportExport = NeutralisingImportExportMixin
+"""A ``ModelAdmin`` mixin: import with a dry-run preview and row errors, export in formula-safe
+formats (``core.exports``). Give the admin ``resource_classes`` as django-import-export asks."""
+
+ApiView = APIView
+"""The base of a plugin's API views: DRF's ``APIView``, which core's API settings configure (bearer
+tokens, ``IsAuthenticated`` unless the view sets ``permission_classes``, JSON, problem details
+for every error, throttles, and the schema class that lists each operation's problem answers)."""
+
+ApiCursorPage = CursorPage
+"""Cursor pages ``{"next", "previous", "results"}`` (20 a page, ``page_size`` up to 100) over a
+queryset, in the view's ``ordering`` (unique, or ending in ``-pk``)."""
+
+ApiRankedPage = RankedPage
+"""Cursor pages over a list already in its final order (a ranked search): ``window(request)`` gives
+``(start, size)`` of the page asked for, ``response(request, results=..., start=..., size=...,
+total=...)`` answers it with ``next``/``previous`` links whose cursor is a signed position."""
+
+ApiIdempotent = Idempotent
+"""A view mix-in (before ``ApiView``): its POSTs honour ``Idempotency-Key``, the same key giving
+back the first answer (``Idempotent-Replayed: true``). For POSTs that take money."""
+
+ApiInstant = Instant
+"""A serializer field for a moment: given with its offset, answered in UTC."""
+
+ApiConflict = Conflict
+"""Raise it (409, problem details) for a well-formed request the state of things refuses."""
 
 __all__ = [
+    "AdminImportExport",
+    "ApiConflict",
+    "ApiCursorPage",
+    "ApiIdempotent",
+    "ApiInstant",
+    "ApiRankedPage",
+    "ApiView",
     "BookableSession",
     "BookingRow",
     "FeedbackStats",
     "LearnerBooking",
     "MentorRecord",
     "NotificationKindError",
+    "PaymentCheckout",
     "PaymentError",
     "PurposePayment",
     "SessionAttendance",
     "SessionCard",
     "Split",
+    "api_page_schema",
     "booking_counts_recent",
     "booking_of_learner",
     "booking_sequences",
@@ -123,6 +197,9 @@ __all__ = [
     "mentor_records",
     "mentor_sessions_bookable",
     "notify",
+    "payment_checkout",
+    "payment_confirm",
+    "payment_failed",
     "payment_get",
     "payment_split",
     "payment_start",
@@ -224,8 +301,8 @@ def person_timezone(*, user) -> ZoneInfo:
 
 def topic_vocabulary() -> tuple[str, ...]:
     """The topics PeerLearn suggests, spelled as people read them ("Python", "SQL"): the way to
-    show a topic that mentors wrote in any case."""
-    return TOPICS
+    show a topic that mentors wrote in any case. Staff keep the list in the admin."""
+    return topics_vocabulary()
 
 
 def topic_domains() -> tuple[str, ...]:
@@ -368,3 +445,78 @@ def notify(*, user, kind: str, title: str, body: str = "", url: str = "") -> boo
     empty title or a link off this site; nothing is saved or sent then.
     """
     return plugin_notify(plugin=pluginmanager.plugin_calling(), user=user, kind=kind, title=title, body=body, url=url)
+
+
+@dataclass(frozen=True)
+class PaymentCheckout:
+    """What Razorpay Checkout (web, Android, iOS) is opened with for a plugin's payment: the
+    public API's ``checkout`` object, the same fields a booking's has."""
+
+    gateway: str  # "razorpay" or "testmode"
+    test_mode: bool  # no real money: pay through ``/api/v1/testmode/orders/{order_id}/pay/``
+    key_id: str  # Razorpay's public key ("" in test mode)
+    order_id: str
+    amount_paise: int
+    currency: str
+    name: str
+    description: str
+    prefill_name: str
+    prefill_email: str
+    checkout_url: str  # core's page, for a browser
+    tries_left: int
+
+
+def payment_checkout(*, purpose: str, reference: str, payer) -> PaymentCheckout | None:
+    """What an app opens Razorpay Checkout with for your payment ``(purpose, reference)``, made
+    by ``payer``; None when there is no such payment of theirs. Send Checkout's answer to
+    ``payment_confirm``, or its failure to ``payment_failed``."""
+    info = purpose_payment_get(purpose=purpose, reference=reference)
+    payment = purpose_payment_for_payer(order_id=info.order_id, payer=payer) if info else None
+    if payment is None:
+        return None
+    gateway = get_gateway()
+    return PaymentCheckout(
+        gateway="testmode" if gateway.is_test_mode else "razorpay",
+        test_mode=gateway.is_test_mode,
+        key_id=gateway.key_id,
+        order_id=payment.razorpay_order_id,
+        amount_paise=payment.amount_paise,
+        currency="INR",
+        name="PeerLearn",
+        description=payment.description,
+        prefill_name=str(getattr(payer, "name", "") or ""),
+        prefill_email=str(getattr(payer, "email", "") or ""),
+        checkout_url=info.checkout_url,
+        tries_left=max(MAX_TRIES - payment.failed_attempts, 0),
+    )
+
+
+def payment_confirm(*, purpose: str, reference: str, payer, payment_id: str, signature: str) -> PurposePayment | None:
+    """Take Checkout's signed answer (``razorpay_payment_id``, ``razorpay_signature``) for your
+    payment ``(purpose, reference)`` made by ``payer``: the signature is checked against the
+    stored order, then the payment is captured at once (you hear ``on_payment_captured``).
+    Idempotent. None when there is no such payment of theirs. Raises ``PaymentError`` for an
+    answer that does not verify (nothing changes); a gateway that did not answer the capture
+    leaves the payment authorized, for the reconciler (the API answers 503)."""
+    info = purpose_payment_get(purpose=purpose, reference=reference)
+    payment = purpose_payment_for_payer(order_id=info.order_id, payer=payer) if info else None
+    if payment is None:
+        return None
+    return purpose_payment_info(purpose_payment_authorize(payment=payment, payment_id=payment_id, signature=signature))
+
+
+def payment_failed(*, purpose: str, reference: str, payer) -> int | None:
+    """Checkout failed or was closed for your payment ``(purpose, reference)`` made by
+    ``payer``: the try is counted (nothing is charged; the payment stays open). Returns how many
+    tries failed so far, None when there is no such payment of theirs."""
+    info = purpose_payment_get(purpose=purpose, reference=reference)
+    payment = purpose_payment_for_payer(order_id=info.order_id, payer=payer) if info else None
+    if payment is None:
+        return None
+    return purpose_payment_failure_record(payment=payment)
+
+
+def api_page_schema(schema: dict) -> dict:
+    """The OpenAPI schema of a cursor page (``ApiCursorPage``) whose ``results`` is ``schema``
+    (``{"type": "array", "items": ...}``): for ``@extend_schema(responses={200: ...})``."""
+    return page_schema(schema)

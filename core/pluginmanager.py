@@ -212,6 +212,17 @@ def plugin_urlpatterns() -> list:
     return patterns
 
 
+def plugin_api_urlpatterns() -> list:
+    """Each plugin's API endpoints under ``p/<label>/`` of ``/api/v1/``, namespaced by its label."""
+    patterns = []
+    for label, caller in _callers("api_urlpatterns"):
+        if label == CORE_DEFAULTS:
+            continue
+        for found in caller():
+            patterns.append(path(f"p/{label}/", include((found, label), namespace=label)))
+    return patterns
+
+
 def enabled_plugins() -> Iterable[str]:
     """Labels of the registered plugins (core's defaults excluded)."""
     return [name for name, _ in pm.list_name_plugin() if name != CORE_DEFAULTS]

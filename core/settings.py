@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,16 +58,19 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "core.apps.StaticFilesConfig",  # django.contrib.staticfiles, skipping files we never serve
     # Core (label "core", "users", "realtime")
     "core.apps.CoreConfig",
     "core.users.apps.UsersConfig",
+    "core.audit.apps.AuditConfig",
     "core.mentoring.apps.MentoringConfig",
     "core.testmode.apps.TestmodeConfig",
     "core.bookings.apps.BookingsConfig",
     "core.payments.apps.PaymentsConfig",
     "core.realtime.apps.RealtimeConfig",
     "core.room.apps.RoomConfig",
+    "core.console.apps.ConsoleConfig",
+    "core.api.apps.ApiConfig",
     # Accounts and security
     "allauth",
     "allauth.account",
@@ -76,6 +80,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "import_export",
+    # The public API (/api/v1/, docs/decisions/0023-public-api.md)
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # CMS
     "cms.apps.CmsConfig",
     "wagtail.contrib.forms",
@@ -116,6 +125,8 @@ MIDDLEWARE = [
     # Sync-only and innermost on purpose: see their docstrings.
     "core.middleware.SecondFactorMiddleware",
     "core.middleware.UserTimezoneMiddleware",
+    # Staff in the admin or the CMS: what they change is written to the audit trail.
+    "core.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = env("ROOT_URLCONF", default="core.urls")  # bench/landing.py adds a bare view
@@ -253,6 +264,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 900.0},
     },
+    # The monthly report of the month before, stored and emailed to Finance (idempotent).
+    "monthly-report": {
+        "task": "core.console.tasks.monthly_report_task",
+        "schedule": crontab(day_of_month=1, hour=1, minute=30),  # 07:00 in India
+    },
+    # The API's Idempotency-Key answers are kept 24 hours (API_IDEMPOTENCY_HOURS).
+    "api-idempotency-purge": {"task": "core.api.tasks.idempotent_requests_purge_task", "schedule": 3600.0},
+    "api-email-codes-purge": {"task": "core.api.tasks.email_codes_purge_task", "schedule": 3600.0},
     # Recordings older than RECORDING_RETENTION_DAYS are deleted, files included.
     "recordings-retention": {
         "task": "core.mentoring.tasks.recordings_delete_older_than_task",
@@ -353,10 +372,15 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if TESTING
-            else "core.staticfiles.ModuleManifestStaticFilesStorage"  # hashes ES module imports too
+            # hashed names, ES module imports too; production's files compressed as well
+            else "core.staticfiles.ModuleManifestStaticFilesStorage"
+            if DEBUG
+            else "core.staticfiles.CompressedModuleManifestStaticFilesStorage"
         )
     },
 }
+# Source maps are for developers' tools, fetched rarely: not worth compressing on every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_INTRO_VIDEO_BYTES = 50 * 1024 * 1024
@@ -384,6 +408,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # escaping, which only strips a leading "="; a control character in a name becomes a
 # replacement character in XLSX instead of failing the export.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# An import adds rows, so it needs the model's add permission; an export, its view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Payments (used from the money issue on) ---------------------------------------------
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
@@ -403,6 +430,11 @@ PLATFORM_FEE_PERCENT = 10
 # can report a problem, which holds it until staff settle the dispute
 # (docs/decisions/0001-early-end-and-disputes.md, docs/decisions/0006-earnings-availability-and-withdrawals.md).
 EARNINGS_HOLD_HOURS = env.int("EARNINGS_HOLD_HOURS", default=48)
+# A refund, settlement or platform withdrawal above this needs a second staff member's approval
+# (docs/decisions/0022); ₹50,000 by default.
+MONEY_APPROVAL_THRESHOLD_PAISE = env.int("MONEY_APPROVAL_THRESHOLD_PAISE", default=5_000_000)
+# Monthly reports count months in the platform's own timezone (India's).
+REPORT_TIMEZONE = env("REPORT_TIMEZONE", default="Asia/Kolkata")
 # The gifting plugin's limits (DECISIONS, "Gifts"): gifts per learner per session, rupees per
 # learner per day (in paise), and how long after a session its learner may still send one.
 GIFTS_PER_SESSION_MAX = env.int("GIFTS_PER_SESSION_MAX", default=5)
@@ -469,6 +501,90 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     },
+}
+
+# --- The public API ---------------------------------------------------------------------
+# /api/v1/: JSON only, bearer tokens only (no session cookie, so no CSRF), errors as RFC 9457
+# problem details, cursor pages, throttled per person and per address. docs/decisions/0023.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ProblemAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CursorPage",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "core.api.problems.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.PersonThrottle", "core.api.throttling.AddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # per signed-in person (or, signed out, per address), and per address whoever asks
+        "person": env("API_THROTTLE_PERSON", default="1200/hour"),
+        "address": env("API_THROTTLE_ADDRESS", default="3000/hour"),
+        # passwords and codes: per address, on top of django-axes' lockout per account
+        "sign-in": env("API_THROTTLE_SIGN_IN", default="20/minute"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # as django-axes counts addresses (core/users/lockout.py)
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("API_ACCESS_MINUTES", default=10)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("API_REFRESH_DAYS", default=14)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    # a token is void once its person changes their password (a hash of it rides in the token)
+    "CHECK_REVOKE_TOKEN": True,
+    "SIGNING_KEY": SECRET_KEY,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_CLAIM": "sub",
+    "USER_ID_FIELD": "id",
+}
+# How long an Idempotency-Key's answer is kept and replayed, as payment APIs do.
+API_IDEMPOTENCY_HOURS = 24
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PeerLearn API",
+    "DESCRIPTION": (
+        "Everything a learner or a mentor can do on PeerLearn, as JSON. Sign in at `/api/v1/auth/token/` "
+        "and send `Authorization: Bearer <access>`. Money is in paise (integers). Errors are RFC 9457 "
+        "problem details (`application/problem+json`). Lists are cursor pages: follow `next`."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    # Core's groups of operations, in the order the docs show them; plugins' follow, under their names.
+    "TAGS": [
+        {
+            "name": "auth",
+            "description": "Sign up and confirm the address with the emailed code; sign in (and the two-factor "
+            "step), refresh, sign out; reset a forgotten password.",
+        },
+        {
+            "name": "me",
+            "description": "Your profile, picture and intro video; settings (timezone, notifications, payout "
+            "account); password and two-factor; a learner's progress.",
+        },
+        {"name": "sessions", "description": "Public sessions open for booking, searched with typos forgiven."},
+        {"name": "mentors", "description": "Mentors' public profiles."},
+        {
+            "name": "bookings",
+            "description": "Book and pay, cancel, a mentor's accept or reject; the live room, its recordings and "
+            "whiteboard; after the session; your receipts.",
+        },
+        {"name": "mentor", "description": "A mentor's own sessions, earnings (also as CSV), analytics, withdrawals."},
+        {"name": "notifications", "description": "Your notifications (live: the socket at /ws/notifications/)."},
+        {"name": "test mode", "description": "Without Razorpay keys: pay an order with no real money."},
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "tryItOutEnabled": False},
+    "PREPROCESSING_HOOKS": ["core.api.schema.only_our_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.problem_components"],
 }
 
 # --- Logging ----------------------------------------------------------------------------

@@ -3,23 +3,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
-from core import pluginmanager, plugins_page, views
+from core import admin_site, pluginmanager, plugins_page, views
 from core.bookings import urls as bookings_urls
 from core.dashboards import urls as dashboard_urls
 from core.realtime import urls as realtime_urls
 from core.room import urls as room_urls
 from core.users import urls as users_urls
-from core.users.forms import AdminLoginForm
 
-# Django admin asks staff for a TOTP code from their authenticator app on top of the password.
-admin.site.__class__ = OTPAdminSite
-admin.site.login_form = AdminLoginForm  # email, password and code in one submit (core/users/forms.py)
-admin.site.login_template = "admin/login.html"
-admin.site.site_header = "PeerLearn administration"
-admin.site.site_title = "PeerLearn admin"
-admin.site.index_title = "People and money"
+# Django admin asks staff for a TOTP code on top of the password, and shows money in rupees.
+admin_site.configure(admin.site)
 
 # The profile pages keep one namespace, ``users``: the Settings tab, with the notification
 # choices, is core.realtime's.
@@ -44,6 +37,8 @@ core_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/plugins/", admin.site.admin_view(plugins_page.plugin_list), name="staff-plugins"),
+    path("api/", include(("core.api.urls", "api"))),
+    path("admin/console/", include(("core.console.urls", "console"))),
     path("admin/", admin.site.urls),
     path("", include(users_patterns)),  # /accounts/suggest/ and /profile/…
     path("accounts/", include("allauth.urls")),

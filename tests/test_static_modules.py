@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -26,7 +27,8 @@ def _modules() -> list[str]:
     return found
 
 
-def test_module_imports_point_at_hashed_collected_files(tmp_path):
+@pytest.mark.parametrize("storage", ["ModuleManifestStaticFilesStorage", "CompressedModuleManifestStaticFilesStorage"])
+def test_module_imports_point_at_hashed_collected_files(tmp_path, storage):
     modules = _modules()
     assert {"js/socket.js", "js/live.js", "js/notifications.js", "js/room/main.js"} <= set(modules)
     with override_settings(
@@ -34,11 +36,13 @@ def test_module_imports_point_at_hashed_collected_files(tmp_path):
         STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "core.staticfiles.ModuleManifestStaticFilesStorage"},
+            "staticfiles": {"BACKEND": f"core.staticfiles.{storage}"},
         },
     ):
         call_command("collectstatic", "--no-input", verbosity=0)
     paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    compressed = (tmp_path / f"{paths['js/room/main.js']}.gz").is_file()
+    assert compressed == storage.startswith("Compressed")  # production's only: `make run` skips the work
     assert len(IMPORT_RE.findall((tmp_path / paths["js/room/main.js"]).read_text())) > 10
     for module in modules:
         hashed = tmp_path / paths[module]
@@ -53,7 +57,7 @@ def test_module_imports_point_at_hashed_collected_files(tmp_path):
 
 def test_templates_load_modules_as_modules():
     """A module loaded as a classic script fails on its first ``import``."""
-    entries = {"js/live.js", "js/notifications.js", "js/room/main.js"}
+    entries = {"js/live.js", "js/notifications.js", "js/room/main.js", "js/console.js"}
     tags = re.compile(r"<script\b([^>]*)\bsrc=\"\{% static '([^']+)' %\}\"([^>]*)>")
     seen = set()
     for template in TEMPLATES.rglob("*.html"):

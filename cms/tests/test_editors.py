@@ -9,6 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.models import LandingPage
 from cms.services import editor_create
+from core.audit.models import AuditEvent
 from core.users.tests.factories import PASSWORD
 from core.users.tests.helpers import force_login_verified
 
@@ -48,8 +49,13 @@ def test_an_editor_changes_the_hero_and_it_is_on_the_landing(client, editor):
             "action-publish": "action-publish",
         }
     )
-    response = client.post(edit_url, data)
+    response = client.post(edit_url, data, REMOTE_ADDR="203.0.113.40")
     assert response.status_code == 302, response.content.decode()[:2000]
+
+    # In the audit trail: who published what, from where.
+    published = AuditEvent.objects.get(action="cms wagtail.publish", actor=editor)
+    assert (published.actor, published.ip_address, published.source) == (editor, "203.0.113.40", "cms")
+    assert published.object_id == str(landing.pk)
 
     client.logout()
     cache.clear()

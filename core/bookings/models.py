@@ -51,6 +51,7 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("cancel_booking", "Can cancel a booking (refunded by the cancellation rules)")]
         constraints = [
             # The marketplace is one-to-one: the database refuses a second confirmation.
             models.UniqueConstraint(
@@ -102,6 +103,7 @@ class DisputeSource(models.TextChoices):
     FEEDBACK = "feedback", "The feedback form"
     ROOM = "room", "The room after the session"
     ENDED_EARLY = "ended_early", "“No” to “Did the session go as booked?”"
+    API = "api", "An app, through the API"
 
 
 class Dispute(models.Model):

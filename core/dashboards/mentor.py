@@ -3,9 +3,6 @@ withdrawals and analytics. Views parse input, call one service or selector, and 
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,7 +23,6 @@ from core.bookings.selectors import (
     session_list_past_for_mentor,
 )
 from core.dashboards.common import page_get, render_section
-from core.exports import row_neutralise
 from core.mentoring import services as session_services
 from core.mentoring.forms import SessionForm, price_preview
 from core.mentoring.selectors import session_get_own
@@ -35,6 +31,7 @@ from core.payments import selectors as money
 from core.payments.forms import WithdrawalForm
 from core.payments.models import AccountKind
 from core.payments.services import withdrawal_request, withdrawal_second_factor_require
+from core.payments.statement import STATEMENT_FILENAME, earnings_statement_csv
 from core.room.selectors import rating_weekly_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
@@ -223,27 +220,9 @@ def earnings(request: HttpRequest) -> HttpResponse:
 @mentor_only
 def earnings_csv(request: HttpRequest) -> HttpResponse:
     """The whole statement as CSV: amounts in rupees with two decimals, times in the mentor's zone."""
-    # Written to memory, then handed over once: HttpResponse.write() encodes every line on its own.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["Date", "Booking", "Session", "Learner", "Gross (INR)", "Fee (INR)", "Net (INR)", "Status"])
-    for row in money.earning_list_for_mentor(mentor=request.user):
-        writer.writerow(
-            row_neutralise(
-                [
-                    timezone.localtime(row.captured_at).strftime("%Y-%m-%d %H:%M"),
-                    row.booking_reference if row.booking_id else "",
-                    row.session_title if row.booking_id else f"{row.session_title}: {row.booking_reference}",
-                    row.learner_name,
-                    paise_to_rupees_text(row.gross_paise),
-                    paise_to_rupees_text(row.fee_paise),
-                    paise_to_rupees_text(row.net_paise),
-                    row.status_display,
-                ]
-            )
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="peerlearn-earnings.csv"'
+    text = earnings_statement_csv(mentor=request.user, zone=timezone.get_current_timezone())
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{STATEMENT_FILENAME}"'
     return response
 
 

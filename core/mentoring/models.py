@@ -33,6 +33,11 @@ class MentoringSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why staff cancelled it (the learner reads it); empty when the mentor did.",
+    )
     # Written once, by ``session_complete``: when it ended, whether the mentor ended it before
     # half its scheduled length, and the minutes both participants were in the room together.
     completed_at = models.DateTimeField(null=True, blank=True, help_text="When the session ended (UTC).")
@@ -43,6 +48,7 @@ class MentoringSession(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        permissions = [("cancel_mentoringsession", "Can cancel a session (its bookings are refunded)")]
         indexes = [
             models.Index(fields=["status", "starts_at"], name="mentoring_status_start_idx"),
             models.Index(fields=["mentor", "starts_at"], name="mentoring_mentor_start_idx"),

@@ -152,14 +152,14 @@ def session_get_own(*, mentor, pk: int) -> MentoringSession | None:
 # --- Public mentor pages --------------------------------------------------------------------
 
 
-def _mentors_public():
-    """Active, approved mentors: the people who have a public page."""
+def mentors_public():
+    """Active, approved mentors: the people who have a public page (a queryset)."""
     return User.objects.filter(role=Role.MENTOR, is_active=True, mentor_profile__is_approved=True)
 
 
 def mentor_get_public(*, pk: int) -> User | None:
     """An active, approved mentor with their profile (one query), or None: nobody else has a public page."""
-    return _mentors_public().select_related("mentor_profile").filter(pk=pk).first()
+    return mentors_public().select_related("mentor_profile").filter(pk=pk).first()
 
 
 def mentor_page_path(*, mentor_id: int, name: str) -> str:
@@ -169,5 +169,5 @@ def mentor_page_path(*, mentor_id: int, name: str) -> str:
 
 def mentor_page_paths(*, mentor_ids) -> dict[int, str]:
     """``{mentor id: public page path}`` for those of ``mentor_ids`` who have a public page (one query)."""
-    rows = _mentors_public().filter(pk__in=list(mentor_ids)).values_list("pk", "name")
+    rows = mentors_public().filter(pk__in=list(mentor_ids)).values_list("pk", "name")
     return {pk: mentor_page_path(mentor_id=pk, name=name) for pk, name in rows}

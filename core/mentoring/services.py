@@ -121,8 +121,9 @@ def session_update(*, session: MentoringSession, by: User, **changes) -> Mentori
     return session
 
 
-def session_cancel(*, session: MentoringSession, by: User) -> bool:
+def session_cancel(*, session: MentoringSession, by: User, reason: str = "") -> bool:
     """Cancel an active session (its mentor or staff). Idempotent: False if it was not active.
+    Staff say why (``reason``, which the learner reads with their refund).
 
     A compare-and-swap update, so a double click or two admins cancel it once. Refunds of
     its bookings hang off the ``session_cancelled`` signal: ``core.bookings`` releases them and
@@ -132,7 +133,7 @@ def session_cancel(*, session: MentoringSession, by: User) -> bool:
         raise PermissionError("Only the session's mentor can cancel it.")
     with transaction.atomic():
         updated = MentoringSession.objects.filter(pk=session.pk, status=SessionStatus.ACTIVE).update(
-            status=SessionStatus.CANCELLED, cancelled_at=timezone.now()
+            status=SessionStatus.CANCELLED, cancelled_at=timezone.now(), cancel_reason=(reason or "").strip()[:300]
         )
         if updated:
             session.refresh_from_db()

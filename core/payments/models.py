@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.money import format_inr
+
 
 class PaymentStatus(models.TextChoices):
     CREATED = "created", "Created"  # order made, learner in checkout
@@ -77,6 +79,7 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("refund_payment", "Can refund payments, in full or in part")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_paise=F("mentor_share_paise") + F("app_share_paise")),
@@ -116,7 +119,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.razorpay_order_id} {self.amount_paise} paise ({self.status})"
+        return f"{self.razorpay_order_id} {format_inr(self.amount_paise)} ({self.status})"
 
 
 class AccountKind(models.TextChoices):
@@ -211,11 +214,12 @@ class Withdrawal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        permissions = [("withdraw_platform", "Can withdraw the platform's revenue")]
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=Q(amount_paise__gt=0), name="withdrawal_positive")]
 
     def __str__(self) -> str:
-        return f"Withdrawal {self.pk} of {self.amount_paise} paise ({self.status})"
+        return f"Withdrawal {self.pk} of {format_inr(self.amount_paise)} ({self.status})"
 
     @property
     def idempotency_key(self) -> str:

@@ -73,6 +73,10 @@ class NotificationConsumer(JsonObjectConsumer):
     async def notify(self, event) -> None:
         await self.send_json(event.get("payload", {}))
 
+    async def account_closed(self, event) -> None:
+        """Staff blocked this person (``core.realtime.services.sockets_close``)."""
+        await self.close(code=4403)
+
 
 @database_sync_to_async
 def _hello(user) -> dict:

@@ -116,7 +116,24 @@ def withdrawal_message(*, withdrawal: Withdrawal, payout_status: str) -> tuple[s
 def approval_message(*, mentor: User) -> tuple[str, str, str]:
     title = "You're approved: your sessions are public"
     body = "Learners can now find and book your sessions. Publish more from your dashboard."
+    note = _review_note(mentor)
+    if note:
+        body = f"{body} A note from our team: {note}"
     return title, body, reverse("core:mentor-sessions")
+
+
+def not_approved_message(*, mentor: User) -> tuple[str, str, str]:
+    title = "Your mentor profile needs changes"
+    body = (
+        f"Our team could not approve your profile yet: {_review_note(mentor)} "
+        "Change your profile and it goes back to our team; your sessions stay hidden until then."
+    )
+    return title, body, reverse("users:profile-update")
+
+
+def _review_note(mentor: User) -> str:
+    profile = getattr(mentor, "mentor_profile", None)
+    return (profile.review_note or "").strip() if profile is not None else ""
 
 
 def room_url(session) -> str:

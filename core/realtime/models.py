@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     SESSION_SUMMARY = "session_summary", "Summaries after a session"
     CHAT_MESSAGE = "chat_message", "New chat messages"
     MENTOR_APPROVED = "mentor_approved", "Your mentor profile approved"
+    MENTOR_NOT_APPROVED = "mentor_not_approved", "Your mentor profile needs changes"
 
 
 # Kinds that also send an email (templates/emails/<template>.{txt,html}); the others are in-app only.
@@ -37,6 +38,7 @@ EMAIL_TEMPLATES: dict[str, str] = {
     NotificationKind.SESSION_STARTING: "session_reminder",
     NotificationKind.SESSION_SUMMARY: "session_summary",
     NotificationKind.MENTOR_APPROVED: "mentor_approved",
+    NotificationKind.MENTOR_NOT_APPROVED: "mentor_approved",  # the same email, with staff's message
 }
 
 

@@ -11,15 +11,19 @@ from django.dispatch import receiver
 from core import hooks
 from core.mentoring import live
 from core.realtime import services, tasks
+from core.users.models import MentorProfile
 
 
 @receiver(hooks.mentor_approval_changed, dispatch_uid="realtime-mentor-approval-changed")
 def mentor_approval_changed(sender, user, is_approved, **kwargs) -> None:
     """The landing shows (or hides) the mentor's sessions at once; an approved mentor hears
-    that their sessions are public (in the app, and by email)."""
+    that their sessions are public, and one staff did not approve hears why (in the app, and by
+    email)."""
     live.landing_changed(change="approved" if is_approved else "unapproved")
     if is_approved:
         services.mentor_approval_notify(mentor=user)
+    elif MentorProfile.objects.filter(user=user, is_approved=False).exclude(review_note="").exists():
+        services.mentor_not_approved_notify(mentor=user)
 
 
 @receiver(hooks.booking_requested, dispatch_uid="realtime-booking-requested")

@@ -48,6 +48,11 @@ def notification_list(*, user: User, before: int | None = None, limit: int = PAG
     return NotificationPage(notifications=notifications[:limit], has_older=len(notifications) > limit)
 
 
+def notification_queryset_for_user(*, user: User):
+    """``user``'s notifications, unordered: a queryset for cursor pages (on the id, newest first)."""
+    return Notification.objects.filter(user=user)
+
+
 def notification_list_after(*, user: User, after: int, limit: int = CATCH_UP_LIMIT) -> list[Notification]:
     """What ``user`` missed: their notifications with an id above ``after``, oldest first, at
     most ``limit`` (ask again from the last one for more)."""

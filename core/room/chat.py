@@ -99,3 +99,12 @@ def _tell_the_absent_peer(message: ChatMessage) -> None:
     if peer is None or presence_is_live(session=session, user_id=peer):
         return
     chat_message_notify(message=message, recipient=User.objects.get(pk=peer))
+
+
+ERASED_MESSAGE = "(message erased at the writer's request)"
+
+
+def chat_erase_for(*, user: User) -> int:
+    """What ``user`` wrote in rooms' chats is erased (DPDP); the lines stay, so the other
+    participant's conversation keeps its shape. Returns how many messages."""
+    return ChatMessage.objects.filter(sender=user).exclude(text=ERASED_MESSAGE).update(text=ERASED_MESSAGE)

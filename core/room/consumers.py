@@ -5,7 +5,9 @@ This docstring is the contract between the server and the browser (static/js/roo
 Access
 ------
 Wrapped, like every route, in ``AllowedHostsOriginValidator(AuthMiddlewareStack(...))``: a
-foreign origin is refused at the handshake. ``connect()`` then asks
+foreign origin is refused at the handshake. An app opens it with its access token instead of a
+cookie (the subprotocols ``["bearer", <token>]``: ``core/api/sockets.py``); it learns the path from
+``GET /api/v1/bookings/{id}/room/``. Everything below holds for both. ``connect()`` then asks
 ``core.room.access.room_access_get``: only the session's mentor and the learner of
 its confirmed booking, from ``ROOM_OPENS_BEFORE_MINUTES`` before the start until
 ``ROOM_GRACE_MINUTES`` after the end, while the session is active; whoever has not joined
@@ -116,7 +118,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from core.mentoring.models import MentoringSession
-from core.realtime.consumers import JsonObjectConsumer
+from core.realtime.consumers import JsonObjectConsumer, user_group
 from core.room import access as room_access
 from core.room import attendance, board, chat, presence, recording, topics
 from core.room.access import RoomError, room_access_get
@@ -173,7 +175,8 @@ class RoomConsumer(JsonObjectConsumer):
         self.session_id = access.session.pk
         self.peer_id = access.peer.pk
         self.learner_id = user.pk if self.role == room_access.LEARNER else self.peer_id
-        self.joined_groups = (room_group(self.room_id), room_user_group(self.room_id, user.pk))
+        # The person's own group too: staff blocking them closes this socket (account_closed).
+        self.joined_groups = (room_group(self.room_id), room_user_group(self.room_id, user.pk), user_group(user.pk))
         for group in self.joined_groups:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -219,6 +222,13 @@ class RoomConsumer(JsonObjectConsumer):
     async def room_event(self, event) -> None:
         """A broadcast of the room (or to this participant): passed on as it is."""
         await self.send_json(event["payload"])
+
+    async def notify(self, event) -> None:
+        """The person's notifications reach their notification socket, not the room's."""
+
+    async def account_closed(self, event) -> None:
+        """Staff blocked this person (``core.realtime.services.sockets_close``): leave the room."""
+        await self.close(code=4403)
 
     # --- Messages from the browser -----------------------------------------------------------
 

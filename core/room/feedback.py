@@ -48,3 +48,9 @@ def feedback_submit(*, booking: Booking, learner: User, rating, comment: str = "
     except IntegrityError as exc:  # a double submit: the first one counted
         raise ValidationError("You have rated this session already. Thank you!", code="refused") from exc
     return feedback
+
+
+def feedback_comments_erase_for(*, learner: User) -> int:
+    """The learner's written comments go (DPDP); their ratings stay, unnamed, as the mentor's
+    verified rating counts them. Returns how many comments."""
+    return Feedback.objects.filter(booking__learner=learner).exclude(comment="").update(comment="")

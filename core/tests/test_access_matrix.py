@@ -93,7 +93,36 @@ MATRIX = {
     # Django admin (staff with a verified TOTP device only: the matrix's staff typed their code;
     # a password-only session is refused everywhere: core/tests/test_second_factor_gate.py)
     "admin/payments/journalentry/": ("/admin/payments/journalentry/", _all(302, 302, 302, 200)),
+    "admin/": ("/admin/", _all(302, 302, 302, 200)),  # the console's home (core/admin_site.py)
     "admin/plugins/": ("/admin/plugins/", _all(302, 302, 302, 200)),  # the plugins staff page
+    # The operator's console (staff; each page checks its own permission: core/console/tests)
+    "admin/console/people/block/": ("/admin/console/people/block/?ids={mentor}", _all(302, 302, 302, 200)),
+    "admin/console/people/unblock/": ("/admin/console/people/unblock/?ids={mentor}", _all(302, 302, 302, 200)),
+    "admin/mentoring/mentoringsession/<path:object_id>/change/": (  # the session's page is its support view
+        "/admin/mentoring/mentoringsession/{session}/change/",
+        _all(302, 302, 302, 302),
+    ),
+    "admin/payments/ledgeraccount/<path:object_id>/change/": (  # an account's statement
+        "/admin/payments/ledgeraccount/999999/change/",
+        _all(302, 302, 302, 404),
+    ),
+    "admin/console/moneyapproval/<int:pk>/decide/": (  # a second staff member's decision
+        "/admin/console/moneyapproval/999999/decide/",
+        _all(302, 302, 302, 404),
+    ),
+    "admin/console/monthlyreport/<int:pk>/csv/": ("/admin/console/monthlyreport/999999/csv/", _all(302, 302, 302, 404)),
+    "admin/console/monthlyreport/<int:pk>/pdf/": ("/admin/console/monthlyreport/999999/pdf/", _all(302, 302, 302, 404)),
+    "admin/console/monthlyreport/generate/": ("/admin/console/monthlyreport/generate/", _all(302, 302, 302, 200)),
+    "admin/console/people/erase/": ("/admin/console/people/erase/?ids={mentor}", _all(302, 302, 302, 200)),
+    "admin/console/exportjob/": ("/admin/console/exportjob/", _all(302, 302, 302, 200)),  # one's own exports
+    "admin/console/exportjob/<int:pk>/download/": (
+        "/admin/console/exportjob/999999/download/",
+        _all(302, 302, 302, 404),
+    ),
+    "admin/console/mentors/queue/": ("/admin/console/mentors/queue/", _all(302, 302, 302, 200)),
+    "admin/console/sessions/<int:pk>/": ("/admin/console/sessions/{session}/", _all(302, 302, 302, 200)),
+    "admin/console/sessions/<int:pk>/cancel/": ("/admin/console/sessions/{session}/cancel/", _all(302, 302, 302, 200)),
+    "admin/console/bookings/<int:pk>/cancel/": ("/admin/console/bookings/{booking}/cancel/", _all(302, 302, 302, 200)),
     "admin/payments/withdrawal/platform/": ("/admin/payments/withdrawal/platform/", _all(302, 302, 302, 200)),
     "admin/bookings/dispute/<int:pk>/settle/": ("/admin/bookings/dispute/1/settle/", _all(302, 302, 302, 404)),
     "admin/payments/payment/<int:pk>/refund/": ("/admin/payments/payment/999999/refund/", _all(302, 302, 302, 404)),
@@ -173,11 +202,16 @@ THIRD_PARTY = {
     "login": ("/accounts/login/", _all(200, 302, 302, 302)),
     "signup": ("/accounts/signup/", _all(200, 302, 302, 302)),
     "password reset": ("/accounts/password/reset/", _all(200, 200, 200, 200)),
+    # The API's schema and docs (drf-spectacular) are public, as its catalogue is
+    "api schema": ("/api/schema/", _all(200, 200, 200, 200)),
+    "api docs": ("/api/docs/", _all(200, 200, 200, 200)),
 }
 
 
 def our_routes() -> set[str]:
-    return {route for route, module in url_routes() if module.startswith(OURS)}
+    """Our routes but the API's, which answer bearer tokens, not sessions: their own matrix is
+    ``core/api/tests/test_access_matrix.py``."""
+    return {route for route, module in url_routes() if module.startswith(OURS) and not route.startswith("api/")}
 
 
 def test_every_url_of_ours_has_a_row():

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.shortcuts import redirect
+from django.urls import reverse
 from import_export import resources
 
-from core.exports import NeutralisingExportMixin
-from core.users import services
-from core.users.models import LearnerProfile, MentorProfile, Role, User
+from core.exports import NeutralisingExportMixin, NeutralisingImportExportMixin
+from core.users.models import LearnerProfile, MentorProfile, Role, Topic, User
 
 
 class UserResource(resources.ModelResource):
@@ -52,11 +53,18 @@ class UserAdmin(NeutralisingExportMixin, DjangoUserAdmin):
     add_form = UserCreationForm
     ordering = ("-date_joined",)
     list_display = ("email", "name", "role", "is_active", "mentor_approved", "date_joined", "registered_at")
-    list_filter = ("role", "is_active", "is_staff", "mentor_profile__is_approved")
+    list_filter = (
+        "role",
+        "is_active",
+        "is_staff",
+        "mentor_profile__is_approved",
+        ("date_joined", admin.DateFieldListFilter),
+        "groups",
+    )
     search_fields = ("email", "name")
     readonly_fields = ("date_joined", "registered_at", "last_login")
     list_select_related = ("mentor_profile",)
-    actions = ["approve_mentors", "withdraw_mentor_approval", "block_users", "unblock_users"]
+    actions = ["review_mentors", "block_users", "unblock_users", "erase_user"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("name", "role", "timezone", "avatar")}),
@@ -79,26 +87,59 @@ class UserAdmin(NeutralisingExportMixin, DjangoUserAdmin):
         profile = getattr(obj, "mentor_profile", None) if obj.role == Role.MENTOR else None
         return None if profile is None else profile.is_approved
 
-    @admin.action(description="Approve selected mentors")
-    def approve_mentors(self, request, queryset):
-        mentors = queryset.filter(role=Role.MENTOR, mentor_profile__isnull=False)
-        for mentor in mentors:
-            services.mentor_approve(mentor=mentor)
-        self.message_user(request, f"Approved {mentors.count()} mentor(s).", messages.SUCCESS)
+    def has_block_permission(self, request) -> bool:
+        return request.user.has_perm("users.block_user")
 
-    @admin.action(description="Withdraw approval of selected mentors (their sessions are hidden)")
-    def withdraw_mentor_approval(self, request, queryset):
-        mentors = queryset.filter(role=Role.MENTOR, mentor_profile__isnull=False)
-        for mentor in mentors:
-            services.mentor_approve(mentor=mentor, approved=False)
-        self.message_user(request, f"Withdrew the approval of {mentors.count()} mentor(s).", messages.SUCCESS)
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("users.approve_mentor")
 
-    @admin.action(description="Block selected people (they cannot log in)")
+    @admin.action(description="Approve or turn down mentors… (the waiting queue)", permissions=["approve"])
+    def review_mentors(self, request, queryset):
+        return redirect("console:mentor-queue")
+
+    @admin.action(description="Block selected people… (see what it cancels first)", permissions=["block"])
     def block_users(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
-        self.message_user(request, f"Blocked {count} account(s).", messages.SUCCESS)
+        return redirect(f"{reverse('console:person-block')}?ids={_ids(queryset)}")
 
-    @admin.action(description="Unblock selected people")
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("users.erase_user")
+
+    @admin.action(description="Erase personal data… (on the person's request; one at a time)", permissions=["erase"])
+    def erase_user(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one person: each erasure is confirmed on its own.", "warning")
+            return None
+        return redirect(f"{reverse('console:person-erase')}?ids={queryset.get().pk}")
+
+    @admin.action(description="Unblock selected people…", permissions=["block"])
     def unblock_users(self, request, queryset):
-        count = queryset.update(is_active=True)
-        self.message_user(request, f"Unblocked {count} account(s).", messages.SUCCESS)
+        return redirect(f"{reverse('console:person-unblock')}?ids={_ids(queryset)}")
+
+
+def _ids(queryset) -> str:
+    return ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:50])
+
+
+class TopicResource(resources.ModelResource):
+    """Import and export of the vocabulary: one topic a row, matched by name (a row whose name
+    exists already updates its domain), checked row by row in the preview."""
+
+    class Meta:
+        model = Topic
+        fields = ("name", "domain")
+        import_id_fields = ("name",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def before_import_row(self, row, **kwargs):
+        row["name"] = " ".join(str(row.get("name") or "").split())
+        row["domain"] = " ".join(str(row.get("domain") or "").split())
+
+
+@admin.register(Topic)
+class TopicAdmin(NeutralisingImportExportMixin, admin.ModelAdmin):
+    resource_classes = [TopicResource]
+    list_display = ("name", "domain", "created_at")
+    list_filter = ("domain",)
+    search_fields = ("name",)

@@ -9,10 +9,12 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as django_timezone
 
 from core.users.validators import validate_avatar, validate_intro_video
+from core.users.vocabulary import DOMAINS
 
 
 def validate_timezone(value: str) -> None:
@@ -76,6 +78,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["-date_joined"]
+        permissions = [
+            ("block_user", "Can block and unblock people"),
+            ("approve_mentor", "Can approve and reject mentors"),
+            ("erase_user", "Can erase a person's personal data on request"),
+        ]
         indexes = [models.Index(fields=["role"])]
 
     def __str__(self) -> str:
@@ -141,6 +148,10 @@ class MentorProfile(models.Model):
         default=False, help_text="Approved mentors' sessions are public. Set by an admin."
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Staff's last decision in the approval queue, and the message that reached the mentor. A
+    # mentor who was not approved leaves the queue until they change their profile.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("message to the mentor", blank=True)
     # The saved payout destination, which the withdrawal form offers (checked by core/users/validators.py).
     payout_kind = models.CharField(max_length=12, choices=PayoutKind.choices, blank=True)
     payout_account_name = models.CharField("account holder's name", max_length=100, blank=True)
@@ -189,3 +200,29 @@ class RecoveryCodeUse(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery code used by {self.user} at {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class Topic(models.Model):
+    """A word of the skills-and-interests vocabulary behind "Did you mean …?" (sessions' topics,
+    mentors' skills, learners' interests). Free text is always allowed; staff keep this list in
+    the admin (import and export too). Seeded from ``core.users.vocabulary.TOPICS``."""
+
+    name = models.CharField(max_length=60, unique=True)
+    domain = models.CharField(
+        max_length=30, blank=True, help_text="One of the broad domains (Programming, Design…), or empty."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="users_topic_name_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": "A topic needs a name."})
+        if self.domain and self.domain not in DOMAINS:
+            raise ValidationError({"domain": f"Choose one of {', '.join(DOMAINS)}, or leave it empty."})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
+from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, Topic, User
 
 
 def dashboard_profile_get(*, user: User) -> LearnerProfile | MentorProfile | None:
@@ -68,3 +69,15 @@ def two_factor_status_get(*, user: User) -> TwoFactorStatus:
         device=next((device for device in devices if device.confirmed), None),
         pending=next((device for device in devices if not device.confirmed), None),
     )
+
+
+TOPICS_CACHE_KEY = "users:topics:v1"
+
+
+def topics_vocabulary() -> tuple[str, ...]:
+    """The topic words staff keep (``Topic``), cached until one changes (one query, then none)."""
+    words = cache.get(TOPICS_CACHE_KEY)
+    if words is None:
+        words = tuple(Topic.objects.order_by("name").values_list("name", flat=True))
+        cache.set(TOPICS_CACHE_KEY, words, None)
+    return words

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process, utils
 
-from core.users.vocabulary import EMAIL_DOMAINS, TOPICS
+from core.users.selectors import topics_vocabulary
+from core.users.vocabulary import EMAIL_DOMAINS
 
 DOMAIN_CUTOFF = 80
 TERM_CUTOFF = 80
@@ -28,12 +29,13 @@ def suggest_email(email: str) -> str | None:
     return f"{local}@{match[0]}" if match else None
 
 
-def suggest_term(term: str, vocabulary: Iterable[str] = TOPICS) -> str | None:
-    """The vocabulary word ``term`` is probably a typo or a stub of (``Pyth`` → ``Python``), or None."""
+def suggest_term(term: str, vocabulary: Iterable[str] | None = None) -> str | None:
+    """The vocabulary word ``term`` is probably a typo or a stub of (``Pyth`` → ``Python``), or None.
+    The vocabulary is the topics staff keep unless given."""
     term = (term or "").strip()
     if not term:
         return None
-    vocabulary = tuple(vocabulary)
+    vocabulary = topics_vocabulary() if vocabulary is None else tuple(vocabulary)
     if term.casefold() in {word.casefold() for word in vocabulary}:
         return None
     candidates = process.extract(
@@ -67,9 +69,9 @@ def _is_other_phrase(term: str, word: str) -> bool:
     return inside or holds
 
 
-def suggest_terms(terms: Iterable[str], vocabulary: Iterable[str] = TOPICS) -> dict[str, str]:
+def suggest_terms(terms: Iterable[str], vocabulary: Iterable[str] | None = None) -> dict[str, str]:
     """``{typed: suggested}`` for each term that has a suggestion."""
-    vocabulary = tuple(vocabulary)
+    vocabulary = topics_vocabulary() if vocabulary is None else tuple(vocabulary)
     suggestions = {}
     for term in terms:
         suggestion = suggest_term(term, vocabulary)

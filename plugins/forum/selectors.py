@@ -12,7 +12,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from core import plugin_api
 from plugins.forum import markdown
-from plugins.forum.models import Board, Post, Thread
+from plugins.forum.models import Board, Flag, Post, Thread
 from plugins.forum.services import can_edit, is_moderator
 
 THREADS_PER_PAGE = 20
@@ -164,11 +164,60 @@ def matching_posts(query: str, *, full_text: bool | None = None):
     return posts.order_by("-created_at")
 
 
-def search_page(*, query: str, viewer, page) -> Page:
+def search_hits(*, query: str, viewer) -> list[SearchHit]:
     """Threads matching ``query``, best first, each with its best-matching post (one query)."""
     hits: dict[int, SearchHit] = {}
     found = matching_posts(query).select_related("thread", "thread__board", "author")[:SEARCH_POSTS]
     for post in found:
         if post.thread_id not in hits:
             hits[post.thread_id] = SearchHit(post.thread, post, markdown.excerpt(post.body, length=200))
-    return Paginator(list(hits.values()), SEARCH_PER_PAGE).get_page(page)
+    return list(hits.values())
+
+
+def search_page(*, query: str, viewer, page) -> Page:
+    """One page of ``search_hits``, as the search page shows them."""
+    return Paginator(search_hits(query=query, viewer=viewer), SEARCH_PER_PAGE).get_page(page)
+
+
+def flags_open_count() -> int:
+    """Flags no moderator has dealt with yet (the admin's home shows them)."""
+    return Flag.objects.filter(resolved_at__isnull=True).count()
+
+
+# --- For the public API: querysets its cursor pages read, and the rows of one page -------------
+
+
+def threads_queryset(*, board: Board, viewer, pinned: bool | None = None):
+    """``board``'s threads ``viewer`` may see, with their authors (``pinned``: only those, or none)."""
+    threads = _visible_threads(viewer).filter(board=board).select_related("author")
+    return threads if pinned is None else threads.filter(is_pinned=pinned)
+
+
+def posts_queryset(*, thread: Thread, viewer):
+    """``thread``'s posts ``viewer`` may see (a hidden one only to its author and moderators)."""
+    posts = thread.posts.select_related("author", "author__user")
+    if not is_moderator(viewer):
+        own = Q(author__user=viewer) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
+        posts = posts.filter(Q(is_hidden=False) | own)
+    return posts
+
+
+def post_rows(*, thread: Thread, viewer, posts) -> list[PostRow]:
+    """Rows of ``posts`` (a page of ``posts_queryset``), as ``posts_page`` makes them: one query
+    for the opening post, and the mentors' pages and sessions when a mentor posted on the page."""
+    opening_id = thread.posts.order_by("created_at", "pk").values_list("pk", flat=True).first()
+    mentors = {post.author.user_id for post in posts if getattr(post.author.user, "role", "") == "mentor"}
+    sessions = plugin_api.mentor_sessions_bookable(mentor_ids=mentors, per_mentor=2) if mentors else {}
+    pages = plugin_api.mentor_pages(mentor_ids=mentors) if mentors else {}
+    return [
+        PostRow(
+            post=post,
+            is_opening=post.pk == opening_id,
+            is_answer=post.pk == thread.answer_id,
+            is_mentor=getattr(post.author.user, "role", "") == "mentor",
+            can_edit=can_edit(user=viewer, post=post),
+            next_sessions=tuple(sessions.get(post.author.user_id, ())),
+            profile_url=pages.get(post.author.user_id, ""),
+        )
+        for post in posts
+    ]

@@ -49,6 +49,24 @@ def member_join(*, user) -> Member:
     return member
 
 
+ERASED_MEMBER = "Erased member"
+ERASED_POST = "*(Erased at the author's request.)*"
+
+
+@transaction.atomic
+def member_erase(*, user) -> int:
+    """Core erased this person (DPDP): their forum name and what they wrote go; threads keep
+    their shape (the posts stay, erased, so replies still make sense). Returns how many posts."""
+    member = Member.objects.filter(user=user).first()
+    if member is None:
+        return 0
+    Member.objects.filter(pk=member.pk).update(display_name=ERASED_MEMBER)
+    posts = list(Post.objects.filter(author=member).values_list("pk", flat=True))
+    Post.objects.filter(pk__in=posts).update(body=ERASED_POST, html=markdown.render(ERASED_POST, nofollow=True))
+    search_index(post_ids=posts)
+    return len(posts)
+
+
 def is_new_account(user) -> bool:
     """An account in its first week: limited in what it posts, and its links are nofollow."""
     joined = getattr(user, "date_joined", None)

@@ -2,12 +2,29 @@
 records; ``manage.py gamification_recompute`` rebuilds them and revokes with a reason)."""
 
 from django.contrib import admin
+from import_export import resources
 
+from core import plugin_api
 from plugins.gamification.models import BadgeAward, BadgeRule
 
 
+class BadgeRuleResource(resources.ModelResource):
+    """Badge rules in a spreadsheet, matched by ``key``: the preview shows each row's errors (an
+    unknown kind, a threshold below 1) before anything is saved."""
+
+    class Meta:
+        model = BadgeRule
+        fields = ("key", "name", "description", "icon", "kind", "audience", "threshold", "min_average",
+                  "is_active", "order")  # fmt: skip
+        import_id_fields = ("key",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
 @admin.register(BadgeRule)
-class BadgeRuleAdmin(admin.ModelAdmin):
+class BadgeRuleAdmin(plugin_api.AdminImportExport, admin.ModelAdmin):
+    resource_classes = [BadgeRuleResource]
     list_display = ("name", "kind", "audience", "threshold", "min_average", "is_active", "order", "awarded")
     list_editable = ("is_active", "order")
     list_filter = ("kind", "audience", "is_active")

@@ -2,11 +2,18 @@
 the profile, the learner's Progress page, the dashboard home, next to mentors (session pages,
 the landing page's cards) and, live, as a notification with a small celebration."""
 
+from django.urls import path
+
 from core import plugin_api
-from core.hooks import Badge, NotificationType, Panel, hookimpl
-from plugins.gamification import services
+from core.hooks import Badge, NotificationType, Panel, StaffPermission, hookimpl
+from plugins.gamification import api, services
 
 SECTION = "gamification/section.html"
+
+
+@hookimpl
+def api_urlpatterns():
+    return [path("me/", api.StandingView.as_view(), name="me")]
 
 
 @hookimpl
@@ -69,3 +76,10 @@ def dashboard_panels(request):
             order=50,
         )
     ]
+
+
+@hookimpl
+def staff_permissions():
+    """Moderators, who look after the community, edit the badge rules and read the awards."""
+    names = ("view_badgerule", "add_badgerule", "change_badgerule", "view_badgeaward")
+    return [StaffPermission("Moderator", f"gamification.{name}") for name in names]

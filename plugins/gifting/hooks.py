@@ -5,8 +5,8 @@ and feedback form), the mentor's on/off switch, and what it does when core repor
 from django.urls import path, reverse
 
 from core import plugin_api
-from core.hooks import NotificationType, Panel, PaymentPurpose, hookimpl
-from plugins.gifting import services, views
+from core.hooks import NotificationType, Panel, PaymentPurpose, StaffPermission, hookimpl
+from plugins.gifting import api, services, views
 from plugins.gifting.forms import GiftForm
 
 
@@ -17,6 +17,21 @@ def urlpatterns():
         path("preview/", views.preview, name="preview"),
         path("sent/<slug:token>/", views.sent, name="sent"),
         path("settings/", views.jar_settings, name="settings"),
+    ]
+
+
+@hookimpl
+def api_urlpatterns():
+    return [
+        path("bookings/<int:booking_id>/", api.GiftWindowView.as_view(), name="window"),
+        path("bookings/<int:booking_id>/gifts/", api.GiftStartView.as_view(), name="gift-start"),
+        path("preview/", api.GiftPreviewView.as_view(), name="preview"),
+        path("gifts/sent/", api.GiftsSentView.as_view(), name="gifts-sent"),
+        path("gifts/received/", api.GiftsReceivedView.as_view(), name="gifts-received"),
+        path("gifts/<int:pk>/", api.GiftDetailView.as_view(), name="gift"),
+        path("gifts/<int:pk>/payment/", api.GiftPaymentView.as_view(), name="gift-payment"),
+        path("gifts/<int:pk>/payment-failed/", api.GiftPaymentFailedView.as_view(), name="gift-payment-failed"),
+        path("settings/", api.GiftSettingsView.as_view(), name="settings"),
     ]
 
 
@@ -110,3 +125,9 @@ def on_payment_captured(payment):
 def on_payment_refunded(payment, amount_paise):
     if payment.purpose == services.PURPOSE:
         services.gift_refunded(payment=payment, amount_paise=amount_paise)
+
+
+@hookimpl
+def staff_permissions():
+    """Finance reads gifts and mentors' gift jars (refunds go through core's payments)."""
+    return [StaffPermission("Finance", "gifting.view_gift"), StaffPermission("Finance", "gifting.view_giftjar")]

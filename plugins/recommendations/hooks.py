@@ -7,7 +7,7 @@ from django.urls import path
 
 from core import plugin_api
 from core.hooks import NotificationType, hookimpl
-from plugins.recommendations import services, tasks, views
+from plugins.recommendations import api, services, tasks, views
 
 
 def _recompute_later(user_id: int) -> None:
@@ -91,3 +91,11 @@ def recommended_sessions(user, limit):
 @hookimpl
 def urlpatterns():
     return [path("dismiss/<int:session_id>/", views.dismiss, name="dismiss")]
+
+
+@hookimpl
+def api_urlpatterns():
+    return [
+        path("sessions/", api.RecommendedView.as_view(), name="sessions"),
+        path("sessions/<int:session_id>/dismiss/", api.DismissView.as_view(), name="dismiss"),
+    ]

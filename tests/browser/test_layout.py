@@ -54,6 +54,7 @@ SHOTS = SCREENSHOTS.parent / "layout"
 NOT_PAGES = {
     "admin": "Django's admin, styled by Django",
     "wagtailadmin": "Wagtail's editor, styled by Wagtail",
+    "api": "the JSON API; its docs page is Swagger UI's own layout (core/api/tests/test_schema.py)",
     "wagtaildocs": "document downloads",
     "wagtail_serve": "CMS pages: the landing is visited as /",
     "account_confirm_email": "needs an emailed key",

@@ -26,6 +26,8 @@ from core.bookings.selectors.booking import (
     booking_list_requests_for_learner,
     booking_list_upcoming_for_learner,
     booking_payment_latest,
+    booking_queryset_for_viewer,
+    booking_row,
 )
 from core.bookings.selectors.search import SessionSearch, session_search_public
 from core.bookings.selectors.session import (
@@ -33,9 +35,12 @@ from core.bookings.selectors.session import (
     SlotState,
     session_count_own_for_mentor,
     session_count_past_for_mentor,
+    session_get_own_for_mentor,
     session_list_own_for_mentor,
     session_list_past_for_mentor,
     session_list_upcoming_for_learner,
+    session_own_rows,
+    session_queryset_own_for_mentor,
     session_slot_state,
 )
 
@@ -64,11 +69,16 @@ __all__ = [
     "booking_list_requests_for_learner",
     "booking_list_upcoming_for_learner",
     "booking_payment_latest",
+    "booking_queryset_for_viewer",
+    "booking_row",
     "session_count_own_for_mentor",
     "session_count_past_for_mentor",
+    "session_get_own_for_mentor",
     "session_list_own_for_mentor",
     "session_list_past_for_mentor",
     "session_list_upcoming_for_learner",
+    "session_own_rows",
+    "session_queryset_own_for_mentor",
     "session_search_public",
     "session_slot_state",
 ]

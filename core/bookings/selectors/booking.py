@@ -95,6 +95,20 @@ def _row(booking: Booking) -> BookingRow:
     )
 
 
+def booking_queryset_for_viewer(*, user: User, status: str = "") -> QuerySet[Booking]:
+    """The bookings ``user`` may see, as their learner or their session's mentor, with what
+    ``booking_row`` reads (a queryset, for cursor pages; unordered)."""
+    queryset = Booking.objects.filter(Q(learner=user) | Q(session__mentor=user))
+    if status:
+        queryset = queryset.filter(status=status)
+    return _with_amount(queryset).only(*ROW_FIELDS, "created_at", "hold_expires_at", "mentor")
+
+
+def booking_row(booking: Booking) -> BookingRow:
+    """One booking of ``booking_queryset_for_viewer`` as a list shows it."""
+    return _row(booking)
+
+
 def booking_list_for_learner(*, learner: User, limit: int | None = None) -> list[BookingRow]:
     """The learner's bookings, newest first (one query)."""
     queryset = _with_amount(Booking.objects.filter(learner=learner)).order_by("-created_at", "-pk")

@@ -160,6 +160,23 @@ def session_count_past_for_mentor(*, mentor, now: datetime | None = None) -> int
     return MentoringSession.objects.filter(mentor=mentor).exclude(_is_on(now or timezone.now())).count()
 
 
+def session_queryset_own_for_mentor(*, mentor, status: str = ""):
+    """The mentor's sessions (of one ``status``, or all), each with its confirmed learner and
+    pending count: a queryset for cursor pages, which ``session_own_rows`` shapes."""
+    sessions = _own_sessions(mentor=mentor)
+    return sessions.filter(status=status) if status else sessions
+
+
+def session_get_own_for_mentor(*, mentor, pk: int) -> MentoringSession | None:
+    """One of the mentor's own sessions with its confirmed learner and pending count, or None (one query)."""
+    return _own_sessions(mentor=mentor).filter(pk=pk).first()
+
+
+def session_own_rows(sessions, *, now: datetime | None = None) -> list[OwnSessionRow]:
+    """Sessions of ``session_queryset_own_for_mentor`` (a page of it) as the dashboard's rows."""
+    return _own_rows(sessions, now or timezone.now())
+
+
 def session_list_upcoming_for_learner(*, learner, limit: int = 20, now: datetime | None = None) -> list[SessionCard]:
     """Sessions the learner is confirmed for that have not ended (one query)."""
     now = now or timezone.now()

@@ -364,26 +364,70 @@ def bookings_reject_unanswered(*, session: MentoringSession) -> int:
 
 
 CANCELLED_BY_MENTOR = "The mentor cancelled this session. You get a full refund."
+CANCELLED_BY_STAFF = "PeerLearn's team cancelled this session: {reason} You get a full refund."
+BOOKING_CANCELLED_BY_STAFF = "PeerLearn's team cancelled your booking: {reason} You get a full refund."
+
+
+REASON_FIELD_MAX = Booking._meta.get_field("status_reason").max_length
+
+
+def _staff_text(template: str, reason: str) -> str:
+    """Staff's reason as a sentence inside ``template``, cut to fit the booking's reason field."""
+    room = REASON_FIELD_MAX - len(template.replace("{reason}", ""))
+    reason = " ".join((reason or "").split())
+    if len(reason) > room:
+        reason = reason[: room - 1].rstrip() + "…"
+    elif not reason.endswith((".", "!", "?")):
+        reason = (reason + ".")[:room]
+    return template.format(reason=reason)
 
 
 def bookings_cancel_for_session(*, session: MentoringSession) -> int:
-    """A cancelled session: release open requests and refund a confirmed booking in full."""
+    """A cancelled session: release open requests and refund a confirmed booking in full. The
+    learner reads why: their mentor cancelled, or staff did (with staff's reason)."""
+    why = _staff_text(CANCELLED_BY_STAFF, session.cancel_reason) if session.cancel_reason else ""
     count = 0
     for booking in Booking.objects.filter(session=session, status__in=[BookingStatus.HELD, BookingStatus.PENDING]):
-        count += _release(booking=booking, status=BookingStatus.CANCELLED, reason=CANCELLED_BY_MENTOR)
+        count += _release(booking=booking, status=BookingStatus.CANCELLED, reason=why or CANCELLED_BY_MENTOR)
     for booking in Booking.objects.filter(session=session, status=BookingStatus.CONFIRMED):
-        payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
-        if payment is not None:
-            payment_refund(payment=payment)
-        with transaction.atomic():
-            moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
-                status=BookingStatus.CANCELLED, status_reason=CANCELLED_BY_MENTOR, decided_at=timezone.now()
-            )
-            if moved:
-                booking.refresh_from_db()
-                _send(hooks.booking_rejected, booking=booking, reason=CANCELLED_BY_MENTOR)
-        count += moved
+        count += _cancel_confirmed_with_refund(booking=booking, reason=why or CANCELLED_BY_MENTOR)
     return count
+
+
+def _cancel_confirmed_with_refund(*, booking: Booking, reason: str) -> int:
+    """Refund a confirmed booking in full (keyed by the payment, so once), then cancel it with a
+    compare-and-swap and tell the learner. 1 if this call cancelled it."""
+    payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
+    if payment is not None:
+        payment_refund(payment=payment)
+    with transaction.atomic():
+        moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.CANCELLED, status_reason=reason, decided_at=timezone.now()
+        )
+        if moved:
+            booking.refresh_from_db()
+            _send(hooks.booking_rejected, booking=booking, reason=reason)
+    return moved
+
+
+def booking_cancel_by_staff(*, booking: Booking, reason: str) -> bool:
+    """Staff cancel one booking (a blocked learner's, a complaint): a request or checkout is
+    released, a confirmed booking refunded in full; the learner reads ``reason``. Idempotent:
+    False if it was over already (cancelled, rejected, completed). Raises BookingError when the
+    session already took place (that is a dispute's to settle, with its ledger rules)."""
+    if len(" ".join((reason or "").split())) < 5:
+        raise BookingError("Say why: the learner reads it.")
+    booking.refresh_from_db()
+    text = _staff_text(BOOKING_CANCELLED_BY_STAFF, reason)
+    if booking.status in (BookingStatus.HELD, BookingStatus.PENDING):
+        if _release(booking=booking, status=BookingStatus.CANCELLED, reason=text):
+            return True
+        booking.refresh_from_db()
+    if booking.status != BookingStatus.CONFIRMED:
+        return False
+    if booking.session.status != SessionStatus.ACTIVE or booking.session.ends_at <= timezone.now():
+        raise BookingError("This session already took place or ended: settle it as a dispute instead.")
+    return bool(_cancel_confirmed_with_refund(booking=booking, reason=text))
 
 
 MENTOR_NO_SHOW = "The mentor did not join within 10 minutes of the start. You get a full refund."
@@ -394,17 +438,7 @@ def booking_cancel_no_show(*, booking: Booking) -> bool:
     full, then cancel it and tell the learner. Idempotent like ``bookings_cancel_for_session``:
     the refund is keyed by the payment and the cancel is a compare-and-swap from confirmed, so
     running it twice refunds once. Returns True when this call cancelled the booking."""
-    payment = Payment.objects.filter(booking=booking, status=PaymentStatus.CAPTURED).first()
-    if payment is not None:
-        payment_refund(payment=payment)
-    with transaction.atomic():
-        moved = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
-            status=BookingStatus.CANCELLED, status_reason=MENTOR_NO_SHOW, decided_at=timezone.now()
-        )
-        if moved:
-            booking.refresh_from_db()
-            _send(hooks.booking_rejected, booking=booking, reason=MENTOR_NO_SHOW)
-    return bool(moved)
+    return bool(_cancel_confirmed_with_refund(booking=booking, reason=MENTOR_NO_SHOW))
 
 
 def earnings_hold_ends_at(*, session: MentoringSession) -> datetime | None:

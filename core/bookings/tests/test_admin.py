@@ -14,6 +14,7 @@ from core.mentoring.tests.factories import session_booked
 from core.payments import ledger
 from core.payments.models import AccountKind, Payment
 from core.room.attendance import session_complete
+from core.users.tests.factories import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,18 @@ def test_staff_refund_part_of_a_disputed_payment(client, staff, mentor, dispute,
     assert missing_note.status_code == 400
     too_much = client.post(
         f"/admin/bookings/dispute/{dispute.pk}/settle/",
-        {"decision": "partially_refunded", "refund": "1100.01", "note": "Too much"},
+        {"decision": "partially_refunded", "refund": "1100.01", "note": "Too much", "otp_token": totp_code(staff)},
     )
     assert too_much.status_code == 400 and "at most the ₹1,100 paid" in too_much.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
             f"/admin/bookings/dispute/{dispute.pk}/settle/",
-            {"decision": "partially_refunded", "refund": "550", "note": "Half the session took place."},
+            {
+                "decision": "partially_refunded",
+                "refund": "550",
+                "note": "Half the session took place.",
+                "otp_token": totp_code(staff),
+            },
         )
     assert done.status_code == 302
     dispute.refresh_from_db()
@@ -85,7 +91,8 @@ def test_staff_refund_part_of_a_disputed_payment(client, staff, mentor, dispute,
 def test_staff_refund_in_full(client, staff, mentor, learner, dispute):
     client = _verified(client, staff)
     response = client.post(
-        f"/admin/bookings/dispute/{dispute.pk}/settle/", {"decision": "refunded", "note": "No session took place."}
+        f"/admin/bookings/dispute/{dispute.pk}/settle/",
+        {"decision": "refunded", "note": "No session took place.", "otp_token": totp_code(staff)},
     )
     assert response.status_code == 302
     dispute.refresh_from_db()

@@ -4,6 +4,7 @@ platform's, and what the platform may withdraw. Each a fixed number of queries."
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from core.payments.models import AccountKind, Payment, PaymentStatus, Posting
 from core.users.models import User
@@ -45,3 +46,20 @@ def platform_withdrawable_paise() -> int:
     """What the platform may withdraw now: its revenue from sessions that took place."""
     revenue = balances_get(user=None)[AccountKind.PLATFORM_REVENUE]
     return max(revenue - platform_unearned_paise(), 0)
+
+
+STATEMENT_ROWS = 200
+
+
+def account_statement(*, account_id: int, rows: int = STATEMENT_ROWS) -> tuple[int, list[Posting], int]:
+    """The ledger statement of one account: ``(opening balance, the last ``rows`` postings oldest
+    first, each with ``balance_paise`` after it, closing balance)``. Three queries."""
+    postings = Posting.objects.filter(account_id=account_id)
+    closing = postings.aggregate(total=Coalesce(Sum("amount_paise"), 0))["total"]
+    latest = list(postings.select_related("entry").order_by("-entry__created_at", "-entry_id", "-pk")[:rows])[::-1]
+    opening = closing - sum(posting.amount_paise for posting in latest)
+    running = opening
+    for posting in latest:
+        running += posting.amount_paise
+        posting.balance_paise = running
+    return opening, latest, closing

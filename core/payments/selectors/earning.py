@@ -47,15 +47,15 @@ def earning_count_for_mentor(*, mentor: User) -> int:
     return Payment.objects.filter(mentor=mentor, captured_at__isnull=False).count()
 
 
-def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: int = 0) -> list[EarningRow]:
-    """The mentor's statement, newest first: all of it, or ``limit`` lines from ``offset`` (one query)."""
+def earning_queryset_for_mentor(*, mentor: User):
+    """The lines of the mentor's statement as plain values, unordered: a queryset for cursor pages
+    (on ``captured_at``, ``pk``), which ``earning_rows`` shapes."""
     released = JournalEntry.objects.filter(payment=OuterRef("pk"), reference__startswith="release:")
     # Plain values, not model instances: a statement of a thousand lines would otherwise build
     # four objects a line and parse a dozen timestamps of each that it never shows.
-    queryset = (
+    return (
         Payment.objects.filter(mentor=mentor, captured_at__isnull=False)
         .annotate(is_released=Exists(released))
-        .order_by("-captured_at", "-pk")
         .values(
             "pk",
             "purpose",
@@ -74,11 +74,21 @@ def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: i
             "is_released",
         )
     )
+
+
+def earning_list_for_mentor(*, mentor: User, limit: int | None = None, offset: int = 0) -> list[EarningRow]:
+    """The mentor's statement, newest first: all of it, or ``limit`` lines from ``offset`` (one query)."""
+    queryset = earning_queryset_for_mentor(mentor=mentor).order_by("-captured_at", "-pk")
     if limit is not None:
         queryset = queryset[offset : offset + limit]
+    return earning_rows(queryset)
+
+
+def earning_rows(payments) -> list[EarningRow]:
+    """Values of ``earning_queryset_for_mentor`` (a queryset, or a page of it) as statement lines."""
     rows = []
     declared = purposes_declared()
-    for payment in queryset:
+    for payment in payments:
         net = payment["mentor_share_paise"]
         if payment["status"] == PaymentStatus.REFUNDED:
             status = "refunded"

@@ -90,10 +90,15 @@ def _receipt_status(payment: Payment) -> str:
     return "failed"
 
 
+RECEIPT_RELATED = ("booking", "booking__session", "mentor", "learner")
+
+
 def _receipts(queryset) -> list[ReceiptRow]:
     rows = []
     declared = None
-    for payment in queryset.select_related("booking", "booking__session", "mentor", "learner"):
+    if hasattr(queryset, "select_related"):
+        queryset = queryset.select_related(*RECEIPT_RELATED)
+    for payment in queryset:
         status = _receipt_status(payment)
         booking = payment.booking
         if booking is None and declared is None:
@@ -130,6 +135,16 @@ def _paid_by(learner: User):
     """Payments the learner actually made: checkouts never paid (created, or failed before an
     authorization) moved no money and are not receipts."""
     return Payment.objects.filter(learner=learner, authorized_at__isnull=False)
+
+
+def receipt_queryset_for_learner(*, learner: User):
+    """The learner's receipts as a queryset of payments (for cursor pages; ``receipt_rows`` shapes them)."""
+    return _paid_by(learner).select_related(*RECEIPT_RELATED)
+
+
+def receipt_rows(payments) -> list[ReceiptRow]:
+    """Payments of ``receipt_queryset_for_learner`` (a queryset, or a page of it) as receipts."""
+    return _receipts(payments)
 
 
 def receipt_list_for_learner(*, learner: User, limit: int = 25, offset: int = 0) -> list[ReceiptRow]:

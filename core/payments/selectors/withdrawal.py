@@ -11,5 +11,10 @@ def withdrawal_list_for_user(*, user: User | None, limit: int = 50) -> list[With
     return list(Withdrawal.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
 
 
+def withdrawal_queryset_for_user(*, user: User | None):
+    """``user``'s withdrawals (None: the platform's), unordered: a queryset for cursor pages."""
+    return Withdrawal.objects.filter(user=user)
+
+
 def withdrawal_has_any(*, user: User) -> bool:
     return Withdrawal.objects.filter(user=user).exists()

@@ -39,6 +39,7 @@ from core.payments.services import PaymentError, payment_mark_authorized, purpos
 from core.payments.tests import tipjar
 from core.testmode import services as testmode
 from core.testmode.models import TestOrder
+from core.users.tests.factories import totp_code
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +303,7 @@ def test_staff_refund_a_tip_from_the_admin_and_the_plugin_hears_it(
     no_reason = client.post(page_url, {"amount": "550", "reason": "  "})
     assert no_reason.status_code == 400 and Payment.objects.get().status == PaymentStatus.CAPTURED
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(page_url, {"amount": "550", "reason": "Sent by mistake"})
+        response = client.post(page_url, {"amount": "550", "reason": "Sent by mistake", "otp_token": totp_code(staff)})
     assert response.status_code == 302
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_paise) == (PaymentStatus.REFUNDED, 55000)
@@ -330,7 +331,8 @@ def test_staff_refund_part_of_a_tip_in_proportion_once(
     for wrong in ("0", "-5", "551", "a lot", "55.555"):
         assert client.post(page_url, {"amount": wrong, "reason": "Half"}).status_code == 400, wrong
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(page_url, {"amount": "275", "reason": "Half of it by agreement"}).status_code == 302
+        half = {"amount": "275", "reason": "Half of it by agreement", "otp_token": totp_code(staff)}
+        assert client.post(page_url, half).status_code == 302
     payment.refresh_from_db()
     assert (payment.status, payment.refunded_paise, payment.refund_reason) == (
         PaymentStatus.CAPTURED,

@@ -162,6 +162,10 @@ def test_an_admin_settles_a_withdrawal_when_payouts_are_manual(mentor, staff, cl
     withdrawal.refresh_from_db()
     assert withdrawal.status == "failed"
     assert ledger.balance(kind=AccountKind.MENTOR_AVAILABLE, user=mentor) == 100_000
+    from core.audit.models import AuditEvent
+
+    marked = AuditEvent.objects.get(action="mark withdrawal failed")
+    assert (marked.actor, marked.object_id) == (staff, str(withdrawal.pk))
 
 
 @pytest.mark.django_db

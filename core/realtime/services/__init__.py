@@ -20,6 +20,7 @@ from core.realtime.services.event import (
     dispute_open_notify,
     dispute_settle_notify,
     mentor_approval_notify,
+    mentor_not_approved_notify,
     payment_capture_notify,
     payment_refund_notify,
     withdrawal_settle_notify,
@@ -30,6 +31,8 @@ from core.realtime.services.notification import (
     notification_preferences_update,
     notification_send,
     notification_settings_update,
+    notifications_erase,
+    sockets_close,
 )
 from core.realtime.services.reminder import REMINDERS, session_reminders_send, session_summary_send
 
@@ -44,17 +47,20 @@ __all__ = [
     "dispute_settle_notify",
     "mentor_approval_email_send",
     "mentor_approval_notify",
+    "mentor_not_approved_notify",
     "notification_broadcast",
     "notification_email_send",
     "notification_mark_read",
     "notification_preferences_update",
     "notification_send",
     "notification_settings_update",
+    "notifications_erase",
     "payment_capture_notify",
     "payment_email_send",
     "payment_refund_notify",
     "session_reminders_send",
     "session_summary_send",
+    "sockets_close",
     "withdrawal_email_send",
     "withdrawal_settle_notify",
 ]

@@ -26,6 +26,7 @@ from core.realtime.messages import (
     approval_message,
     booking_message,
     booking_url,
+    not_approved_message,
     payment_message,
     user_zone,
     withdrawal_message,
@@ -139,15 +140,22 @@ def withdrawal_email_send(*, withdrawal: Withdrawal, payout_status: str) -> bool
 
 
 def mentor_approval_email_send(*, mentor: User) -> bool:
-    """The "you're approved" email (run by ``mentor_approval_email_send_task``), once per approval."""
-    approved = MentorProfile.objects.filter(user=mentor, is_approved=True)
-    approved_at = approved.values_list("approved_at", flat=True).first()
-    if approved_at is None:
-        return False  # the approval was withdrawn before the task ran
-    title, body, url = approval_message(mentor=mentor)
-    context = {"body": body, "url": settings.SITE_URL.rstrip("/") + url}
-    key = f"{Kind.MENTOR_APPROVED}:user:{mentor.pk}:{approved_at.timestamp():.6f}"
-    return notification_email_send(user=mentor, kind=Kind.MENTOR_APPROVED, key=key, subject=title, context=context)
+    """The email of staff's decision (run by ``mentor_approval_email_send_task``), once per
+    decision: "you're approved", or "your profile needs changes" with staff's message."""
+    profile = MentorProfile.objects.filter(user=mentor).first()
+    if profile is None:
+        return False
+    if profile.is_approved and profile.approved_at is not None:
+        kind, decided_at = Kind.MENTOR_APPROVED, profile.approved_at
+        title, body, url = approval_message(mentor=mentor)
+    elif profile.reviewed_at is not None and profile.review_note:
+        kind, decided_at = Kind.MENTOR_NOT_APPROVED, profile.reviewed_at
+        title, body, url = not_approved_message(mentor=mentor)
+    else:
+        return False  # the decision changed before the task ran
+    context = {"body": body, "url": settings.SITE_URL.rstrip("/") + url, "approved": kind == Kind.MENTOR_APPROVED}
+    key = f"{kind}:user:{mentor.pk}:{decided_at.timestamp():.6f}"
+    return notification_email_send(user=mentor, kind=kind, key=key, subject=title, context=context)
 
 
 def plugin_notification_email_send(*, user: User, kind: str, key: str, title: str, body: str, url: str) -> bool:

@@ -19,6 +19,7 @@ from core.realtime.messages import (
     approval_message,
     booking_message,
     booking_url,
+    not_approved_message,
     payment_message,
     rejection_kind,
     room_url,
@@ -145,6 +146,15 @@ def mentor_approval_notify(*, mentor: User) -> Notification | None:
     """Staff approved the mentor: tell them their sessions are public (in the app, and by email)."""
     title, body, url = approval_message(mentor=mentor)
     notification = notification_send(user=mentor, kind=Kind.MENTOR_APPROVED, title=title, body=body, url=url)
+    transaction.on_commit(lambda: tasks.mentor_approval_email_send_task.delay(mentor.pk))
+    return notification
+
+
+def mentor_not_approved_notify(*, mentor: User) -> Notification | None:
+    """Staff did not approve the mentor (or withdrew it), saying why: tell them, in the app and
+    by email, with staff's message and a link to their profile."""
+    title, body, url = not_approved_message(mentor=mentor)
+    notification = notification_send(user=mentor, kind=Kind.MENTOR_NOT_APPROVED, title=title, body=body, url=url)
     transaction.on_commit(lambda: tasks.mentor_approval_email_send_task.delay(mentor.pk))
     return notification
 

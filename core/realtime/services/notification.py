@@ -19,6 +19,7 @@ from core.realtime import kinds, selectors
 from core.realtime.consumers import user_group
 from core.realtime.models import (
     Channel,
+    DigestEntry,
     Notification,
     NotificationKind,
     NotificationPreference,
@@ -71,6 +72,20 @@ def _group_send(*, user_id: int, payload: dict) -> None:
         async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": "notify", "payload": payload})
     except Exception:
         logger.exception("Could not push a %s message to user %s", payload.get("type"), user_id)
+
+
+ACCOUNT_CLOSED = "account.closed"  # the consumers' handler: account_closed
+ACCOUNT_CLOSED_CODE = 4403
+
+
+def sockets_close(*, user_id: int) -> None:
+    """Close every socket the person has open (notifications and live rooms, in every tab and on
+    every server): staff blocked them. A socket that tries again is refused, as their session is.
+    Best effort, like every push; their next request is refused anyway."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(user_group(user_id), {"type": ACCOUNT_CLOSED})
+    except Exception:
+        logger.exception("Could not close the sockets of user %s", user_id)
 
 
 def notification_broadcast(*, notification: Notification) -> None:
@@ -148,3 +163,14 @@ def notification_settings_update(
     if notifications is not None:
         notification_preferences_update(user=user, prefs=notifications)
     return user
+
+
+@transaction.atomic
+def notifications_erase(*, user: User) -> int:
+    """A person's notifications, choices and waiting digest lines go (DPDP erasure); which
+    emails were sent stays (kind and time only, so no email is sent twice). Returns how many
+    notifications went."""
+    DigestEntry.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    count, _ = Notification.objects.filter(user=user).delete()
+    return count

@@ -3,9 +3,23 @@ find them on the page; events are recorded in ``RECEIVED`` (cleared by the fixtu
 
 from django.http import HttpResponse
 from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from core import plugin_api
-from core.hooks import Badge, NavItem, NotificationType, Panel, PaymentPurpose, Recommendation, hookimpl
+from core.hooks import (
+    Badge,
+    NavItem,
+    NotificationType,
+    Panel,
+    PaymentPurpose,
+    Recommendation,
+    StaffPermission,
+    StaffTask,
+    hookimpl,
+)
 
 RECEIVED: list[tuple[str, dict]] = []
 
@@ -26,6 +40,31 @@ def hello(request):
 @hookimpl
 def urlpatterns():
     return [path("hello/", hello, name="hello")]
+
+
+class HelloSerializer(serializers.Serializer):
+    greeting = serializers.CharField()
+
+
+class HelloApi(plugin_api.ApiView):
+    """``GET /api/v1/p/sample/hello/``: the sample plugin's one endpoint, open to everyone."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="sample_hello",
+        summary="A greeting from the sample plugin",
+        responses={200: HelloSerializer},
+        tags=["sample"],
+    )
+    def get(self, request):
+        name = request.user.get_short_name() if request.user.is_authenticated else ""
+        return Response(HelloSerializer({"greeting": f"Hello from the sample plugin, {name or 'stranger'}"}).data)
+
+
+@hookimpl
+def api_urlpatterns():
+    return [path("hello/", HelloApi.as_view(), name="hello")]
 
 
 @hookimpl
@@ -89,6 +128,17 @@ def notification_kinds():
     ]
 
 
+@hookimpl
+def staff_tasks(request):
+    return [StaffTask("Sample things to review", 2, "/admin/")] if request.user.is_staff else []
+
+
+@hookimpl
+def staff_permissions():
+    # The sample has no models; the second is another app's, which core ignores.
+    return [StaffPermission("Support", "sample.view_note"), StaffPermission("Support", "payments.refund_payment")]
+
+
 def news_send(user, kind: str = "news") -> bool:
     """What the plugin's own code would do to tell a learner its news."""
     return plugin_api.notify(user=user, kind=kind, title="Sample news for you", url="/p/sample/hello/")
@@ -104,6 +154,11 @@ def _record(event: str, **arguments) -> None:
 @hookimpl
 def on_user_registered(user):
     _record("user_registered", user=user)
+
+
+@hookimpl
+def on_user_erased(user):
+    _record("user_erased", user=user)
 
 
 @hookimpl

@@ -4,16 +4,23 @@ authenticator app, codes at login and before a withdrawal, recovery codes). Impo
 """
 
 from core.users.services.account import (
+    ERASED_NAME,
+    REVIEW_NOTE_MAX,
     mentor_approve,
+    mentor_review,
     staff_user_create,
+    user_block,
     user_complete_registration,
     user_create_with_role,
+    user_erase,
     user_password_change,
+    user_unblock,
 )
 from core.users.services.profile import (
     payout_destination_update,
     profile_update,
     settings_update,
+    topics_seed,
     user_timezone_update,
 )
 from core.users.services.two_factor import (
@@ -37,8 +44,10 @@ from core.users.services.two_factor import (
 )
 
 __all__ = [
+    "ERASED_NAME",
     "RECOVERY_CODE_COUNT",
     "RECOVERY_CODE_USED",
+    "REVIEW_NOTE_MAX",
     "SECOND_FACTOR_PENDING",
     "TOTP_THROTTLED",
     "TWO_FACTOR_OFF",
@@ -47,6 +56,7 @@ __all__ = [
     "login_second_factor_require",
     "login_second_factor_verify",
     "mentor_approve",
+    "mentor_review",
     "payout_destination_update",
     "profile_update",
     "recovery_codes_generate",
@@ -54,13 +64,17 @@ __all__ = [
     "second_factor_check",
     "settings_update",
     "staff_user_create",
+    "topics_seed",
     "totp_code_use",
     "totp_device_cancel",
     "totp_device_confirm",
     "totp_device_remove",
     "totp_device_start",
+    "user_block",
     "user_complete_registration",
     "user_create_with_role",
+    "user_erase",
     "user_password_change",
     "user_timezone_update",
+    "user_unblock",
 ]

@@ -3,13 +3,16 @@ destination."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
 
 from core import hooks
-from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, User
+from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, Topic, User
+from core.users.selectors import TOPICS_CACHE_KEY
 from core.users.validators import validate_account_number, validate_ifsc, validate_vpa
+from core.users.vocabulary import TOPICS
 
 # --- Profile and settings ---------------------------------------------------------------------
 
@@ -71,6 +74,9 @@ def profile_update(
         profile_fields = ["bio", "domains", "skills"]
         if _replace_file(profile, "intro_video", details.get("intro_video"), details.get("remove_intro_video", False)):
             profile_fields.append("intro_video")
+        if not profile.is_approved and profile.reviewed_at is not None:
+            profile.reviewed_at = None  # changed after staff asked for changes: back in the approval queue
+            profile_fields.append("reviewed_at")
     else:
         return user
     _full_clean(profile, profile_fields)
@@ -163,3 +169,13 @@ def settings_update(
     if errors:
         raise ValidationError(errors)
     return user
+
+
+def topics_seed() -> int:
+    """The starter vocabulary (``core.users.vocabulary.TOPICS``) when staff keep none yet: after
+    a migrate, and after a test empties the tables. Returns how many topics were made."""
+    if Topic.objects.exists():
+        return 0
+    made = Topic.objects.bulk_create([Topic(name=name) for name in dict.fromkeys(TOPICS)], ignore_conflicts=True)
+    cache.delete(TOPICS_CACHE_KEY)
+    return len(made)

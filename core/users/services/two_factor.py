@@ -73,6 +73,17 @@ def totp_code_use(*, user: User, token: str) -> TOTPDevice:
     return device
 
 
+def fresh_code_use(user: User, token: str) -> None:
+    """Use up a fresh code of ``user``'s app for one staff decision that moves money (a refund, a
+    settlement: docs/decisions/0022), in a transaction of its own. Raises ValidationError on
+    ``otp_token``, the form field that asks for it."""
+    try:
+        with transaction.atomic():
+            totp_code_use(user=user, token=token or "")
+    except ValidationError as exc:
+        raise ValidationError({"otp_token": exc.messages}) from exc
+
+
 def _totp_is_current(device: TOTPDevice, token: str) -> bool:
     """Whether ``token`` is a code ``device`` would take now, without taking it (a read)."""
     if not token.isdigit():

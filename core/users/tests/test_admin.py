@@ -174,35 +174,36 @@ def test_add_page_creates_a_user(admin_client_otp):
     assert user.check_password("a-Long-enough-passphrase")
 
 
-def test_approve_selected_mentors_action(admin_client_otp, mentor, other_mentor, learner):
+def test_the_approve_action_opens_the_queue(admin_client_otp, mentor, learner):
     response = admin_client_otp.post(
-        "/admin/users/user/",
-        {"action": "approve_mentors", "_selected_action": [mentor.pk, learner.pk]},
-        follow=True,
+        "/admin/users/user/", {"action": "review_mentors", "_selected_action": [mentor.pk, learner.pk]}
     )
-
-    assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["Approved 1 mentor(s)."]
-    profile = MentorProfile.objects.get(user=mentor)
-    assert profile.is_approved
-    assert profile.approved_at is not None
-    assert not MentorProfile.objects.get(user=other_mentor).is_approved
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/console/mentors/queue/"  # decisions there (core/console/tests)
 
 
-def test_block_action_blocks_others_but_not_yourself(admin_client_otp, staff, learner):
+def test_block_action_asks_first_then_blocks_others_but_not_yourself(admin_client_otp, staff, learner):
     response = admin_client_otp.post(
-        "/admin/users/user/",
-        {"action": "block_users", "_selected_action": [learner.pk, staff.pk]},
-        follow=True,
+        "/admin/users/user/", {"action": "block_users", "_selected_action": [learner.pk, staff.pk]}
     )
+    assert response.status_code == 302
+    confirm = response["Location"]
+    assert confirm.startswith("/admin/console/people/block/?ids=")
+    learner.refresh_from_db()
+    assert learner.is_active  # nothing happens before staff confirm with a reason
 
-    assert [str(m) for m in response.context["messages"]] == ["Blocked 1 account(s)."]
+    done = admin_client_otp.post(
+        "/admin/console/people/block/", {"ids": confirm.split("=")[1], "reason": "Spam"}, follow=True
+    )
+    messages = [str(m) for m in done.context["messages"]]
+    assert "Blocked 1 account(s)." in messages
+    assert any("You cannot block yourself" in message for message in messages)
     learner.refresh_from_db()
     staff.refresh_from_db()
     assert not learner.is_active
     assert staff.is_active
 
-    admin_client_otp.post("/admin/users/user/", {"action": "unblock_users", "_selected_action": [learner.pk]})
+    admin_client_otp.post("/admin/console/people/unblock/", {"ids": str(learner.pk), "reason": "Appeal upheld"})
     learner.refresh_from_db()
     assert learner.is_active
 

@@ -7,6 +7,9 @@ import pytest
 from core.users.suggestions import split_terms, suggest_email, suggest_term, suggest_terms
 from core.users.vocabulary import EMAIL_DOMAINS, TOPICS
 
+# The vocabulary is the Topic table, seeded from TOPICS after migrate (core/users/apps.py).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize(
     ("typed", "suggested"),

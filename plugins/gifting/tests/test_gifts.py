@@ -20,6 +20,7 @@ from core.mentoring.tests.factories import session_booked
 from core.payments.models import AccountKind, JournalEntry, Payment, PaymentStatus, Posting
 from core.payments.selectors import balances_get
 from core.realtime.models import Notification
+from core.users.tests.factories import totp_code
 from core.users.tests.helpers import force_login_verified
 from plugins.gifting.models import Gift, GiftJar, GiftStatus
 
@@ -306,7 +307,10 @@ def test_staff_refund_a_gift_and_both_people_are_told(
     change = client.get(f"/admin/gifting/gift/{gift.pk}/change/").content.decode()
     assert f'href="{ADMIN_PAYMENTS}{payment.pk}/refund/"' in change
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "110", "reason": "Sent twice by mistake"})
+        client.post(
+            f"{ADMIN_PAYMENTS}{payment.pk}/refund/",
+            {"amount": "110", "reason": "Sent twice by mistake", "otp_token": totp_code(staff)},
+        )
     gift.refresh_from_db()
     assert (gift.status, gift.refunded_paise) == (GiftStatus.REFUNDED, 11000)
     assert available(mentor) == 0 and ledger_balanced()
@@ -322,7 +326,10 @@ def test_staff_refund_part_of_a_gift(client, booked, mentor, learner, staff, dja
     payment = Payment.objects.get(purpose="gift")
     force_login_verified(client, staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"{ADMIN_PAYMENTS}{payment.pk}/refund/", {"amount": "110", "reason": "Half, as agreed"})
+        client.post(
+            f"{ADMIN_PAYMENTS}{payment.pk}/refund/",
+            {"amount": "110", "reason": "Half, as agreed", "otp_token": totp_code(staff)},
+        )
     gift.refresh_from_db()
     assert (gift.status, gift.refunded_paise) == (GiftStatus.PAID, 11000)  # still a gift, half of it back
     assert available(mentor) == 18000 - 9000 and ledger_balanced()

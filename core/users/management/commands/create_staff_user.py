@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.hooks import STAFF_ROLES
 from core.users import services
 from core.users.models import User
 
@@ -26,16 +27,25 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="")
         parser.add_argument("--password", default=None)
         parser.add_argument("--no-superuser", action="store_true", help="Staff without every permission.")
+        parser.add_argument(
+            "--role",
+            action="append",
+            default=[],
+            choices=list(STAFF_ROLES),
+            help="A staff role to join (repeat for several); implies --no-superuser.",
+        )
         parser.add_argument("--no-qr", action="store_true", help="Print only the URI.")
 
-    def handle(self, *args, email, name, password, no_superuser, no_qr, **options):
+    def handle(self, *args, email, name, password, no_superuser, no_qr, role, **options):
         password = password or os.environ.get("STAFF_PASSWORD") or self._prompt_password()
         try:
             # With the user, the similarity check refuses a password like the address or name.
             validate_password(password, user=User(email=email.strip().lower(), name=name))
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        user, device = services.staff_user_create(email=email, name=name, password=password, superuser=not no_superuser)
+        user, device = services.staff_user_create(
+            email=email, name=name, password=password, superuser=not (no_superuser or role), roles=tuple(role)
+        )
         self.stdout.write(self.style.SUCCESS(f"Staff user {user.email} is ready."))
         self.stdout.write("Add this to an authenticator app (Google Authenticator, Aegis, 1Password…):")
         self.stdout.write(device.config_url)
