@@ -83,6 +83,19 @@ def postgres_database(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """On PostgreSQL, each worker's test database is a copy of one migrated template
+    (``tests/migrated_template.py``) instead of migrating on its own."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    from tests import migrated_template
+
+    with django_db_blocker.unblock():
+        database.setdefault("TEST", {})["TEMPLATE"] = migrated_template.ensure(database)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with the default CMS pages, as after `make run`."""
     from cms.services import landing_pages_ensure

@@ -21,6 +21,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 from core.celery import app as celery_app
+from tests import migrated_template
 from tests.isolated_cache import RunScopedRedisCache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +96,22 @@ def test_postgresql_answers(postgres_database):
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         assert "PostgreSQL" in cursor.fetchone()[0]
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_test_database_is_a_copy_of_the_migrated_template(postgres_database):
+    import psycopg
+
+    template = postgres_database["TEST"]["TEMPLATE"]
+    assert migrated_template.ensure(postgres_database) == template  # found, not built again
+    server = migrated_template._server(postgres_database) | {"dbname": template}
+    with psycopg.connect(**server) as copied_from:
+        template_migrations = set(copied_from.execute("SELECT app, name FROM django_migrations").fetchall())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        assert set(cursor.fetchall()) == template_migrations
+    assert len(template_migrations) > 200
 
 
 @pytest.mark.services
