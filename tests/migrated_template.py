@@ -11,15 +11,23 @@ A template is built under a temporary name by ``manage.py migrate`` in a child p
 then renamed, so a template that exists is complete; the workers of one run, and two suites on one
 server, take a PostgreSQL advisory lock while they look for it or build it. Templates of older
 migration sets with the same apps are dropped when a new one is built.
+
+The races that run on a SQLite file, as the embedded default does (``core/payments/tests/races.py``),
+copy a migrated SQLite file the same way (``sqlite_copy``), kept in the temporary folder under the
+same name and built under a file lock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,20 +88,7 @@ def ensure(settings_dict: dict) -> str:
                 return name
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building)))
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
-            env = {**os.environ, "DATABASE_URL": _url(settings_dict, building), "TESTING": "1"}
-            env.pop("PYTEST_XDIST_WORKER", None)
-            migrated = subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-            if migrated.returncode != 0:
-                raise RuntimeError(f"migrating the test template failed:\n{migrated.stdout}\n{migrated.stderr}")
+            _migrate({**os.environ, "DATABASE_URL": _url(settings_dict, building)})
             connection.execute(
                 sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(building), sql.Identifier(name))
             )
@@ -104,3 +99,37 @@ def ensure(settings_dict: dict) -> str:
             return name
         finally:
             connection.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
+
+
+def _migrate(env: dict) -> None:
+    env = {**env, "TESTING": "1"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    migrated = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if migrated.returncode != 0:
+        raise RuntimeError(f"migrating the test template failed:\n{migrated.stdout}\n{migrated.stderr}")
+
+
+def sqlite_copy(path: Path) -> None:
+    """Write a migrated SQLite database for this run's apps and migrations to ``path``."""
+    folder = Path(tempfile.gettempdir()) / "peerlearn-test-templates"
+    folder.mkdir(exist_ok=True)
+    apps_digest, migrations_digest = _fingerprint()
+    template = folder / f"{PREFIX}_{apps_digest}_{migrations_digest}.sqlite3"
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            building = template.with_suffix(f".building-{os.getpid()}")
+            _migrate({**os.environ, "SQLITE_PATH": str(building), "DATABASE_URL": "", "REDIS_URL": ""})
+            with contextlib.closing(sqlite3.connect(building)) as database:
+                database.execute("PRAGMA journal_mode=DELETE")  # everything in the one file (no -wal)
+            os.replace(building, template)
+    shutil.copyfile(template, path)

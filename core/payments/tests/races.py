@@ -193,10 +193,13 @@ def sqlite_schema_copy(*, to: Path) -> bool:
 
 def sqlite_file(*, tmp_path: Path, django_db_blocker) -> Path:
     """A SQLite file for a race: a copy of the migrated test database when that is SQLite,
-    otherwise (PostgreSQL under CI) a new file the child migrates from scratch."""
+    otherwise (PostgreSQL under CI) a copy of a migrated SQLite file (``tests/migrated_template.py``)."""
+    from tests import migrated_template
+
     path = tmp_path / "race.sqlite3"
     with django_db_blocker.unblock():
-        sqlite_schema_copy(to=path)
+        if not sqlite_schema_copy(to=path):
+            migrated_template.sqlite_copy(path)
     return path
 
 
