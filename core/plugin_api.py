@@ -108,7 +108,13 @@ from core.bookings.selectors.recommending import (
 )
 from core.exports import NeutralisingImportExportMixin
 from core.hooks import PurposePayment
-from core.mentoring.selectors import SessionCard, mentor_page_paths, session_list_public_upcoming
+from core.mentoring.selectors import (
+    MentorRecord,
+    SessionCard,
+    mentor_page_paths,
+    mentor_records_get,
+    session_list_public_upcoming,
+)
 from core.money import Split, format_inr, split
 from core.payments.gateways import get_gateway
 from core.payments.services import PaymentError, purpose_payment_get, purpose_payment_start
@@ -123,10 +129,8 @@ from core.realtime.kinds import NotificationKindError
 from core.realtime.plugin_notifications import plugin_notify
 from core.room.selectors import (
     FeedbackStats,
-    MentorRecord,
     SessionAttendance,
     feedback_stats_for_user,
-    mentor_records_get,
     people_attended_all,
     session_attendance_for_user,
 )

@@ -20,10 +20,15 @@ from core.bookings.selectors.recommending import session_cards_bookable_by_mento
 from core.bookings.services import BEING_BOOKED, SLOT_TAKEN, BookingError, booking_checkout_start
 from core.bookings.views import checkout_response
 from core.mentoring.models import MentoringSession
-from core.mentoring.selectors import mentor_get_public, mentor_page_path, session_get_public
+from core.mentoring.selectors import (
+    mentor_get_public,
+    mentor_page_path,
+    mentor_records_get,
+    session_get_public,
+)
 from core.money import fee_itemised, format_inr, split
 from core.payments.gateways import get_gateway
-from core.room.selectors import mentor_records_get, rating_summary_for_mentors, review_list_for_mentor
+from core.room.selectors import review_list_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
 from core.users.selectors import dashboard_profile_get
@@ -50,7 +55,8 @@ def session_detail_render(
         "test_mode": get_gateway().is_test_mode,
         "error": error,
         "mentor_profile": dashboard_profile_get(user=session.mentor),
-        "rating": rating_summary_for_mentors(mentor_ids=[session.mentor_id]).get(session.mentor_id),
+        "record": (record := mentor_records_get(mentor_ids=[session.mentor_id])[session.mentor_id]),
+        "rating": record.ratings,
         "reviews": review_list_for_mentor(mentor_id=session.mentor_id),
         "mentor_page": mentor_page_path(mentor_id=session.mentor_id, name=session.mentor.name),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,12 +42,43 @@ class SessionCard:
 
 
 @dataclass(frozen=True)
-class MentorCard:
-    """A mentor with their upcoming public sessions.
+class RatingSummary:
+    average: float
+    count: int
 
-    Ratings and booking counts join here from real reviews and bookings once those exist;
-    until then the ordering is by how many sessions a mentor has coming up, then the soonest.
-    """
+
+@dataclass(frozen=True)
+class MentorRecord:
+    """A mentor's track record: their verified ratings (``RatingSummary``: from learners who
+    attended) and how many of their sessions took place or were called off."""
+
+    ratings: RatingSummary | None = None
+    sessions_completed: int = 0
+    sessions_cancelled: int = 0
+
+    @property
+    def completion(self) -> float:
+        """The share of their finished sessions that took place (1.0 before the first)."""
+        done = self.sessions_completed + self.sessions_cancelled
+        return self.sessions_completed / done if done else 1.0
+
+    @property
+    def completion_percent(self) -> int | None:
+        """The completion as a whole percentage, None before their first finished session."""
+        done = self.sessions_completed + self.sessions_cancelled
+        return round(100 * self.sessions_completed / done) if done else None
+
+
+# The landing ranks mentors by a Bayesian average: as if each had PRIOR_REVIEWS more reviews at
+# PRIOR_RATING, so one 5-star review does not outrank forty at 4.8, and a new mentor starts in
+# the middle rather than above or below everyone with a record.
+PRIOR_RATING = 4.0
+PRIOR_REVIEWS = 5
+
+
+@dataclass(frozen=True)
+class MentorCard:
+    """A mentor with their upcoming public sessions and their verified record."""
 
     id: int
     name: str
@@ -55,6 +87,19 @@ class MentorCard:
     upcoming_count: int
     next_session: SessionCard
     avatar: str = ""  # the stored name of their picture, "" for none
+    record: MentorRecord = MentorRecord()
+
+    @property
+    def rating(self) -> RatingSummary | None:
+        return self.record.ratings
+
+    @property
+    def score(self) -> float:
+        """The Bayesian average of their verified ratings (``PRIOR_RATING`` with none)."""
+        ratings = self.record.ratings
+        if ratings is None:
+            return PRIOR_RATING
+        return (PRIOR_RATING * PRIOR_REVIEWS + ratings.average * ratings.count) / (PRIOR_REVIEWS + ratings.count)
 
     @property
     def initials(self) -> str:
@@ -101,12 +146,15 @@ def session_list_public_upcoming(*, limit: int = 10, now: datetime | None = None
 
 
 def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[MentorCard]:
-    """Approved mentors with sessions coming up, best first (one query, whatever the number of rows)."""
+    """Approved mentors with sessions coming up, best first: by their verified rating (a Bayesian
+    average, ``MentorCard.score``), then sessions given, then sessions coming up (three queries,
+    whatever the number of rows)."""
     now = now or timezone.now()
     sessions = list(session_queryset_public_upcoming(now=now).select_related("mentor__mentor_profile")[:500])
     by_mentor: dict[int, list[MentoringSession]] = {}
     for session in sessions:
         by_mentor.setdefault(session.mentor_id, []).append(session)
+    records = mentor_records_get(mentor_ids=by_mentor)
     cards = []
     for mentor_sessions in by_mentor.values():
         mentor = mentor_sessions[0].mentor
@@ -120,9 +168,18 @@ def mentor_list_best(*, limit: int = 10, now: datetime | None = None) -> list[Me
                 upcoming_count=len(mentor_sessions),
                 next_session=session_card(mentor_sessions[0], now=now),
                 avatar=mentor.avatar.name or "",
+                record=records[mentor.pk],
             )
         )
-    cards.sort(key=lambda card: (-card.upcoming_count, card.next_session.starts_at, card.id))
+    cards.sort(
+        key=lambda card: (
+            -card.score,
+            -card.record.sessions_completed,
+            -card.upcoming_count,
+            card.next_session.starts_at,
+            card.id,
+        )
+    )
     return cards[:limit]
 
 
@@ -171,3 +228,43 @@ def mentor_page_paths(*, mentor_ids) -> dict[int, str]:
     """``{mentor id: public page path}`` for those of ``mentor_ids`` who have a public page (one query)."""
     rows = mentors_public().filter(pk__in=list(mentor_ids)).values_list("pk", "name")
     return {pk: mentor_page_path(mentor_id=pk, name=name) for pk, name in rows}
+
+
+# --- Reputation -------------------------------------------------------------------------------
+# Reviews are ``room.Feedback`` rows, which the room accepts only from learners who attended; they
+# are read here through the user's relations (``bookings_received__feedback``) so that every page
+# that shows a mentor, from the landing up, reads one definition.
+
+
+def rating_summary_for_mentors(*, mentor_ids) -> dict[int, RatingSummary]:
+    """Each mentor's average rating and how many ratings, from learners who attended, for many
+    mentors in one query."""
+    rows = (
+        User.objects.filter(pk__in=list(mentor_ids), bookings_received__feedback__isnull=False)
+        .values("pk")
+        .annotate(average=Avg("bookings_received__feedback__rating"), count=Count("bookings_received__feedback"))
+    )
+    return {row["pk"]: RatingSummary(average=round(row["average"], 1), count=row["count"]) for row in rows}
+
+
+def mentor_records_get(*, mentor_ids) -> dict[int, MentorRecord]:
+    """``{mentor id: MentorRecord}`` for each of ``mentor_ids`` (two queries)."""
+    mentor_ids = list(mentor_ids)
+    ratings = rating_summary_for_mentors(mentor_ids=mentor_ids)
+    finished = {
+        row["mentor_id"]: row
+        for row in MentoringSession.objects.filter(mentor_id__in=mentor_ids)
+        .values("mentor_id")
+        .annotate(
+            completed=Count("id", filter=Q(status=SessionStatus.COMPLETED)),
+            cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
+        )
+    }
+    return {
+        mentor_id: MentorRecord(
+            ratings=ratings.get(mentor_id),
+            sessions_completed=finished.get(mentor_id, {}).get("completed", 0),
+            sessions_cancelled=finished.get(mentor_id, {}).get("cancelled", 0),
+        )
+        for mentor_id in mentor_ids
+    }

@@ -218,26 +218,6 @@ def recording_list_complete(*, session: MentoringSession) -> list[Recording]:
 
 
 @dataclass(frozen=True)
-class RatingSummary:
-    average: float
-    count: int
-
-
-def rating_summary_for_mentors(*, mentor_ids: list[int]) -> dict[int, RatingSummary]:
-    """Each mentor's average rating and how many ratings, from learners who attended (feedback
-    is only accepted from them), for many mentors in one query."""
-    rows = (
-        Feedback.objects.filter(booking__session__mentor_id__in=mentor_ids)
-        .values("booking__session__mentor_id")
-        .annotate(average=Avg("rating"), count=Count("id"))
-    )
-    return {
-        row["booking__session__mentor_id"]: RatingSummary(average=round(row["average"], 1), count=row["count"])
-        for row in rows
-    }
-
-
-@dataclass(frozen=True)
 class Review:
     rating: int
     comment: str
@@ -507,42 +487,3 @@ def session_participants(*, session_id: int) -> list[User]:
     people = {user.pk: user for user in User.objects.filter(Q(pk__in=mentor) | Q(pk__in=learner))}
     mentor_id = MentoringSession.objects.filter(pk=session_id).values_list("mentor_id", flat=True).first()
     return sorted(people.values(), key=lambda user: (user.pk != mentor_id, user.pk))
-
-
-@dataclass(frozen=True)
-class MentorRecord:
-    """A mentor's track record: their verified ratings (``RatingSummary``: from learners who
-    attended) and how many of their sessions took place or were called off."""
-
-    ratings: RatingSummary | None = None
-    sessions_completed: int = 0
-    sessions_cancelled: int = 0
-
-    @property
-    def completion(self) -> float:
-        """The share of their finished sessions that took place (1.0 before the first)."""
-        done = self.sessions_completed + self.sessions_cancelled
-        return self.sessions_completed / done if done else 1.0
-
-
-def mentor_records_get(*, mentor_ids) -> dict[int, MentorRecord]:
-    """``{mentor id: MentorRecord}`` for each of ``mentor_ids`` (two queries)."""
-    mentor_ids = list(mentor_ids)
-    ratings = rating_summary_for_mentors(mentor_ids=mentor_ids)
-    finished = {
-        row["mentor_id"]: row
-        for row in MentoringSession.objects.filter(mentor_id__in=mentor_ids)
-        .values("mentor_id")
-        .annotate(
-            completed=Count("id", filter=Q(status=SessionStatus.COMPLETED)),
-            cancelled=Count("id", filter=Q(status=SessionStatus.CANCELLED)),
-        )
-    }
-    return {
-        mentor_id: MentorRecord(
-            ratings=ratings.get(mentor_id),
-            sessions_completed=finished.get(mentor_id, {}).get("completed", 0),
-            sessions_cancelled=finished.get(mentor_id, {}).get("cancelled", 0),
-        )
-        for mentor_id in mentor_ids
-    }

@@ -1,6 +1,6 @@
 """What a recommender reads (through ``core.plugin_api``): the sessions open for booking with their
 text, and what learners booked, as anonymous sequences only (mentors' track records are
-``core.room.selectors.mentor_records_get``).
+``core.mentoring.selectors.mentor_records_get``).
 
 Each function is a fixed number of queries, whatever the size of the catalogue.
 """

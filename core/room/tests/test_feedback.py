@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core import hooks
+from core.mentoring.selectors import rating_summary_for_mentors
 from core.mentoring.tests.factories import session_booked
 from core.room.attendance import session_complete
 from core.room.feedback import feedback_submit
 from core.room.models import Feedback
 from core.room.presence import presence_join
-from core.room.selectors import rating_summary_for_mentors
 from core.users.tests.helpers import force_login_verified
 
 pytestmark = pytest.mark.django_db
