@@ -3,6 +3,9 @@ withdrawals and analytics. Views parse input, call one service or selector, and 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,7 +38,7 @@ from core.payments.statement import STATEMENT_FILENAME, earnings_statement_csv
 from core.room.selectors import rating_weekly_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
-from core.users.selectors import dashboard_profile_get, payout_destination_get
+from core.users.selectors import dashboard_profile_get, follower_counts_by_day, payout_destination_get
 
 mentor_only = restrict_to_role(Role.MENTOR)
 PENDING_SHOWN = 20  # on the Bookings page: the soonest requests; the nav badge counts them all
@@ -267,13 +270,22 @@ def withdrawals(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _week_ends(weeks, *, mentor) -> list:
+    """The end of each analytics week (the next Monday at midnight in the mentor's timezone, as
+    the weeks are counted), and now for the week under way."""
+    zone = ZoneInfo(mentor.timezone or "Asia/Kolkata")
+    now = timezone.now()
+    return [min(datetime.fromisoformat(point.week).replace(tzinfo=zone) + timedelta(weeks=1), now) for point in weeks]
+
+
 @mentor_only
 def analytics(request: HttpRequest) -> HttpResponse:
     mentor = request.user
     weeks = money.analytics_weekly_for_mentor(mentor=mentor)
     hours = money.analytics_busiest_hours_for_mentor(mentor=mentor)
     ratings = rating_weekly_for_mentor(mentor=mentor)
-    has_data = any(point.bookings for point in weeks) or any(hours)
+    followers = follower_counts_by_day(mentor=mentor, days=_week_ends(weeks, mentor=mentor))
+    has_data = any(point.bookings for point in weeks) or any(hours) or any(followers)
     return render_section(
         request,
         "dashboards/mentor_analytics.html",
@@ -285,7 +297,10 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "bookings": [point.bookings for point in weeks],
             "hours": hours,
             "ratings": [point["average"] for point in ratings],
+            "followers": followers,
         },
+        followers_now=followers[-1] if followers else 0,
+        followers_gained=(followers[-1] - followers[0]) if followers else 0,
         rating_count=sum(point["count"] for point in ratings),
         weeks=weeks,
         total_bookings=sum(point.bookings for point in weeks),

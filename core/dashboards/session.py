@@ -9,9 +9,12 @@ rooms (room). core/urls.py mounts ``session_detail`` as ``mentoring:session-deta
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,7 +34,8 @@ from core.payments.gateways import get_gateway
 from core.room.selectors import review_list_for_mentor
 from core.users.access import restrict_to_role
 from core.users.models import Role
-from core.users.selectors import dashboard_profile_get
+from core.users.selectors import dashboard_profile_get, follow_state_get
+from core.users.services import follow_start, follow_stop
 
 CONFLICTS = (SLOT_TAKEN, BEING_BOOKED)
 
@@ -59,6 +63,7 @@ def session_detail_render(
         "rating": record.ratings,
         "reviews": review_list_for_mentor(mentor_id=session.mentor_id),
         "mentor_page": mentor_page_path(mentor_id=session.mentor_id, name=session.mentor.name),
+        "follow": follow_state_get(viewer=user, mentor=session.mentor),
     }
     return render(request, "mentoring/session_detail.html", context, status=status)
 
@@ -112,5 +117,45 @@ def mentor_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             mentor.pk, []
         ),
         "canonical": request.build_absolute_uri(path),
+        "follow": follow_state_get(viewer=request.user, mentor=mentor),
     }
     return render(request, "mentoring/mentor_page.html", context)
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+@never_cache
+@require_POST
+@restrict_to_role(Role.LEARNER)
+def mentor_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/mentors/<pk>/follow/``: follow (``follow=1``) or stop following (``follow=0``) a mentor.
+    A page's script asks for JSON and updates the button; without it, back to ``next``."""
+    mentor = mentor_get_public(pk=pk)
+    if mentor is None:
+        raise Http404("No such mentor.")
+    wanted = request.POST.get("follow", "1") != "0"
+    try:
+        if wanted:
+            follow_start(follower=request.user, mentor=mentor)
+        else:
+            follow_stop(follower=request.user, mentor=mentor)
+    except ValidationError as exc:
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": exc.messages[0]}, status=400)
+        messages.error(request, exc.messages[0])
+        return redirect(_back(request, mentor_page_path(mentor_id=mentor.pk, name=mentor.name)))
+    state = follow_state_get(viewer=request.user, mentor=mentor)
+    text = (
+        f"You follow {mentor.name}: you will hear when they publish a session."
+        if state.following
+        else f"You no longer follow {mentor.name}."
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"following": state.following, "followers": state.followers, "message": text})
+    messages.success(request, text)
+    return redirect(_back(request, mentor_page_path(mentor_id=mentor.pk, name=mentor.name)))

@@ -32,6 +32,7 @@ session_urlpatterns = [
     # A mentor's public page; the short form (and an old name in the slug) redirect to the long one.
     path("mentors/<int:pk>-<slug:slug>/", session.mentor_page, name="mentor-page"),
     path("mentors/<int:pk>/", session.mentor_page, name="mentor-page-short"),
+    path("mentors/<int:pk>/follow/", session.mentor_follow, name="mentor-follow"),
 ]
 
 # ``bookings:booking-start`` (under ``bookings/``): the session page's "Book and pay".

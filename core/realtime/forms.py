@@ -29,6 +29,7 @@ NOTIFICATION_KINDS_BY_ROLE = {
         NotificationKind.SESSION_STARTING,
         NotificationKind.SESSION_SUMMARY,
         NotificationKind.CHAT_MESSAGE,
+        NotificationKind.MENTOR_PUBLISHED,
     ),
 }
 

@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     CHAT_MESSAGE = "chat_message", "New chat messages"
     MENTOR_APPROVED = "mentor_approved", "Your mentor profile approved"
     MENTOR_NOT_APPROVED = "mentor_not_approved", "Your mentor profile needs changes"
+    MENTOR_PUBLISHED = "mentor_published", "New sessions from mentors you follow"
 
 
 # Kinds that also send an email (templates/emails/<template>.{txt,html}); the others are in-app only.
@@ -39,6 +40,7 @@ EMAIL_TEMPLATES: dict[str, str] = {
     NotificationKind.SESSION_SUMMARY: "session_summary",
     NotificationKind.MENTOR_APPROVED: "mentor_approved",
     NotificationKind.MENTOR_NOT_APPROVED: "mentor_approved",  # the same email, with staff's message
+    NotificationKind.MENTOR_PUBLISHED: "mentor_published",
 }
 
 

@@ -78,3 +78,9 @@ def dispute_opened(sender, dispute, **kwargs) -> None:
 def dispute_settled(sender, dispute, **kwargs) -> None:
     """Both participants hear how staff settled the dispute, and why."""
     services.dispute_settle_notify(dispute=dispute)
+
+
+@receiver(hooks.session_created, dispatch_uid="realtime-session-created")
+def session_created(sender, session, **kwargs) -> None:
+    """The people who follow the mentor hear of the new session (in the app, and by email)."""
+    services.session_published_notify(session=session)

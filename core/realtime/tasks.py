@@ -20,7 +20,7 @@ from core.realtime.services.email import (
     plugin_notification_email_send,
     withdrawal_email_send,
 )
-from core.realtime.services.reminder import session_reminders_send, session_summary_send
+from core.realtime.services.reminder import followers_session_notify, session_reminders_send, session_summary_send
 from core.users.models import User
 
 
@@ -69,3 +69,9 @@ def plugin_notification_email_send_task(user_id: int, kind: str, key: str, title
 def notification_digests_send_task() -> int:
     """The daily digests that are due (beat, every quarter of an hour; each sent once a day)."""
     return digests_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def followers_session_notify_task(session_id: int) -> int:
+    session = MentoringSession.objects.filter(pk=session_id).first()
+    return followers_session_notify(session=session) if session is not None else 0

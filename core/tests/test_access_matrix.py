@@ -135,6 +135,7 @@ MATRIX = {
     # A mentor's public page, for everyone; the short address redirects to it
     "mentors/<int:pk>-<slug:slug>/": ("/mentors/{mentor}-meera-mentor/", _all(200, 200, 200, 200)),
     "mentors/<int:pk>/": ("/mentors/{mentor}/", _all(301, 301, 301, 301)),
+    "mentors/<int:pk>/follow/": ("/mentors/{mentor}/follow/", _all(405, 405, 405, 405)),  # POST only
     # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
     # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)
     "session/<slug:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),

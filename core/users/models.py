@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone as django_timezone
@@ -226,3 +227,26 @@ class Topic(models.Model):
             raise ValidationError({"name": "A topic needs a name."})
         if self.domain and self.domain not in DOMAINS:
             raise ValidationError({"domain": f"Choose one of {', '.join(DOMAINS)}, or leave it empty."})
+
+
+class Follow(models.Model):
+    """A learner follows a mentor: they hear when the mentor publishes a session, and the mentor
+    sees how many follow them. Unfollowing ends the row instead of deleting it, so the mentor's
+    analytics can count followers at any past date; following again starts a new row."""
+
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=django_timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When they unfollowed; empty while following.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follower", "mentor"], condition=Q(ended_at=None), name="users_follow_once_while_following"
+            ),
+            models.CheckConstraint(condition=~Q(follower=F("mentor")), name="users_follow_not_oneself"),
+        ]
+        indexes = [models.Index(fields=["mentor", "created_at"], name="users_follow_mentor_created")]
+
+    def __str__(self) -> str:
+        return f"{self.follower} follows {self.mentor}"

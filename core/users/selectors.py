@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Count
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, Topic, User
+from core.users.models import Follow, LearnerProfile, MentorProfile, PayoutKind, Role, Topic, User
 
 
 def dashboard_profile_get(*, user: User) -> LearnerProfile | MentorProfile | None:
@@ -81,3 +82,60 @@ def topics_vocabulary() -> tuple[str, ...]:
         words = tuple(Topic.objects.order_by("name").values_list("name", flat=True))
         cache.set(TOPICS_CACHE_KEY, words, None)
     return words
+
+
+# --- Following ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowState:
+    """What a Follow button shows: the mentor, how many follow them, whether the viewer does and
+    whether the viewer may (a learner; anyone else sees the count only)."""
+
+    mentor_id: int
+    mentor_name: str
+    followers: int
+    following: bool
+    can_follow: bool
+
+
+def follower_counts(*, mentor_ids) -> dict[int, int]:
+    """``{mentor id: how many follow them now}`` (one query; mentors nobody follows are absent)."""
+    rows = (
+        Follow.objects.filter(mentor_id__in=list(mentor_ids), ended_at=None)
+        .values("mentor_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["mentor_id"]: row["count"] for row in rows}
+
+
+def follow_state_get(*, viewer, mentor: User) -> FollowState:
+    """The Follow button's state for ``viewer`` (anyone, signed in or not) on ``mentor`` (two queries)."""
+    is_learner = bool(getattr(viewer, "is_authenticated", False)) and viewer.role == Role.LEARNER
+    following = is_learner and Follow.objects.filter(follower=viewer, mentor=mentor, ended_at=None).exists()
+    return FollowState(
+        mentor_id=mentor.pk,
+        mentor_name=mentor.name,
+        followers=follower_counts(mentor_ids=[mentor.pk]).get(mentor.pk, 0),
+        following=following,
+        can_follow=is_learner or not getattr(viewer, "is_authenticated", False),
+    )
+
+
+def followers_of(*, mentor: User):
+    """The active people following ``mentor`` now, oldest follow first (a queryset of users)."""
+    return User.objects.filter(follows__mentor=mentor, follows__ended_at=None, is_active=True).order_by(
+        "follows__created_at", "pk"
+    )
+
+
+def follower_counts_by_day(*, mentor: User, days) -> list[int]:
+    """How many followed ``mentor`` at the end of each of ``days`` (aware datetimes, the end of
+    each period, ascending): unfollows end a row, they do not delete it (one query)."""
+    days = list(days)
+    if not days:
+        return []
+    rows = list(Follow.objects.filter(mentor=mentor, created_at__lt=days[-1]).values_list("created_at", "ended_at"))
+    return [
+        sum(1 for created, ended in rows if created < moment and (ended is None or ended >= moment)) for moment in days
+    ]

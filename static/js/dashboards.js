@@ -153,6 +153,7 @@
     var specs = {
       earnings: { type: "bar", labels: data.weeks, values: data.earnings.map(Number), color: orange, label: "₹ earned" },
       bookings: { type: "line", labels: data.weeks, values: data.bookings, color: purple, label: "Bookings" },
+      followers: { type: "line", labels: data.weeks, values: data.followers, color: purple, label: "Followers" },
       ratings: { type: "line", labels: data.weeks, values: data.ratings, color: orange, label: "Average rating", max: 5 },
       hours: {
         type: "bar",

@@ -166,7 +166,8 @@ def test_signing_in_later_unconfirmed_emails_a_fresh_code(post):
     assert EmailCode.objects.filter(user=user).count() == 1  # the first one is gone
 
 
-def test_of_two_requests_with_the_right_code_at_once_one_confirms(transactional_db, post):
+@pytest.mark.services  # threads share a database file or server, not the in-memory SQLite of a plain run
+def test_of_two_requests_with_the_right_code_at_once_one_confirms(transactional_db, postgres_database, post):
     client = APIClient()
     post(client, SIGNUP, LEARNER)
     code = emailed_code(LEARNER["email"])

@@ -91,8 +91,9 @@ def test_answers_are_forgotten_after_24_hours(learner, session):
     assert idempotent_requests_purge() == 1 and IdempotentRequest.objects.count() == 1
 
 
+@pytest.mark.services  # threads share a database file or server, not the in-memory SQLite of a plain run
 @pytest.mark.django_db(transaction=True)
-def test_copies_sent_at_the_same_moment_book_once(learner, session):
+def test_copies_sent_at_the_same_moment_book_once(postgres_database, learner, session):
     """Eight copies of one request at once (a retry storm): one booking, one order; every copy is
     told the booking or to wait (409), none books twice."""
 

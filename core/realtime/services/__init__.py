@@ -23,6 +23,7 @@ from core.realtime.services.event import (
     mentor_not_approved_notify,
     payment_capture_notify,
     payment_refund_notify,
+    session_published_notify,
     withdrawal_settle_notify,
 )
 from core.realtime.services.notification import (
@@ -58,6 +59,7 @@ __all__ = [
     "payment_capture_notify",
     "payment_email_send",
     "payment_refund_notify",
+    "session_published_notify",
     "session_reminders_send",
     "session_summary_send",
     "sockets_close",

@@ -174,3 +174,9 @@ def chat_message_notify(*, message, recipient: User) -> Notification | None:
         body=text_fit(message.text, 140),
         url=url,
     )
+
+
+def session_published_notify(*, session) -> None:
+    """A mentor published a session: the people who follow them hear of it, from a task (a
+    mentor may have thousands of followers)."""
+    transaction.on_commit(lambda: tasks.followers_session_notify_task.delay(session.pk))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from core.bookings.models import Booking, BookingStatus
+from core.mentoring.models import MentoringSession, SessionStatus
 from core.money import format_inr, split
 from core.realtime.messages import reminder_text, room_url, when_for
 from core.realtime.models import EmailDelivery
@@ -19,6 +20,7 @@ from core.realtime.models import NotificationKind as Kind
 from core.realtime.services.email import notification_email_send
 from core.realtime.services.notification import notification_send
 from core.users.models import User
+from core.users.selectors import followers_of
 
 logger = logging.getLogger(__name__)
 
@@ -128,4 +130,37 @@ def session_summary_send(*, session) -> int:
                    "next_step": next_step, "is_mentor": user.pk == mentor.pk,
                    "url": settings.SITE_URL.rstrip("/") + url}  # fmt: skip
         sent += notification_email_send(user=user, kind=Kind.SESSION_SUMMARY, key=event, subject=title, context=context)
+    return sent
+
+
+FOLLOWERS_BATCH = 500
+
+
+def followers_session_notify(*, session) -> int:
+    """A mentor published ``session``: each person following them hears of it, in the app and by
+    email as their settings say, once (a retried task skips whoever heard already). Returns how
+    many emails went out. Nothing when the session is no longer open or its mentor not public."""
+    session = MentoringSession.objects.select_related("mentor__mentor_profile").get(pk=session.pk)
+    mentor = session.mentor
+    profile = getattr(mentor, "mentor_profile", None)
+    if session.status != SessionStatus.ACTIVE or session.starts_at <= timezone.now():
+        return 0
+    if not mentor.is_active or profile is None or not profile.is_approved:
+        return 0
+    url = reverse("mentoring:session-detail", args=[session.pk])
+    price = format_inr(split(session.price_paise).amount_paise)
+    title = f"New session from {mentor.name}: {session.title}"
+    sent = 0
+    followers = followers_of(mentor=mentor)
+    for start in range(0, followers.count(), FOLLOWERS_BATCH):
+        for user in followers[start : start + FOLLOWERS_BATCH]:
+            body = f"{when_for(session.starts_at, user)} · {session.duration_minutes} minutes · {price}"
+            event = f"mentor_published:session:{session.pk}:user:{user.pk}"
+            if _claim(user=user, key=event):
+                notification_send(user=user, kind=Kind.MENTOR_PUBLISHED, title=title, body=body, url=url)
+            context = {"session": session, "mentor": mentor, "body": body,
+                       "url": settings.SITE_URL.rstrip("/") + url}  # fmt: skip
+            sent += notification_email_send(
+                user=user, kind=Kind.MENTOR_PUBLISHED, key=event, subject=title, context=context
+            )
     return sent

@@ -1,6 +1,7 @@
 """Writes about people, one module per entity: ``account`` (registration, approval, staff,
-passwords), ``profile`` (profile, timezone, payout destination) and ``two_factor`` (the
-authenticator app, codes at login and before a withdrawal, recovery codes). Import from here.
+passwords), ``follow`` (learners following mentors), ``profile`` (profile, timezone, payout
+destination) and ``two_factor`` (the authenticator app, codes at login and before a withdrawal,
+recovery codes). Import from here.
 """
 
 from core.users.services.account import (
@@ -16,6 +17,7 @@ from core.users.services.account import (
     user_password_change,
     user_unblock,
 )
+from core.users.services.follow import NOT_A_LEARNER, NOT_FOLLOWABLE, follow_start, follow_stop
 from core.users.services.profile import (
     payout_destination_update,
     profile_update,
@@ -45,6 +47,8 @@ from core.users.services.two_factor import (
 
 __all__ = [
     "ERASED_NAME",
+    "NOT_A_LEARNER",
+    "NOT_FOLLOWABLE",
     "RECOVERY_CODE_COUNT",
     "RECOVERY_CODE_USED",
     "REVIEW_NOTE_MAX",
@@ -53,6 +57,8 @@ __all__ = [
     "TWO_FACTOR_OFF",
     "WRONG_RECOVERY_CODE",
     "WRONG_TOTP_CODE",
+    "follow_start",
+    "follow_stop",
     "login_second_factor_require",
     "login_second_factor_verify",
     "mentor_approve",
