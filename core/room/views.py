@@ -39,6 +39,7 @@ from core.room.recording import (
 )
 from core.room.selectors import display_name, iso, recording_list_complete
 from core.room.tasks import session_no_show_check_task
+from core.users.selectors import FollowState, follow_state_get
 
 REFUSED = {  # states answered 403: not this person's room (or not yet: an unconfirmed booking)
     room_access.STRANGER,
@@ -102,6 +103,13 @@ def room_config(*, access: RoomAccess) -> dict:
     }
 
 
+def _follow(access: RoomAccess) -> FollowState | None:
+    """The learner's Follow button for the session's mentor (the end screen offers it)."""
+    if not access.is_participant or access.role != room_access.LEARNER:
+        return None
+    return follow_state_get(viewer=access.user, mentor=access.session.mentor)
+
+
 def _closed(request: HttpRequest, access: RoomAccess) -> HttpResponse:
     session = access.session
     context = {
@@ -126,6 +134,7 @@ def _closed(request: HttpRequest, access: RoomAccess) -> HttpResponse:
             if access.is_participant and access.booking is not None
             else None
         ),
+        "follow": _follow(access),
     }
     status = 403 if access.state in REFUSED else 200
     return render(request, "mentoring/room_closed.html", context, status=status)
@@ -148,6 +157,7 @@ def room_view(request: HttpRequest, room_id: str) -> HttpResponse:
         "me_user": access.user,
         "peer_user": access.peer,
         "tool_panels": sorted(panels, key=lambda panel: panel.order),
+        "follow": _follow(access),
     }
     return render(request, "mentoring/room.html", context)
 

@@ -143,3 +143,23 @@ def test_the_mentors_analytics_show_followers(client, learner, guru):
     page = client.get(reverse("core:mentor-analytics")).content.decode()
     assert 'data-chart="followers"' in page
     assert '<p class="stat-card__value">1</p><p class="stat-card__hint muted small">+1 in 12 weeks' in page
+
+
+def test_the_rooms_end_screen_offers_the_learner_to_follow_the_mentor(client, learner, guru):
+    from core.mentoring.tests.factories import session_booked
+    from core.room.attendance import session_complete
+    from core.room.presence import presence_join
+
+    session, _booking = session_booked(mentor=guru, learner=learner, starts_in=timedelta(minutes=-5))
+    presence_join(session=session, user=guru)
+    presence_join(session=session, user=learner)
+    room = reverse("mentoring:room", args=[session.room_id])
+    client.force_login(learner)
+    live = client.get(room).content.decode()  # the live room: the end screen is part of the page
+    assert 'data-screen-part="end"' in live
+    assert 'data-testid="end-follow"' in live and "Follow Guru Mentor to hear" in live
+    session_complete(session=session)
+    after = client.get(room).content.decode()  # after the session: the page of what it left behind
+    assert 'data-testid="after-session"' in after and 'data-testid="end-follow"' in after
+    client.force_login(guru)
+    assert 'data-testid="end-follow"' not in client.get(room).content.decode()  # nobody follows themselves
