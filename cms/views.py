@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
 from wagtail.views import serve as wagtail_serve
 
 from core.mentoring.live import landing_version
@@ -38,3 +39,28 @@ def home(request: HttpRequest) -> HttpResponse:
     if response.status_code == 200 and not personal and not response.cookies:
         cache.set(key, (response.content, response["Content-Type"]), settings.LANDING_CACHE_SECONDS)
     return response
+
+
+# Pages a search engine has no business with: people's own pages, the staff's, the API, payments.
+ROBOTS_DISALLOWED = (
+    "/accounts/",
+    "/admin/",
+    "/api/",
+    "/bookings/",
+    "/cms/",
+    "/dashboard/",
+    "/notifications/",
+    "/pay/",
+    "/payments/",
+    "/profile/",
+    "/session/",
+    "/testmode/",
+)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """``/robots.txt``: public pages open to every crawler, private ones not, and the sitemap."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED), "Allow: /"]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

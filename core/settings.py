@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "cms.apps.CmsConfig",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -22,6 +23,7 @@ from core.bookings.selectors import session_slot_state
 from core.bookings.selectors.recommending import session_cards_bookable_by_mentor
 from core.bookings.services import BEING_BOOKED, SLOT_TAKEN, BookingError, booking_checkout_start
 from core.bookings.views import checkout_response
+from core.dashboards import seo
 from core.mentoring.models import MentoringSession
 from core.mentoring.selectors import (
     mentor_get_public,
@@ -62,8 +64,18 @@ def session_detail_render(
         "record": (record := mentor_records_get(mentor_ids=[session.mentor_id])[session.mentor_id]),
         "rating": record.ratings,
         "reviews": review_list_for_mentor(mentor_id=session.mentor_id),
-        "mentor_page": mentor_page_path(mentor_id=session.mentor_id, name=session.mentor.name),
+        "mentor_page": (mentor_url := mentor_page_path(mentor_id=session.mentor_id, name=session.mentor.name)),
         "follow": follow_state_get(viewer=user, mentor=session.mentor),
+        "structured_data": seo.session_page_data(request, session, mentor_url=mentor_url),
+        "og": seo.OpenGraph(
+            title=f"{session.title} · with {session.mentor.name} on PeerLearn",
+            description=(
+                f"A live one-to-one session with {session.mentor.name}, "
+                f"{timezone.localtime(session.starts_at):%a %-d %b, %-I:%M %p %Z} · {format_inr(amounts.amount_paise)}."
+            ),
+            url=request.build_absolute_uri(f"/sessions/{session.pk}/"),
+            image=request.build_absolute_uri(session.mentor.avatar.url) if session.mentor.avatar else "",
+        ),
     }
     return render(request, "mentoring/session_detail.html", context, status=status)
 
@@ -116,9 +128,18 @@ def mentor_page(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "sessions": session_cards_bookable_by_mentor(mentor_ids=[mentor.pk], per_mentor=MENTOR_PAGE_SESSIONS).get(
             mentor.pk, []
         ),
-        "canonical": request.build_absolute_uri(path),
-        "follow": follow_state_get(viewer=request.user, mentor=mentor),
+        "follow": (follow := follow_state_get(viewer=request.user, mentor=mentor)),
     }
+    context["structured_data"] = seo.mentor_page_data(
+        request, mentor, profile=mentor.mentor_profile, followers=follow.followers, sessions=context["sessions"]
+    )
+    context["og"] = seo.OpenGraph(
+        title=f"{mentor.name} · Mentor on PeerLearn",
+        description=render_to_string("mentoring/_mentor_description.txt", context).strip(),
+        url=request.build_absolute_uri(path),
+        type="profile",
+        image=request.build_absolute_uri(mentor.avatar.url) if mentor.avatar else "",
+    )
     return render(request, "mentoring/mentor_page.html", context)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,12 +11,14 @@ from urllib.parse import urlsplit
 
 from django import forms, template
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core import pluginmanager
 from core.money import format_inr
@@ -108,6 +111,16 @@ def signup_open_step(form) -> int:
     steps = [SIGNUP_STEPS.get(name, 2) for name in form.errors if name != "__all__"]
     steps += [SIGNUP_STEPS.get(name, 2) for name in getattr(form, "suggestions", {}) or {}]
     return min(steps) if steps else 1
+
+
+_JSON_IN_HTML = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(value) -> str:
+    """``value`` as JSON for a ``<script type="application/ld+json">``: "<", ">" and "&" escaped,
+    so no text inside (a mentor's bio) can close the script element."""
+    return mark_safe(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_IN_HTML))
 
 
 @register.filter

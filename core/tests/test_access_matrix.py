@@ -136,6 +136,9 @@ MATRIX = {
     "mentors/<int:pk>-<slug:slug>/": ("/mentors/{mentor}-meera-mentor/", _all(200, 200, 200, 200)),
     "mentors/<int:pk>/": ("/mentors/{mentor}/", _all(301, 301, 301, 301)),
     "mentors/<int:pk>/follow/": ("/mentors/{mentor}/follow/", _all(405, 405, 405, 405)),  # POST only
+    # For crawlers, public: the sitemap of public pages, and robots.txt
+    "robots.txt": ("/robots.txt", _all(200, 200, 200, 200)),
+    "sitemap.xml": ("/sitemap.xml", _all(200, 200, 200, 200)),
     # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
     # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)
     "session/<slug:room_id>/": ("/session/{room}/", _each(302, 403, 403, 200, 403, 403)),
