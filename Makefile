@@ -68,11 +68,13 @@ api-fuzz: install
 	tests/api_fuzz/run.sh $(API_FUZZ_BASE)
 
 unit: install
-	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --create-db $(JUNIT)
+	$(BIN)/pytest -m "not browser" -n $${PYTEST_WORKERS:-2} --dist worksteal --create-db $(JUNIT)
 
 # Two workers: a browser test mostly waits (for Chromium, for the live server, for a socket).
+# Work stealing: a worker that runs out takes queued tests from the other, so the run does not end
+# with one worker idle while the other still has a minute-long test queued behind its current one.
 browser: install
-	$(BIN)/pytest -m browser -n $${BROWSER_WORKERS:-2} --create-db $(JUNIT) $(BROWSER_PATHS)
+	$(BIN)/pytest -m browser -n $${BROWSER_WORKERS:-2} --dist worksteal --create-db $(JUNIT) $(BROWSER_PATHS)
 
 test: lint check unit browser
 
