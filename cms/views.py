@@ -47,6 +47,7 @@ ROBOTS_DISALLOWED = (
     "/admin/",
     "/api/",
     "/bookings/",
+    "/calendar/",
     "/cms/",
     "/dashboard/",
     "/notifications/",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import admin_site, pluginmanager, plugins_page, views
+from core.bookings import calendar as booking_calendar
 from core.bookings import urls as bookings_urls
 from core.dashboards import urls as dashboard_urls
 from core.realtime import urls as realtime_urls
@@ -36,6 +37,8 @@ core_patterns = (
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # A person's private calendar feed: the token in the address is its only key.
+    path("calendar/<slug:token>.ics", booking_calendar.calendar_feed, name="calendar-feed"),
     path("admin/plugins/", admin.site.admin_view(plugins_page.plugin_list), name="staff-plugins"),
     path("api/", include(("core.api.urls", "api"))),
     path("admin/console/", include(("core.console.urls", "console"))),

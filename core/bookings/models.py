@@ -158,3 +158,17 @@ class Dispute(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == DisputeStatus.OPEN
+
+
+class CalendarEventRevision(models.Model):
+    """What the calendar feeds last said of one event (``uid``): a digest of its time, title and
+    status, and a ``sequence`` that rises each time that changes, as calendar apps expect (RFC
+    5545). Kept per event, not per feed: a session reads the same in every copy of a feed."""
+
+    uid = models.CharField(max_length=120, unique=True)
+    digest = models.CharField(max_length=64)
+    sequence = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.uid} #{self.sequence}"

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/suggest/", views.suggest, name="suggest"),
     path("accounts/two-factor/", views.two_factor_login, name="two-factor"),
     path("profile/", views.ProfileUpdateView.as_view(), name="profile-update"),
+    path("profile/calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("profile/security/", views.SecurityUpdateView.as_view(), name="security-update"),
 ]

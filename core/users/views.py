@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from core.users import selectors, services, two_factor
@@ -168,6 +169,11 @@ class SettingsUpdateView(ProfileTabView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_tab(form=self._form(), profile=self.profile)
 
+    def render_tab(self, **context) -> HttpResponse:
+        feed = services.calendar_feed_get_or_create(user=self.request.user)
+        context["calendar_url"] = self.request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+        return super().render_tab(**context)
+
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self._form(data=request.POST)
         if form.is_valid():
@@ -286,6 +292,19 @@ class SecurityUpdateView(ProfileTabView):
             else:
                 return self.saved("Two-factor is off.", "#two-factor")
         return self.render_security(totp_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    """``/profile/calendar/reset/``: a new secret address for the calendar feed; calendars that
+    subscribed to the old one stop getting updates until given the new one."""
+    services.calendar_feed_reset(user=request.user)
+    messages.success(
+        request, "Your calendar has a new address: the old one no longer works. Add the new one to your calendar app."
+    )
+    return redirect(reverse("users:settings-update") + "#calendar")
 
 
 @never_cache

@@ -1,7 +1,7 @@
 """Writes about people, one module per entity: ``account`` (registration, approval, staff,
-passwords), ``follow`` (learners following mentors), ``profile`` (profile, timezone, payout
-destination) and ``two_factor`` (the authenticator app, codes at login and before a withdrawal,
-recovery codes). Import from here.
+passwords), ``calendar`` (the private calendar feed), ``follow`` (learners following mentors),
+``profile`` (profile, timezone, payout destination) and ``two_factor`` (the authenticator app,
+codes at login and before a withdrawal, recovery codes). Import from here.
 """
 
 from core.users.services.account import (
@@ -17,6 +17,7 @@ from core.users.services.account import (
     user_password_change,
     user_unblock,
 )
+from core.users.services.calendar import calendar_feed_get_or_create, calendar_feed_reset
 from core.users.services.follow import NOT_A_LEARNER, NOT_FOLLOWABLE, follow_start, follow_stop
 from core.users.services.profile import (
     payout_destination_update,
@@ -57,6 +58,8 @@ __all__ = [
     "TWO_FACTOR_OFF",
     "WRONG_RECOVERY_CODE",
     "WRONG_TOTP_CODE",
+    "calendar_feed_get_or_create",
+    "calendar_feed_reset",
     "follow_start",
     "follow_stop",
     "login_second_factor_require",
