@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from core.bookings.selectors import booking_count_pending_for_mentor, booking_count_upcoming_for_learner
 from core.dashboards.navigation import sections_for
+from core.dashboards.tour import tour_steps_for
 from core.payments.gateways import get_gateway
 from core.users.models import Role, User
 
@@ -31,7 +32,13 @@ def render_section(request: HttpRequest, template: str, *, section: str, **conte
     return render(
         request,
         template,
-        {"dash_sections": sections_for(user), "dash_current": section, "dash_badges": nav_badges(user=user), **context},
+        {
+            "dash_sections": sections_for(user),
+            "dash_current": section,
+            "dash_badges": nav_badges(user=user),
+            "welcome_tour": tour_steps_for(user) if section == "home" else None,
+            **context,
+        },
     )
 
 

@@ -141,6 +141,7 @@ MATRIX = {
     # A private calendar feed: its secret token is the only key (a wrong one is 404 for everyone)
     "calendar/<slug:token>.ics": ("/calendar/not-a-token.ics", _all(404, 404, 404, 404)),
     "profile/calendar/reset/": ("/profile/calendar/reset/", _all(302, 405, 405, 405)),  # POST only
+    "profile/tour/done/": ("/profile/tour/done/", _all(302, 405, 405, 405)),  # POST only
     "sitemap.xml": ("/sitemap.xml", _all(200, 200, 200, 200)),
     # The live room: its mentor and its confirmed learner only (the matrix's learner is still in
     # checkout: 403 with the reason; the mentor, with nobody confirmed yet, reads that it is closed)

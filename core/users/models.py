@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     registered_at = models.DateTimeField(
         null=True, blank=True, help_text="When the person confirmed their email and finished registering."
     )
+    welcome_tour_done_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they finished or closed the welcome tour (it is shown until then)."
+    )
 
     objects = UserManager()
 

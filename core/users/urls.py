@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/two-factor/", views.two_factor_login, name="two-factor"),
     path("profile/", views.ProfileUpdateView.as_view(), name="profile-update"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar-reset"),
+    path("profile/tour/done/", views.welcome_tour_done, name="welcome-tour-done"),
     path("profile/security/", views.SecurityUpdateView.as_view(), name="security-update"),
 ]

@@ -308,6 +308,15 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@login_required
+@require_POST
+def welcome_tour_done(request: HttpRequest) -> HttpResponse:
+    """``/profile/tour/done/``: the welcome tour was finished or closed; it is not shown again."""
+    services.welcome_tour_finish(user=request.user)
+    return HttpResponse(status=204)
+
+
+@never_cache
 def two_factor_login(request: HttpRequest) -> HttpResponse:
     """The second step of a login for people with an authenticator app (staff and editors always):
     type the code, or a recovery code."""

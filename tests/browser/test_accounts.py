@@ -76,6 +76,20 @@ def test_learner_registers_and_lands_on_their_dashboard(page, snap, emailed_code
         shots=True,
     )
     expect(page).to_have_url(re.compile(r"/dashboard/learner/$"))
+    # The first visit opens the welcome tour: its steps by keyboard, Escape closes it for good.
+    tour = page.get_by_role("dialog", name="Welcome to PeerLearn, Asha")
+    expect(tour).to_be_visible()
+    expect(tour.get_by_text("Step 1 of 5")).to_be_visible()
+    snap(page, "welcome-tour-learner")
+    tour.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("dialog", name="Find a session")).to_be_visible()
+    expect(page.locator('.tour-target[data-section="browse"]')).to_have_count(1)  # it points at Browse
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog[data-tour]")).not_to_be_visible()
+    expect(page.locator(".tour-target")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    page.reload()
+    expect(page.locator("dialog[data-tour]")).to_have_count(0)  # remembered: never again
     expect(page.get_by_role("heading", level=1)).to_contain_text("Asha Verma")
     expect(page.get_by_text("No session booked yet")).to_be_visible()
     expect(page.locator(".tag", has_text="Data Science")).to_be_visible()
@@ -94,6 +108,15 @@ def test_mentor_registers_and_sees_the_approval_banner(page, snap, emailed_code)
         shots=True,
     )
     expect(page).to_have_url(re.compile(r"/dashboard/mentor/$"))
+    tour = page.get_by_role("dialog", name="Welcome to PeerLearn, Meera")
+    expect(tour).to_be_visible()
+    for _ in range(4):  # to the last step by keyboard: Tab to Next, Enter
+        page.get_by_role("button", name=re.compile("^Next")).focus()
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Get paid")).to_be_visible()
+    snap(page, "welcome-tour-mentor")
+    page.get_by_role("button", name=re.compile("^Done")).click()
+    expect(page.locator("dialog[data-tour]")).not_to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meera Iyer")
     expect(page.get_by_text("Your profile is waiting for approval by our team.")).to_be_visible()
     expect(page.get_by_text("No upcoming sessions")).to_be_visible()

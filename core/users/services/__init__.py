@@ -25,6 +25,7 @@ from core.users.services.profile import (
     settings_update,
     topics_seed,
     user_timezone_update,
+    welcome_tour_finish,
 )
 from core.users.services.two_factor import (
     RECOVERY_CODE_COUNT,
@@ -86,4 +87,5 @@ __all__ = [
     "user_password_change",
     "user_timezone_update",
     "user_unblock",
+    "welcome_tour_finish",
 ]

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models, transaction
+from django.utils import timezone
 
 from core import hooks
 from core.users.models import LearnerProfile, MentorProfile, PayoutKind, Role, Topic, User
@@ -179,3 +180,8 @@ def topics_seed() -> int:
     made = Topic.objects.bulk_create([Topic(name=name) for name in dict.fromkeys(TOPICS)], ignore_conflicts=True)
     cache.delete(TOPICS_CACHE_KEY)
     return len(made)
+
+
+def welcome_tour_finish(*, user: User) -> bool:
+    """``user`` finished or closed the welcome tour: it is not shown again. False if it was done."""
+    return bool(User.objects.filter(pk=user.pk, welcome_tour_done_at=None).update(welcome_tour_done_at=timezone.now()))

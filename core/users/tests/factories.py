@@ -20,7 +20,11 @@ def user_make(
     password: str = PASSWORD,
     details: dict | None = None,
     registered: bool = True,
+    toured: bool = True,
 ) -> User:
+    """A person as after signing up (and confirming, unless ``registered=False``); ``toured``:
+    they have closed the welcome tour, as everyone has after their first visit (a test of the
+    tour itself passes False)."""
     user = User(email=email)
     user.set_password(password)
     if details is None:
@@ -33,6 +37,9 @@ def user_make(
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     if registered:
         services.user_complete_registration(user=user)
+    if toured:
+        services.welcome_tour_finish(user=user)
+        user.refresh_from_db(fields=["welcome_tour_done_at"])
     return user
 
 
