@@ -487,3 +487,18 @@ def session_participants(*, session_id: int) -> list[User]:
     people = {user.pk: user for user in User.objects.filter(Q(pk__in=mentor) | Q(pk__in=learner))}
     mentor_id = MentoringSession.objects.filter(pk=session_id).values_list("mentor_id", flat=True).first()
     return sorted(people.values(), key=lambda user: (user.pk != mentor_id, user.pk))
+
+
+def chat_transcript_text(*, session: MentoringSession, reader: User) -> str:
+    """The session's chat as plain text, oldest first, times in ``reader``'s timezone (one query)."""
+    zone = zoneinfo.ZoneInfo(reader.timezone or "Asia/Kolkata")
+    header = [
+        f"PeerLearn · {session.title}",
+        f"{timezone.localtime(session.starts_at, zone):%A %-d %B %Y, %-I:%M %p} ({zone.key})",
+        "",
+    ]
+    lines = [
+        f"[{timezone.localtime(message.created_at, zone):%H:%M}] {display_name(message.sender)}: {message.text}"
+        for message in ChatMessage.objects.filter(session=session).select_related("sender").order_by("id")
+    ]
+    return "\n".join([*header, *(lines or ["(No messages.)"])]) + "\n"

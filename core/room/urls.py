@@ -15,5 +15,6 @@ urlpatterns = [
     path("session/<slug:room_id>/recordings/<int:pk>/chunk/", views.recording_chunk_view, name="recording-chunk"),
     path("session/<slug:room_id>/recordings/<int:pk>/finish/", views.recording_finish_view, name="recording-finish"),
     path("session/<slug:room_id>/board.png", views.board_png_view, name="board-png"),
+    path("session/<slug:room_id>/chat.txt", views.chat_transcript_view, name="chat-transcript"),
     path("session/<slug:room_id>/feedback/", views.feedback_view, name="feedback"),
 ]

@@ -37,7 +37,7 @@ from core.room.recording import (
     recording_finish,
     recording_parts_open,
 )
-from core.room.selectors import display_name, iso, recording_list_complete
+from core.room.selectors import chat_transcript_text, display_name, iso, recording_list_complete, topics_state
 from core.room.tasks import session_no_show_check_task
 from core.users.selectors import FollowState, follow_state_get
 
@@ -135,6 +135,13 @@ def _closed(request: HttpRequest, access: RoomAccess) -> HttpResponse:
             else None
         ),
         "follow": _follow(access),
+        "topics": topics_state(session=session) if access.is_participant else [],
+        "has_chat": access.is_participant and session.chat_messages.exists(),
+        "feedback": (
+            Feedback.objects.filter(booking=access.booking).first()
+            if access.is_participant and access.booking is not None
+            else None
+        ),
     }
     status = 403 if access.state in REFUSED else 200
     return render(request, "mentoring/room_closed.html", context, status=status)
@@ -323,6 +330,23 @@ def board_png_view(request: HttpRequest, room_id: str) -> HttpResponse:
     response = HttpResponse(board_png_render(session=access.session), content_type="image/png")
     response["Cache-Control"] = "private, no-cache"
     response["Content-Disposition"] = f'inline; filename="peerlearn-{access.session.starts_at:%Y-%m-%d}-board.png"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def chat_transcript_view(request: HttpRequest, room_id: str) -> HttpResponse:
+    """The room's chat as a text file: who wrote what, when (in the reader's timezone); for the
+    two participants, during and after the session."""
+    access = _access(request, room_id)
+    if not access.is_participant:
+        raise Http404("No such chat.")
+    response = HttpResponse(
+        chat_transcript_text(session=access.session, reader=request.user), content_type="text/plain; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Disposition"] = f'attachment; filename="peerlearn-{access.session.starts_at:%Y-%m-%d}-chat.txt"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

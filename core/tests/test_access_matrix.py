@@ -160,6 +160,7 @@ MATRIX = {
         _all(302, 405, 405, 405),  # POST only
     ),
     "session/<slug:room_id>/board.png": ("/session/{room}/board.png", _each(302, 404, 404, 200, 404, 404)),
+    "session/<slug:room_id>/chat.txt": ("/session/{room}/chat.txt", _each(302, 404, 404, 200, 404, 404)),
     "session/<slug:room_id>/feedback/": ("/session/{room}/feedback/", _all(302, 403, 403, 403)),
     "bookings/": ("/bookings/", _all(302, 200, 403, 403)),
     "bookings/start/<int:session_pk>/": ("/bookings/start/{session}/", _all(405, 405, 405, 405)),  # POST only
