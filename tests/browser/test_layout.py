@@ -73,6 +73,13 @@ NOT_PAGES = {
     "forum:thread-moderate": "a POST target: the moderators' controls are on the thread's page",
     "forum:post-moderate": "a POST target: the moderators' controls are on the thread's page",
     "forum:post-answer": "a POST target: “Mark as answer” is on the thread's page, which is visited",
+    "mentoring:mentor-follow": "a POST target: Follow is on the mentor's and the session's pages, which are visited",
+    "mentoring:chat-transcript": "a text file, downloaded from the page after a session",
+    "calendar-feed": "a calendar file for calendar apps",
+    "users:calendar-reset": "a POST target: its button is on the Settings tab, which is visited",
+    "users:welcome-tour-done": "a POST target of the welcome tour's script",
+    "cms:robots": "robots.txt, plain text for crawlers",
+    "cms:sitemap": "the sitemap, XML for crawlers",
 }
 NOT_PAGE_PREFIXES = ("/admin/", "/cms/", "/documents/", "/_util/")
 
