@@ -76,4 +76,5 @@ def test_past_bookings_link_to_what_the_session_left(client, learner, held):
     _guru, session, _booking = held
     client.force_login(learner)
     page = client.get(reverse("core:learner-bookings")).content.decode()
-    assert f'href="/session/{session.room_id}/" aria-label="Recording, board, chat: what Django forms, live left"' in page
+    label = "Recording, board, chat: what Django forms, live left"
+    assert f'href="/session/{session.room_id}/" aria-label="{label}"' in page
