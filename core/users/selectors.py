@@ -100,9 +100,10 @@ class FollowState:
 
 
 def follower_counts(*, mentor_ids) -> dict[int, int]:
-    """``{mentor id: how many follow them now}`` (one query; mentors nobody follows are absent)."""
+    """``{mentor id: how many follow them now}``, blocked and erased accounts not counted (one
+    query; mentors nobody follows are absent)."""
     rows = (
-        Follow.objects.filter(mentor_id__in=list(mentor_ids), ended_at=None)
+        Follow.objects.filter(mentor_id__in=list(mentor_ids), ended_at=None, follower__is_active=True)
         .values("mentor_id")
         .annotate(count=Count("id"))
     )

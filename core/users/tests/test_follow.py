@@ -38,6 +38,10 @@ def test_a_learner_follows_once_and_unfollows(learner, guru):
     assert follower_counts(mentor_ids=[guru.pk]) == {}
     assert follow_start(follower=learner, mentor=guru) is True  # again: a new row, the old one kept
     assert Follow.objects.filter(follower=learner, mentor=guru).count() == 2
+    learner.is_active = False  # blocked (or erased): no longer counted
+    learner.save(update_fields=["is_active"])
+    assert follower_counts(mentor_ids=[guru.pk]) == {}
+    assert list(followers_of(mentor=guru)) == []
 
 
 def test_only_learners_follow_and_only_public_mentors_are_followed(learner, mentor, guru):
