@@ -132,11 +132,13 @@ def followers_of(*, mentor: User):
 
 def follower_counts_by_day(*, mentor: User, days) -> list[int]:
     """How many followed ``mentor`` at the end of each of ``days`` (aware datetimes, the end of
-    each period, ascending): unfollows end a row, they do not delete it (one query)."""
+    each period, ascending): unfollows end a row, they do not delete it; blocked and erased
+    accounts are left out, as in ``follower_counts`` (one query)."""
     days = list(days)
     if not days:
         return []
-    rows = list(Follow.objects.filter(mentor=mentor, created_at__lt=days[-1]).values_list("created_at", "ended_at"))
+    follows = Follow.objects.filter(mentor=mentor, created_at__lt=days[-1], follower__is_active=True)
+    rows = list(follows.values_list("created_at", "ended_at"))
     return [
         sum(1 for created, ended in rows if created < moment and (ended is None or ended >= moment)) for moment in days
     ]

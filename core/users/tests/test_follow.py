@@ -63,6 +63,9 @@ def test_counts_over_time_keep_those_who_left_until_they_left(learner, guru):
     )
     days = [now - timedelta(days=25), now - timedelta(days=18), now - timedelta(days=10), now]
     assert follower_counts_by_day(mentor=guru, days=days) == [0, 1, 2, 1]
+    other.is_active = False
+    other.save(update_fields=["is_active"])
+    assert follower_counts_by_day(mentor=guru, days=days) == [0, 1, 1, 1]  # as the mentor's page counts
 
 
 def test_the_follow_button_follows_in_place_and_without_script(client, learner, guru):
