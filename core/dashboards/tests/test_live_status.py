@@ -28,8 +28,9 @@ def _page(client, user, url) -> str:
 
 
 def _join_links(page: str) -> list[str]:
-    """Every Join link on the page, as its opening tag."""
-    return re.findall(r'<a [^>]*href="/session/[^"]+/"[^>]*>', page)
+    """Every Join link on the page, as its opening tag (a link to the room after the session, to
+    what it left, is not a Join)."""
+    return re.findall(r'<a [^>]*href="/session/[^"]+/"[^>]*(?:aria-label="Join |data-testid="join")[^>]*>', page)
 
 
 def _status(page: str) -> str:
