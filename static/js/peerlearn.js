@@ -646,49 +646,6 @@
   };
   P.enhance(document);
 
-  /* --- Follow a mentor without leaving the page ------------------------------------------
-     The form works on its own (POST, then back to the page); with this, the answer (JSON)
-     updates the button, the count and the announcer in place. */
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("[data-follow-form]");
-    if (!form || !window.fetch) return;
-    event.preventDefault();
-    var box = form.closest("[data-follow]");
-    var button = form.querySelector("[data-follow-button]");
-    button.disabled = true;
-    fetch(form.action, {
-      method: "POST",
-      body: new FormData(form),
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        return response.json().then(function (data) {
-          return { ok: response.ok, data: data };
-        });
-      })
-      .then(function (answer) {
-        if (!answer.ok) {
-          P.toast(answer.data.error || "That did not work. Please try again.", "error");
-          return;
-        }
-        var following = answer.data.following;
-        form.querySelector("input[name=follow]").value = following ? "0" : "1";
-        form.querySelector("[data-follow-label]").textContent = following ? "Following" : "Follow";
-        button.classList.toggle("btn--primary", !following);
-        button.classList.toggle("btn--secondary", following);
-        var count = box && box.querySelector("[data-follow-count]");
-        if (count) count.textContent = answer.data.followers + (answer.data.followers === 1 ? " follower" : " followers");
-        P.toast(answer.data.message, "success");
-      })
-      .catch(function () {
-        P.toast("You seem to be offline. Please try again.", "error");
-      })
-      .then(function () {
-        button.disabled = false;
-      });
-  });
-
   /* --- Move focus to a form's error summary, so screen readers hear it --------------- */
   var errors = document.getElementById("form-errors");
   if (errors && !document.querySelector("[data-signup]")) {
