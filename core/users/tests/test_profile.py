@@ -151,7 +151,8 @@ def test_each_tab_costs_a_fixed_number_of_queries(
 ):
     """The frame (the signed-in user, the header) is measured on the 403 page, which renders the
     same base template. The Profile tab adds the role profile; Settings the role profile, the
-    notification choices and the calendar feed's address; Security the TOTP devices. Whatever anyone has saved, it stays so."""
+    notification choices and the calendar feed's address; Security the TOTP devices. Whatever
+    anyone has saved, it stays so."""
     user = request.getfixturevalue(persona)
     client.force_login(user)
     _queries(client, url)  # warm up: the session's first use
